@@ -69,4 +69,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+backend.add(import('@privatelink-backstage/plugin-privatelink-backend'));
+backend.add(import('@privatelink-backstage/plugin-scaffolder-backend-module-privatelink'));
 backend.start();

@@ -1,0 +1,79 @@
+/**
+ * The catalog entity model that the PrivateLink plugins write and read. The sync emits these entities, the
+ * scaffolder actions tag AWS resources so that the sync can place them, and the frontend finds its data by them.
+ */
+
+/** `spec.type` of a Resource that is a VPC endpoint service (the provider side). @public */
+export const VPC_ENDPOINT_SERVICE_TYPE = 'vpc-endpoint-service';
+/** `spec.type` of a Resource that is an interface or gateway VPC endpoint (the consumer side). @public */
+export const VPC_ENDPOINT_TYPE = 'vpc-endpoint';
+
+/** Annotation keys. The two `amazonaws.com/` keys are those of Backstage's own AWS catalog module. @public */
+export const ANNOTATIONS = {
+  /** ARN of the endpoint service or the endpoint. */
+  arn: 'amazonaws.com/arn',
+  /** 12-digit account that owns the AWS resource. */
+  accountId: 'amazonaws.com/account-id',
+  /** AWS region of the resource. */
+  region: 'amazonaws.com/region',
+  /**
+   * Endpoint service id (`vpce-svc-…`). On a vpc-endpoint-service Resource it names itself; on a Component it
+   * says which endpoint service the component is exposed through, so that its entity page can show the card.
+   */
+  serviceId: 'privatelink.io/service-id',
+  /** Endpoint service name (`com.amazonaws.vpce.<region>.vpce-svc-…`) that consumers connect to. */
+  serviceName: 'privatelink.io/service-name',
+  /** Private DNS name of the endpoint service, when it has one. */
+  privateDnsName: 'privatelink.io/private-dns-name',
+  /** Verification state of the private DNS name: pendingVerification, verified or failed. */
+  privateDnsState: 'privatelink.io/private-dns-state',
+  /** 'true' when the service owner must accept each connection. */
+  acceptanceRequired: 'privatelink.io/acceptance-required',
+  /** Comma-separated ARNs of the Network (or Gateway) Load Balancers behind the service. */
+  loadBalancerArns: 'privatelink.io/load-balancer-arns',
+  /** Endpoint id (`vpce-…`) of a consumer endpoint. */
+  endpointId: 'privatelink.io/endpoint-id',
+  /** Normalised state of the service or the endpoint (see {@link ENDPOINT_STATES}). */
+  state: 'privatelink.io/state',
+  /** Comma-separated DNS names of the endpoint service or the endpoint. */
+  dnsNames: 'privatelink.io/dns-names',
+  /** ISO time the endpoint was created. */
+  createdAt: 'privatelink.io/created-at',
+  /** Set when the account or region could not be read: ISO time of the last good read. */
+  staleSince: 'privatelink.io/stale-since',
+} as const;
+
+/** Endpoint and connection states, normalised from the lowerCamel values EC2 sends. @public */
+export const ENDPOINT_STATES = [
+  'pendingAcceptance',
+  'pending',
+  'available',
+  'deleting',
+  'deleted',
+  'rejected',
+  'failed',
+  'expired',
+  'partial',
+] as const;
+
+/** A normalised endpoint or connection state. @public */
+export type EndpointState = (typeof ENDPOINT_STATES)[number] | 'unknown';
+
+/**
+ * Turns the state EC2 sends (`pendingAcceptance`, `PendingAcceptance`, `pending-acceptance`) into the one
+ * spelling the plugins use. Unknown values become `unknown` rather than passing through unchecked.
+ * @public
+ */
+export function normalizeEndpointState(raw: string | undefined | null): EndpointState {
+  if (!raw) return 'unknown';
+  const compact = raw.replace(/[-_\s]/g, '').toLowerCase();
+  return ENDPOINT_STATES.find(s => s.toLowerCase() === compact) ?? 'unknown';
+}
+
+/** Default AWS tag keys that place a resource in the catalog; each is configurable. @public */
+export const DEFAULT_TAG_KEYS = {
+  owner: 'backstage:owner',
+  system: 'backstage:system',
+  component: 'backstage:component',
+  name: 'backstage:name',
+} as const;

@@ -1,0 +1,1 @@
+export { privatelinkPlugin as default } from './plugin';
