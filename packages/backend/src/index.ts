@@ -66,6 +66,12 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// AWS PrivateLink: the API at /api/privatelink and the aws:privatelink:* scaffolder actions
+backend.add(import('@privatelink-backstage/plugin-privatelink-backend'));
+backend.add(
+  import('@privatelink-backstage/plugin-scaffolder-backend-module-privatelink'),
+);
+
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

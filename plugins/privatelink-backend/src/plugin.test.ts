@@ -1,129 +1,47 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { privatelinkPlugin } from './plugin';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { privatelinkPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
+const privatelink = {
+  regions: ['us-east-1'],
+  accounts: [{ accountId: '123456789012', name: 'shared-services' }],
+};
+
+describe('privatelinkPlugin', () => {
+  it('serves health without credentials and settings to users', async () => {
     const { server } = await startTestBackend({
-      features: [privatelinkPlugin],
+      features: [privatelinkPlugin, mockServices.rootConfig.factory({ data: { privatelink } })],
     });
 
-    await request(server).get('/api/privatelink/todos').expect(200, {
-      items: [],
-    });
-
-    const createRes = await request(server)
-      .post('/api/privatelink/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/privatelink/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/privatelink/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
-  });
-
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        privatelinkPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
-      ],
-    });
-
-    const createRes = await request(server)
-      .post('/api/privatelink/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
+    await request(server).get('/api/privatelink/health').expect(200, { status: 'ok' });
+    const res = await request(server).get('/api/privatelink/v1/settings');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      regions: ['us-east-1'],
+      accounts: [{ accountId: '123456789012', name: 'shared-services', regions: ['us-east-1'] }],
+      allowWildcardPrincipal: false,
+      syncEnabled: true,
     });
   });
 
-  it('should forward errors from the TodoListService', async () => {
+  it('refuses settings without credentials', async () => {
     const { server } = await startTestBackend({
-      features: [
-        privatelinkPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
-      ],
+      features: [privatelinkPlugin, mockServices.rootConfig.factory({ data: { privatelink } })],
     });
+    await request(server)
+      .get('/api/privatelink/v1/settings')
+      .set('Authorization', 'Bearer mock-none-token')
+      .expect(401);
+  });
 
-    const createRes = await request(server)
-      .post('/api/privatelink/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/privatelink/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/privatelink/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+  it('stops the backend at start when the config is malformed', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          privatelinkPlugin,
+          mockServices.rootConfig.factory({ data: { privatelink: { accounts: [{ accountId: 'abc' }] } } }),
+        ],
+      }),
+    ).rejects.toThrow('privatelink.accounts.0.accountId: must be a 12-digit AWS account id');
   });
 });

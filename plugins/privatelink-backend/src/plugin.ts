@@ -1,12 +1,9 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { readPrivateLinkConfig } from './config';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
 
 /**
- * privatelinkPlugin backend plugin
+ * The PrivateLink backend plugin: serves the API at /api/privatelink.
  *
  * @public
  */
@@ -15,17 +12,22 @@ export const privatelinkPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ config, logger, httpAuth, httpRouter }) {
+        // Validated here, at start: a malformed block stops the backend with the bad field named.
+        const privatelinkConfig = readPrivateLinkConfig(config);
+        logger.info('PrivateLink configured', {
+          accounts: privatelinkConfig.accounts.length,
+          regions: privatelinkConfig.regions.join(','),
+          endpointOverride: privatelinkConfig.endpoint ?? 'none',
+          syncEnabled: privatelinkConfig.sync.enabled,
+        });
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.use(await createRouter({ httpAuth, config: privatelinkConfig }));
       },
     });
   },

@@ -21,6 +21,11 @@ export const ANNOTATIONS = {
    * says which endpoint service the component is exposed through, so that its entity page can show the card.
    */
   serviceId: 'privatelink.io/service-id',
+  /**
+   * On a Component: entity ref of the vpc-endpoint-service Resource it is exposed through, for catalog files
+   * written before the service id is known (the sync names the Resource from the service's `backstage:name` tag).
+   */
+  endpointService: 'privatelink.io/endpoint-service',
   /** Endpoint service name (`com.amazonaws.vpce.<region>.vpce-svc-…`) that consumers connect to. */
   serviceName: 'privatelink.io/service-name',
   /** Private DNS name of the endpoint service, when it has one. */

@@ -1,8 +1,7 @@
-/***/
 /**
- * The privatelink module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions `aws:privatelink:*` that expose services through AWS PrivateLink and connect consumers.
  *
  * @packageDocumentation
  */
-
-export { scaffolderModule as default } from './module';
+export { scaffolderModulePrivateLink as default } from './module';
+export { createAllowPrincipalsAction } from './actions/allowPrincipals';

@@ -1,21 +1,28 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createEc2ClientFactory } from './aws';
+import { createAllowPrincipalsAction } from './actions/allowPrincipals';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Registers the `aws:privatelink:*` actions with the scaffolder.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModulePrivateLink = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'privatelink',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions, config }) {
+        const ec2 = createEc2ClientFactory(config);
+        const allowWildcardPrincipal =
+          config.getOptionalBoolean('privatelink.allowWildcardPrincipal') ?? false;
+        scaffolderActions.addActions(createAllowPrincipalsAction({ ec2, allowWildcardPrincipal }));
+      },
     });
   },
-})
+});

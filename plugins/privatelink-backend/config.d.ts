@@ -1,0 +1,64 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /**
+   * AWS PrivateLink for Backstage. Credentials come from the root `aws` block of
+   * `@backstage/integration-aws-node` (mainAccount, accounts[], accountDefaults with roleName and externalId);
+   * this block says which accounts and regions to read and how to place what it finds in the catalog.
+   */
+  privatelink?: {
+    /**
+     * Endpoint override for every AWS client the plugins create (EC2, ELBv2, Route 53, STS), e.g. a local
+     * moto server `http://127.0.0.1:5000` for the demo and the integration tests. Leave unset for real AWS.
+     */
+    endpoint?: string;
+    /** Regions read in every account that does not list its own. Default: ['us-east-1']. */
+    regions?: string[];
+    /**
+     * The AWS accounts to read. Credentials for each come from the root `aws` block (an entry in
+     * aws.accounts, or aws.accountDefaults for an assumed role).
+     */
+    accounts?: Array<{
+      /** 12-digit account id. */
+      accountId: string;
+      /** Readable name, used in titles and logs. */
+      name?: string;
+      /** Regions to read in this account; default: privatelink.regions. */
+      regions?: string[];
+      /** Owner entity ref of resources in this account that carry no owner tag, e.g. group:default/payments. */
+      owner?: string;
+      /** System entity ref of resources in this account that carry no system tag. */
+      system?: string;
+    }>;
+    /** Owner of resources with neither an owner tag nor an account owner. Default: group:default/platform. */
+    defaultOwner?: string;
+    /** AWS tag keys that place a resource in the catalog. */
+    tagKeys?: {
+      /** Tag holding the owner entity ref. Default: backstage:owner. */
+      owner?: string;
+      /** Tag holding the system entity ref. Default: backstage:system. */
+      system?: string;
+      /** Tag holding the component entity ref that the service exposes or the endpoint belongs to. Default: backstage:component. */
+      component?: string;
+      /** Tag holding the entity name to use. Default: backstage:name. */
+      name?: string;
+    };
+    /**
+     * Whether the principal `*` (every AWS account) may be allowed on an endpoint service through Backstage.
+     * Default: false.
+     */
+    allowWildcardPrincipal?: boolean;
+    /** The scheduled sync of endpoint services, permissions and connections into the catalog. */
+    sync?: {
+      /** Set to false to run the plugins without reading AWS. Default: true. */
+      enabled?: boolean;
+      /** When the full sync runs. Default: every 10 minutes, timeout 5 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How many DescribeVpcEndpointServicePermissions calls (one per service) may run at once in one
+       * account and region. Default: 4.
+       */
+      concurrency?: number;
+    };
+  };
+}
