@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every check on a fresh machine: the same bootstrap as start.sh, then config check, type-check, lint and
+# every jest test (unit, backend harness and integration tests against moto_server, which the tests start and
+# stop themselves on free loopback ports). Ends with one line: `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+cd "$ROOT"
+
+passed=0
+failed=0
+step() {
+  local name="$1"
+  shift
+  log "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    log "FAILED: $name"
+  fi
+}
+
+if ! command -v moto_server >/dev/null 2>&1; then
+  log "moto_server is not installed; the integration tests need it:  pip install \"moto[server]\""
+fi
+
+# Tests never talk to real AWS: no ambient credentials or profiles reach them.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+
+step "config check (app-config.yaml)" yarn backstage-cli config:check --config app-config.yaml
+step "config check (app-config.yaml + app-config.production.yaml)" \
+  yarn backstage-cli config:check --lax --config app-config.yaml --config app-config.production.yaml
+step "type-check" yarn tsc
+step "lint" yarn backstage-cli repo lint
+
+results="$ROOT/.tools/jest-results.json"
+rm -f "$results"
+log "jest (every package)"
+CI=true yarn backstage-cli repo test --json --outputFile="$results"
+jest_status=$?
+if [ -f "$results" ]; then
+  read -r jp jf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$results")
+  passed=$((passed + jp))
+  failed=$((failed + jf))
+  if [ "$jest_status" -ne 0 ] && [ "$jf" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  failed=$((failed + 1))
+  log "jest wrote no results"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
