@@ -62,6 +62,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// events bus: targeted catalog refreshes after PrivateLink changes, and events across backend instances
+backend.add(import('@backstage/plugin-events-backend'));
+
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
@@ -75,6 +78,4 @@ backend.add(
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@privatelink-backstage/plugin-privatelink-backend'));
-backend.add(import('@privatelink-backstage/plugin-scaffolder-backend-module-privatelink'));
 backend.start();
