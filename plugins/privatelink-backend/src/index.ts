@@ -4,5 +4,11 @@
  * @packageDocumentation
  */
 export { privatelinkPlugin as default } from './plugin';
+export { catalogModulePrivateLinkEntityProvider } from './catalog/module';
+export { PrivateLinkEntityProvider } from './catalog/PrivateLinkEntityProvider';
+export type { SyncReport, ServiceChange, LastEmittedLoader } from './catalog/PrivateLinkEntityProvider';
+export { buildEntities } from './catalog/entities';
+export { createAwsClientFactory } from './aws/clients';
+export type { AwsClientFactory } from './aws/clients';
 export { readPrivateLinkConfig, PrivateLinkConfigError } from './config';
 export type { PrivateLinkConfig, AccountRegion } from './config';

@@ -42,6 +42,12 @@ export const ANNOTATIONS = {
   state: 'privatelink.io/state',
   /** Comma-separated DNS names of the endpoint service or the endpoint. */
   dnsNames: 'privatelink.io/dns-names',
+  /** VPC of a consumer endpoint. */
+  vpcId: 'privatelink.io/vpc-id',
+  /** Interface, Gateway or GatewayLoadBalancer. */
+  endpointType: 'privatelink.io/endpoint-type',
+  /** 'true' when a consumer endpoint has private DNS enabled. */
+  privateDnsEnabled: 'privatelink.io/private-dns-enabled',
   /** ISO time the endpoint was created. */
   createdAt: 'privatelink.io/created-at',
   /** Set when the account or region could not be read: ISO time of the last good read. */
@@ -82,3 +88,10 @@ export const DEFAULT_TAG_KEYS = {
   component: 'backstage:component',
   name: 'backstage:name',
 } as const;
+
+/**
+ * Events topic on which a change to one endpoint service is announced (payload: accountId, region, serviceId).
+ * The catalog module re-reads that service and applies a delta mutation, so the change shows within seconds.
+ * @public
+ */
+export const PRIVATELINK_SERVICE_CHANGED_TOPIC = 'privatelink.service.changed';

@@ -1,0 +1,56 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Config } from '@backstage/config';
+import {
+  AwsCredentialsManager,
+  DefaultAwsCredentialsManager,
+} from '@backstage/integration-aws-node';
+import { AccountRegion } from '../config';
+
+/** Hands out EC2 clients per account × region. */
+export interface AwsClientFactory {
+  ec2(target: AccountRegion): Promise<EC2Client>;
+}
+
+/** Retries a throttled or failed call up to this many attempts in all, with the SDK's adaptive rate limiter. */
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * One EC2 client per account × region, created on first use and reused: SDK clients are safe to share and keep
+ * their connection pool and, in adaptive retry mode, the client-side rate limiter that learns the account's
+ * EC2 throttling. Credentials come from @backstage/integration-aws-node (the root `aws` block), refreshed by
+ * the SDK as they expire; `endpoint` points every client at moto in the demo and the integration tests.
+ */
+export function createAwsClientFactory(options: {
+  config: Config;
+  endpoint?: string;
+  credentialsManager?: AwsCredentialsManager;
+}): AwsClientFactory {
+  const credentials =
+    options.credentialsManager ?? DefaultAwsCredentialsManager.fromConfig(options.config);
+  const clients = new Map<string, Promise<EC2Client>>();
+
+  return {
+    ec2({ accountId, region }) {
+      const key = `${accountId}/${region}`;
+      let client = clients.get(key);
+      if (!client) {
+        client = credentials
+          .getCredentialProvider({ accountId })
+          .then(
+            ({ sdkCredentialProvider }) =>
+              new EC2Client({
+                region,
+                credentials: sdkCredentialProvider,
+                retryMode: 'adaptive',
+                maxAttempts: MAX_ATTEMPTS,
+                ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+              }),
+          );
+        // A failed credential look-up is not cached: the next sync tries again.
+        client.catch(() => clients.delete(key));
+        clients.set(key, client);
+      }
+      return client;
+    },
+  };
+}

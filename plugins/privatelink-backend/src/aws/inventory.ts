@@ -1,0 +1,220 @@
+import {
+  EC2Client,
+  paginateDescribeVpcEndpointConnections,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcEndpointServiceConfigurations,
+  paginateDescribeVpcEndpointServicePermissions,
+  ServiceConfiguration,
+  Tag,
+  VpcEndpoint,
+  VpcEndpointConnection,
+  Filter,
+} from '@aws-sdk/client-ec2';
+import { normalizeEndpointState } from '@privatelink-backstage/plugin-privatelink-common';
+import pLimit from 'p-limit';
+import { AccountRegion } from '../config';
+import {
+  AccountRegionSnapshot,
+  ConnectionRecord,
+  EndpointRecord,
+  EndpointServiceRecord,
+} from './types';
+
+/** Page size of every Describe call: the largest EC2 accepts, so that calls = minimum pages. */
+export const PAGE_SIZE = 1000;
+
+const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']));
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+
+function toServiceRecord(target: AccountRegion, s: ServiceConfiguration): EndpointServiceRecord {
+  return {
+    accountId: target.accountId,
+    region: target.region,
+    serviceId: s.ServiceId!,
+    serviceName: s.ServiceName!,
+    serviceType: s.ServiceType?.[0]?.ServiceType,
+    state: s.ServiceState ?? 'unknown',
+    acceptanceRequired: s.AcceptanceRequired ?? true,
+    privateDnsName: s.PrivateDnsName || undefined,
+    privateDnsState: s.PrivateDnsNameConfiguration?.State,
+    baseEndpointDnsNames: s.BaseEndpointDnsNames ?? [],
+    loadBalancerArns: [...(s.NetworkLoadBalancerArns ?? []), ...(s.GatewayLoadBalancerArns ?? [])],
+    supportedIpAddressTypes: s.SupportedIpAddressTypes ?? [],
+    supportedRegions: (s.SupportedRegions ?? []).map(r => r.Region!).filter(Boolean),
+    tags: tagsOf(s.Tags),
+    allowedPrincipals: [],
+  };
+}
+
+function toConnectionRecord(c: VpcEndpointConnection): ConnectionRecord {
+  return {
+    endpointId: c.VpcEndpointId!,
+    ownerAccountId: c.VpcEndpointOwner,
+    state: normalizeEndpointState(c.VpcEndpointState),
+    createdAt: iso(c.CreationTimestamp),
+    dnsNames: (c.DnsEntries ?? []).map(d => d.DnsName!).filter(Boolean),
+  };
+}
+
+function toEndpointRecord(target: AccountRegion, e: VpcEndpoint): EndpointRecord {
+  return {
+    accountId: e.OwnerId ?? target.accountId,
+    region: target.region,
+    endpointId: e.VpcEndpointId!,
+    endpointType: e.VpcEndpointType,
+    serviceName: e.ServiceName!,
+    vpcId: e.VpcId,
+    subnetIds: e.SubnetIds ?? [],
+    state: normalizeEndpointState(e.State),
+    privateDnsEnabled: e.PrivateDnsEnabled ?? false,
+    dnsNames: (e.DnsEntries ?? []).map(d => d.DnsName!).filter(Boolean),
+    tags: tagsOf(e.Tags),
+    createdAt: iso(e.CreationTimestamp),
+  };
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(pick(page) ?? []));
+  return all;
+}
+
+/** Reads one service's allowed principals (one paginated call: the only per-service call of the sync). */
+export async function readPermissions(ec2: EC2Client, serviceId: string): Promise<string[]> {
+  const principals = await collect(
+    paginateDescribeVpcEndpointServicePermissions(
+      { client: ec2 },
+      { ServiceId: serviceId, MaxResults: PAGE_SIZE },
+    ),
+    p => p.AllowedPrincipals,
+  );
+  return principals.map(p => p.Principal!).filter(Boolean);
+}
+
+/** Reads connections, grouped by service id; undefined where EC2 refused (moto does not implement it). */
+async function readConnections(
+  ec2: EC2Client,
+  filters: Filter[] | undefined,
+  warnings: string[],
+): Promise<Map<string, ConnectionRecord[]> | undefined> {
+  try {
+    const connections = await collect(
+      paginateDescribeVpcEndpointConnections(
+        { client: ec2 },
+        { MaxResults: PAGE_SIZE, ...(filters ? { Filters: filters } : {}) },
+      ),
+      p => p.VpcEndpointConnections,
+    );
+    const byService = new Map<string, ConnectionRecord[]>();
+    for (const c of connections) {
+      if (!c.ServiceId || !c.VpcEndpointId) continue;
+      byService.set(c.ServiceId, [...(byService.get(c.ServiceId) ?? []), toConnectionRecord(c)]);
+    }
+    return byService;
+  } catch (e) {
+    warnings.push(
+      `DescribeVpcEndpointConnections failed (${(e as Error).name}: ${(e as Error).message}); consumers come from the endpoints read in consumer accounts`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Reads one account and region: its endpoint services (with permissions and connections) and its own VPC
+ * endpoints. Calls: one paginated DescribeVpcEndpointServiceConfigurations, one paginated
+ * DescribeVpcEndpointServicePermissions per service (at most `concurrency` at once), one paginated
+ * DescribeVpcEndpointConnections, one paginated DescribeVpcEndpoints. A failure of the connections call
+ * degrades to the consumer-side view; any other failure rejects, and the caller keeps the last good snapshot.
+ */
+export async function readAccountRegion(
+  ec2: EC2Client,
+  target: AccountRegion,
+  options: { concurrency: number; now?: () => Date },
+): Promise<AccountRegionSnapshot> {
+  const readAt = (options.now?.() ?? new Date()).toISOString();
+  const warnings: string[] = [];
+  const limit = pLimit(options.concurrency);
+
+  const [configurations, connections, endpoints] = await Promise.all([
+    collect(
+      paginateDescribeVpcEndpointServiceConfigurations({ client: ec2 }, { MaxResults: PAGE_SIZE }),
+      p => p.ServiceConfigurations,
+    ),
+    readConnections(ec2, undefined, warnings),
+    collect(paginateDescribeVpcEndpoints({ client: ec2 }, { MaxResults: PAGE_SIZE }), p => p.VpcEndpoints),
+  ]);
+
+  const services = await Promise.all(
+    configurations
+      .filter(s => s.ServiceId && s.ServiceName)
+      .map(s =>
+        limit(async () => {
+          const record = toServiceRecord(target, s);
+          record.allowedPrincipals = await readPermissions(ec2, record.serviceId);
+          record.connections = connections ? connections.get(record.serviceId) ?? [] : undefined;
+          return record;
+        }),
+      ),
+  );
+
+  return {
+    accountId: target.accountId,
+    region: target.region,
+    readAt,
+    services,
+    endpoints: endpoints.filter(e => e.VpcEndpointId && e.ServiceName).map(e => toEndpointRecord(target, e)),
+    warnings,
+  };
+}
+
+/**
+ * Re-reads one endpoint service in its account (targeted refresh). Resolves undefined when the service no
+ * longer exists.
+ */
+export async function readService(
+  ec2: EC2Client,
+  target: AccountRegion,
+  serviceId: string,
+): Promise<{ service?: EndpointServiceRecord; warnings: string[] }> {
+  const warnings: string[] = [];
+  let configurations: ServiceConfiguration[];
+  try {
+    configurations = await collect(
+      paginateDescribeVpcEndpointServiceConfigurations({ client: ec2 }, { ServiceIds: [serviceId] }),
+      p => p.ServiceConfigurations,
+    );
+  } catch (e) {
+    // EC2 answers an unknown id with an error rather than an empty list.
+    if (/NotFound/i.test((e as Error).name ?? '')) return { warnings };
+    throw e;
+  }
+  const found = configurations.find(s => s.ServiceId === serviceId);
+  if (!found) return { warnings };
+  const record = toServiceRecord(target, found);
+  const [principals, connections] = await Promise.all([
+    readPermissions(ec2, serviceId),
+    readConnections(ec2, [{ Name: 'service-id', Values: [serviceId] }], warnings),
+  ]);
+  record.allowedPrincipals = principals;
+  record.connections = connections ? connections.get(serviceId) ?? [] : undefined;
+  return { service: record, warnings };
+}
+
+/** Reads the endpoints of one account and region that connect to the given service name. */
+export async function readEndpointsTo(
+  ec2: EC2Client,
+  target: AccountRegion,
+  serviceName: string,
+): Promise<EndpointRecord[]> {
+  const endpoints = await collect(
+    paginateDescribeVpcEndpoints(
+      { client: ec2 },
+      { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-name', Values: [serviceName] }] },
+    ),
+    p => p.VpcEndpoints,
+  );
+  return endpoints.filter(e => e.VpcEndpointId && e.ServiceName).map(e => toEndpointRecord(target, e));
+}
+

@@ -1,0 +1,271 @@
+import {
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { ConfigReader } from '@backstage/config';
+import {
+  configurationsPage,
+  connection,
+  CONSUMER,
+  endpointId,
+  PROVIDER,
+  REGION,
+  serviceConfiguration,
+  serviceId,
+  vpcEndpoint,
+} from '../__fixtures__/ec2';
+import { readPrivateLinkConfig } from '../config';
+import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
+
+const config = readPrivateLinkConfig(
+  new ConfigReader({
+    privatelink: {
+      regions: [REGION],
+      accounts: [
+        { accountId: PROVIDER, name: 'shared-services', owner: 'group:default/platform' },
+        { accountId: CONSUMER, name: 'payments-prod', owner: 'group:default/payments', system: 'payments' },
+      ],
+      defaultOwner: 'group:default/cloud',
+      sync: { concurrency: 2 },
+    },
+  }),
+);
+
+type Stub = AwsStub<any, any, any>;
+
+function setup() {
+  const clients = { [PROVIDER]: new EC2Client({ region: REGION }), [CONSUMER]: new EC2Client({ region: REGION }) };
+  const mocks: Record<string, Stub> = { [PROVIDER]: mockClient(clients[PROVIDER]), [CONSUMER]: mockClient(clients[CONSUMER]) };
+  for (const m of Object.values(mocks)) {
+    m.on(DescribeVpcEndpointServiceConfigurationsCommand).resolves({ ServiceConfigurations: [] });
+    m.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: [] });
+    m.on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [] });
+    m.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  }
+  const denied = new Set<string>();
+  const factory = {
+    ec2: jest.fn(async ({ accountId }: { accountId: string }) => {
+      if (denied.has(accountId)) {
+        throw Object.assign(new Error(`User is not authorized to perform sts:AssumeRole on ${accountId}`), { name: 'AccessDenied' });
+      }
+      return clients[accountId];
+    }),
+  };
+  const mutations: any[] = [];
+  const connection: EntityProviderConnection = {
+    applyMutation: jest.fn(async m => void mutations.push(m)),
+    refresh: jest.fn(),
+  };
+  return { clients, mocks, denied, factory, mutations, connection };
+}
+
+function givenDemo(mocks: Record<string, Stub>) {
+  const p = mocks[PROVIDER];
+  p.on(DescribeVpcEndpointServiceConfigurationsCommand)
+    .resolvesOnce(configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })], 'page-2'))
+    .resolvesOnce(configurationsPage([serviceConfiguration(2, { name: 'auth-service', privateDnsName: 'auth.internal.example.com', acceptanceRequired: false })]));
+  p.on(DescribeVpcEndpointServicePermissionsCommand, { ServiceId: serviceId(1) }).resolves({
+    AllowedPrincipals: [{ Principal: `arn:aws:iam::${CONSUMER}:root`, PrincipalType: 'Account' }],
+  });
+  p.on(DescribeVpcEndpointConnectionsCommand).resolves({
+    VpcEndpointConnections: [connection(10, 1, 'pendingAcceptance'), connection(11, 2, 'available'), connection(12, 2, 'available', '999999999999')],
+  });
+  mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({
+    VpcEndpoints: [
+      vpcEndpoint(10, 1, { owner: 'group:default/payments', component: 'payments-api' }),
+      vpcEndpoint(11, 2, { component: 'payments-api' }),
+      vpcEndpoint(20, 0, { serviceName: 'com.amazonaws.us-east-1.s3' }),
+    ],
+  });
+}
+
+const byName = (mutation: any) =>
+  Object.fromEntries(mutation.entities.map(({ entity }: { entity: Entity }) => [entity.metadata.name, entity])) as Record<string, Entity>;
+
+describe('PrivateLinkEntityProvider', () => {
+  it('emits services and consumers with owners, relations and annotations, reading every page', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+
+    const report = await provider.refresh();
+
+    expect(report.mutation).toBe('full');
+    expect(report.targets.every(t => t.ok)).toBe(true);
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServiceConfigurationsCommand)).toHaveLength(2);
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServiceConfigurationsCommand)[1].args[0].input).toMatchObject({ NextToken: 'page-2', MaxResults: 1000 });
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(2);
+
+    const entities = byName(mutations[0]);
+    expect(Object.keys(entities).sort()).toEqual(['auth-service', endpointId(10), endpointId(11), endpointId(12), endpointId(20), 'orders-api'].sort());
+
+    const orders = entities['orders-api'];
+    expect(orders.spec).toEqual({ type: 'vpc-endpoint-service', owner: 'group:default/orders', dependencyOf: ['component:default/orders-api'] });
+    expect(orders.metadata.annotations).toMatchObject({
+      'amazonaws.com/account-id': PROVIDER,
+      'amazonaws.com/arn': `arn:aws:ec2:${REGION}:${PROVIDER}:vpc-endpoint-service/${serviceId(1)}`,
+      'privatelink.io/service-id': serviceId(1),
+      'privatelink.io/acceptance-required': 'true',
+      'backstage.io/view-url': expect.stringContaining(`EndpointServiceDetails:endpointServiceId=${serviceId(1)}`),
+      'backstage.io/managed-by-location': `privatelink:aws/${PROVIDER}/${REGION}`,
+    });
+    expect(orders.metadata.labels).toEqual({ 'aws-tag.privatelink.io/cost-center': 'CC-1234-shared' });
+
+    // No owner tag: the account's owner, never `unknown`.
+    expect(entities['auth-service'].spec!.owner).toBe('group:default/platform');
+    expect(entities['auth-service'].metadata.annotations!['privatelink.io/private-dns-state']).toBe('pendingVerification');
+
+    // Consumer read in its own account: tags, state from the provider's view, relations both ways.
+    const payments = entities[endpointId(10)];
+    expect(payments.spec).toEqual({
+      type: 'vpc-endpoint',
+      owner: 'group:default/payments',
+      system: 'system:default/payments',
+      dependsOn: ['resource:default/orders-api'],
+      dependencyOf: ['component:default/payments-api'],
+    });
+    expect(payments.metadata.annotations!['privatelink.io/state']).toBe('pendingAcceptance');
+    expect(payments.metadata.annotations!['privatelink.io/vpc-id']).toBe('vpc-0a1b2c3d4e5f60718');
+    // No owner tag on the endpoint: the consumer account's owner.
+    expect(entities[endpointId(11)].spec!.owner).toBe('group:default/payments');
+    // Connected from an account nobody configured: only the provider saw it; the default owner.
+    expect(entities[endpointId(12)].spec).toMatchObject({ owner: 'group:default/cloud', dependsOn: ['resource:default/auth-service'] });
+    // An endpoint to an AWS service depends on no emitted service.
+    expect(entities[endpointId(20)].spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('falls back to the consumer-side view when DescribeVpcEndpointConnections is not available', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).rejects(
+      Object.assign(new Error('The action DescribeVpcEndpointConnections is not valid for this web service.'), { name: 'InvalidAction' }),
+    );
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+
+    const report = await provider.refresh();
+
+    expect(report.targets.find(t => t.accountId === PROVIDER)!.warnings[0]).toContain('DescribeVpcEndpointConnections failed');
+    const entities = byName(mutations[0]);
+    expect(entities[endpointId(10)].spec!.dependsOn).toEqual(['resource:default/orders-api']);
+    expect(entities[endpointId(10)].metadata.annotations!['privatelink.io/state']).toBe('available');
+    expect(entities[endpointId(12)]).toBeUndefined();
+  });
+
+  it('keeps a failing account\'s last good entities, marked stale, while the others update', async () => {
+    const { mocks, factory, mutations, connection: conn, denied } = setup();
+    givenDemo(mocks);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+    const beforeFirstRead = new Date().toISOString();
+    await provider.refresh();
+    const afterFirstRead = new Date().toISOString();
+
+    // The consumer account's credentials are now denied, and auth-service was deleted in the provider account.
+    denied.add(CONSUMER);
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [connection(10, 1, 'available')] });
+    const report = await provider.refresh();
+
+    expect(report.mutation).toBe('full');
+    expect(report.targets.find(t => t.accountId === CONSUMER)).toMatchObject({ ok: false, error: expect.stringContaining('AccessDenied') });
+    const entities = byName(mutations[1]);
+    expect(entities['auth-service']).toBeUndefined();
+    expect(entities['orders-api']).toBeDefined();
+    // The consumer's own endpoints are still there, stale since the first read.
+    const kept = entities[endpointId(10)];
+    const staleSince = kept.metadata.annotations!['privatelink.io/stale-since'];
+    expect(staleSince >= beforeFirstRead && staleSince <= afterFirstRead).toBe(true);
+    expect(kept.spec!.dependencyOf).toEqual(['component:default/payments-api']);
+    expect(kept.metadata.annotations!['privatelink.io/state']).toBe('available');
+    expect(entities[endpointId(20)].metadata.annotations!['privatelink.io/stale-since']).toEqual(expect.any(String));
+    expect(entities['orders-api'].metadata.annotations).not.toHaveProperty(['privatelink.io/stale-since']);
+  });
+
+  it('after a restart, takes a failing account\'s entities back from the catalog; without them it only adds', async () => {
+    const { mocks, factory, mutations, connection: conn, denied } = setup();
+    givenDemo(mocks);
+    denied.add(CONSUMER);
+    const lastEmitted: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: endpointId(10), uid: 'x', etag: 'y', annotations: { 'privatelink.io/endpoint-id': endpointId(10) } },
+      spec: { type: 'vpc-endpoint', owner: 'group:default/payments' },
+      relations: [],
+    };
+    const loadLastEmitted = jest.fn(async () => [lastEmitted]);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock(), loadLastEmitted });
+    await provider.connect(conn);
+
+    await provider.refresh();
+    expect(loadLastEmitted).toHaveBeenCalledWith(`privatelink:aws/${CONSUMER}/${REGION}`);
+    const kept = mutations[0].entities.find((e: any) => e.entity.metadata.name === endpointId(10)).entity;
+    expect(kept).not.toHaveProperty('relations');
+    expect(kept.metadata).not.toHaveProperty('uid');
+    expect(kept.metadata.annotations['privatelink.io/stale-since']).toEqual(expect.any(String));
+
+    const failingLoader = new PrivateLinkEntityProvider({
+      config,
+      clients: factory,
+      logger: mockServices.logger.mock(),
+      loadLastEmitted: async () => {
+        throw new Error('catalog unavailable');
+      },
+    });
+    await failingLoader.connect(conn);
+    const report = await failingLoader.refresh();
+    expect(report.mutation).toBe('delta');
+    expect(mutations[1]).toMatchObject({ type: 'delta', removed: [] });
+  });
+
+  it('applies a targeted refresh of one service as a delta', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+    await provider.refresh();
+    mocks[PROVIDER].resetHistory();
+
+    // The owner accepted endpoint 10, and a new consumer endpoint 13 connected to orders-api.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [connection(10, 1, 'available'), connection(13, 1, 'pendingAcceptance')],
+    });
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({
+      VpcEndpoints: [vpcEndpoint(10, 1, { owner: 'group:default/payments', component: 'payments-api' }), vpcEndpoint(13, 1, { component: 'payments-api' })],
+    });
+
+    const result = await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+
+    expect(result).toEqual({ added: 2, removed: 0 });
+    const delta = mutations[1];
+    expect(delta.type).toBe('delta');
+    expect(delta.added.map((d: any) => d.entity.metadata.name).sort()).toEqual([endpointId(10), endpointId(13)]);
+    expect(delta.added.find((d: any) => d.entity.metadata.name === endpointId(10)).entity.metadata.annotations['privatelink.io/state']).toBe('available');
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointConnectionsCommand)[0].args[0].input.Filters).toEqual([{ Name: 'service-id', Values: [serviceId(1)] }]);
+    expect(mocks[CONSUMER].commandCalls(DescribeVpcEndpointsCommand).at(-1)!.args[0].input.Filters).toEqual([
+      { Name: 'service-name', Values: [`com.amazonaws.vpce.${REGION}.${serviceId(1)}`] },
+    ]);
+
+    // The service is deleted: it and the consumers only it explains are removed.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).rejects(
+      Object.assign(new Error('The Vpc Endpoint Service Id does not exist'), { name: 'InvalidVpcEndpointServiceId.NotFound' }),
+    );
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    const gone = await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+    expect(gone.removed).toBe(3);
+    expect(mutations[2].removed.map((d: any) => d.entity.metadata.name).sort()).toEqual([endpointId(10), endpointId(13), 'orders-api'].sort());
+  });
+});

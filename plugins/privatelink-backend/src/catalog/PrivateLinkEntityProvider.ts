@@ -1,0 +1,248 @@
+import {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { ANNOTATIONS } from '@privatelink-backstage/plugin-privatelink-common';
+import pLimit from 'p-limit';
+import { AwsClientFactory } from '../aws/clients';
+import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
+import { AccountRegionSnapshot } from '../aws/types';
+import { AccountRegion, accountRegions, PrivateLinkConfig } from '../config';
+import { buildEntities } from './entities';
+
+/** How many account × region reads run at once in a full sync. */
+const PARALLEL_TARGETS = 8;
+
+/** Finds the entities this provider last emitted for one account and region, from the catalog itself. */
+export type LastEmittedLoader = (location: string) => Promise<Entity[]>;
+
+/** What one full sync did, for logs, tests and benchmarks. */
+export interface SyncReport {
+  entities: number;
+  targets: Array<AccountRegion & { ok: boolean; services: number; endpoints: number; error?: string; warnings: string[] }>;
+  /** 'full' replaced every entity; 'delta' only added, because an account's last state could not be found. */
+  mutation: 'full' | 'delta';
+}
+
+/** A targeted refresh request, as the events topic carries it. */
+export interface ServiceChange extends AccountRegion {
+  serviceId: string;
+}
+
+export const locationOf = (t: AccountRegion) => `privatelink:aws/${t.accountId}/${t.region}`;
+const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
+
+/**
+ * Emits vpc-endpoint-service and vpc-endpoint Resources for every configured account and region.
+ *
+ * Each full sync reads every account × region. One that fails keeps the snapshot it last read (marked stale
+ * with the time of that read) and never affects the others; after a restart, when no snapshot is in memory,
+ * its entities are taken back from the catalog. Only a good read removes what was deleted in AWS.
+ */
+export class PrivateLinkEntityProvider implements EntityProvider {
+  readonly #config: PrivateLinkConfig;
+  readonly #clients: AwsClientFactory;
+  readonly #logger: LoggerService;
+  readonly #taskRunner?: SchedulerServiceTaskRunner;
+  readonly #loadLastEmitted?: LastEmittedLoader;
+  readonly #snapshots = new Map<string, AccountRegionSnapshot>();
+  /** Entities taken back from the catalog for accounts that failed before any good read since start. */
+  readonly #preserved = new Map<string, Entity[]>();
+  #connection?: EntityProviderConnection;
+  #lastEntities = new Map<string, Entity>();
+
+  constructor(options: {
+    config: PrivateLinkConfig;
+    clients: AwsClientFactory;
+    logger: LoggerService;
+    taskRunner?: SchedulerServiceTaskRunner;
+    loadLastEmitted?: LastEmittedLoader;
+  }) {
+    this.#config = options.config;
+    this.#clients = options.clients;
+    this.#logger = options.logger;
+    this.#taskRunner = options.taskRunner;
+    this.#loadLastEmitted = options.loadLastEmitted;
+  }
+
+  getProviderName(): string {
+    return 'PrivateLinkEntityProvider';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+    await this.#taskRunner?.run({
+      id: `${this.getProviderName()}:refresh`,
+      fn: async () => {
+        const logger = this.#logger.child({ taskId: `${this.getProviderName()}:refresh` });
+        try {
+          await this.refresh(logger);
+        } catch (error) {
+          logger.error('PrivateLink sync failed', error as Error);
+        }
+      },
+    });
+  }
+
+  /** Reads every configured account × region and replaces this provider's entities. */
+  async refresh(logger: LoggerService = this.#logger): Promise<SyncReport> {
+    const connection = this.#requireConnection();
+    const started = Date.now();
+    const targets = accountRegions(this.#config);
+    const limit = pLimit(PARALLEL_TARGETS);
+    const report: SyncReport = { entities: 0, targets: [], mutation: 'full' };
+
+    await Promise.all(
+      targets.map(target =>
+        limit(async () => {
+          try {
+            const ec2 = await this.#clients.ec2(target);
+            const snapshot = await readAccountRegion(ec2, target, { concurrency: this.#config.sync.concurrency });
+            this.#snapshots.set(keyOf(target), snapshot);
+            this.#preserved.delete(keyOf(target));
+            for (const warning of snapshot.warnings) logger.warn(warning, { ...target });
+            report.targets.push({ ...target, ok: true, services: snapshot.services.length, endpoints: snapshot.endpoints.length, warnings: snapshot.warnings });
+          } catch (e) {
+            const error = `${(e as Error).name}: ${(e as Error).message}`;
+            logger.warn('Could not read PrivateLink resources; keeping the last good state, marked stale', { ...target, error });
+            report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error, warnings: [] });
+            const previous = this.#snapshots.get(keyOf(target));
+            if (previous) {
+              this.#snapshots.set(keyOf(target), { ...previous, staleSince: previous.staleSince ?? new Date().toISOString(), error });
+              return;
+            }
+            if (this.#preserved.has(keyOf(target))) return;
+            const kept = await this.#fromCatalog(target, logger);
+            if (kept) this.#preserved.set(keyOf(target), kept);
+            else report.mutation = 'delta';
+          }
+        }),
+      ),
+    );
+
+    const entities = this.#buildEntities();
+    report.entities = entities.length;
+    if (report.mutation === 'full') {
+      await connection.applyMutation({
+        type: 'full',
+        entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+      });
+    } else {
+      // Without the last state of a failed account, a full mutation would delete its entities: add only.
+      await connection.applyMutation({
+        type: 'delta',
+        added: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+        removed: [],
+      });
+    }
+    this.#lastEntities = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+    logger.info('PrivateLink sync done', {
+      entities: entities.length,
+      targets: targets.length,
+      failed: report.targets.filter(t => !t.ok).length,
+      mutation: report.mutation,
+      durationMs: Date.now() - started,
+    });
+    return report;
+  }
+
+  /**
+   * Re-reads one endpoint service and its consumers and applies only what changed, as a delta mutation: the
+   * way the scaffolder actions and the API make their changes visible within seconds.
+   */
+  async refreshService(change: ServiceChange, logger: LoggerService = this.#logger): Promise<{ added: number; removed: number }> {
+    const connection = this.#requireConnection();
+    const key = keyOf(change);
+    if (!this.#config.accounts.some(a => a.accountId === change.accountId && a.regions.includes(change.region))) {
+      logger.warn('Ignoring a change in an account or region that is not configured', { ...change });
+      return { added: 0, removed: 0 };
+    }
+    const ec2 = await this.#clients.ec2(change);
+    let snapshot = this.#snapshots.get(key);
+    if (!snapshot) {
+      snapshot = await readAccountRegion(ec2, change, { concurrency: this.#config.sync.concurrency });
+      this.#snapshots.set(key, snapshot);
+    }
+    const previous = snapshot.services.find(s => s.serviceId === change.serviceId);
+    const { service } = await readService(ec2, change, change.serviceId);
+    const services = snapshot.services.filter(s => s.serviceId !== change.serviceId);
+    this.#snapshots.set(key, { ...snapshot, services: service ? [...services, service] : services });
+
+    // The consumer side: endpoints to this service in every configured account of the region.
+    const serviceName = service?.serviceName ?? previous?.serviceName;
+    if (serviceName) {
+      const consumers = accountRegions(this.#config).filter(t => t.region === change.region);
+      await Promise.all(
+        consumers.map(async target => {
+          const current = this.#snapshots.get(keyOf(target));
+          if (!current) return;
+          try {
+            const endpoints = await readEndpointsTo(await this.#clients.ec2(target), target, serviceName);
+            this.#snapshots.set(keyOf(target), {
+              ...current,
+              endpoints: [...current.endpoints.filter(e => e.serviceName !== serviceName), ...endpoints],
+            });
+          } catch (e) {
+            logger.warn('Could not read consumer endpoints for a targeted refresh', { ...target, error: (e as Error).message });
+          }
+        }),
+      );
+    }
+
+    const before = this.#lastEntities;
+    const after = new Map(this.#buildEntities().map(e => [stringifyEntityRef(e), e]));
+    const added = [...after].filter(([ref, e]) => JSON.stringify(before.get(ref)) !== JSON.stringify(e)).map(([, e]) => e);
+    const removed = [...before].filter(([ref]) => !after.has(ref)).map(([, e]) => e);
+    await connection.applyMutation({
+      type: 'delta',
+      added: added.map(entity => ({ entity, locationKey: this.getProviderName() })),
+      removed: removed.map(entity => ({ entity, locationKey: this.getProviderName() })),
+    });
+    this.#lastEntities = after;
+    logger.info('PrivateLink targeted refresh done', { ...change, added: added.length, removed: removed.length });
+    return { added: added.length, removed: removed.length };
+  }
+
+  #buildEntities(): Entity[] {
+    // A kept entity wins over one rebuilt from the provider's view alone: it carries what only its own
+    // account could tell (tags, owner, component), and says it is stale.
+    const preserved = [...this.#preserved.values()].flat();
+    const kept = new Set(preserved.map(e => stringifyEntityRef(e)));
+    return [
+      ...buildEntities([...this.#snapshots.values()], this.#config).filter(e => !kept.has(stringifyEntityRef(e))),
+      ...preserved,
+    ];
+  }
+
+  async #fromCatalog(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {
+    if (!this.#loadLastEmitted) return undefined;
+    try {
+      const now = new Date().toISOString();
+      const entities = await this.#loadLastEmitted(locationOf(target));
+      return entities.map(e => ({
+        apiVersion: e.apiVersion,
+        kind: e.kind,
+        metadata: {
+          name: e.metadata.name,
+          namespace: e.metadata.namespace,
+          title: e.metadata.title,
+          description: e.metadata.description,
+          labels: e.metadata.labels,
+          tags: e.metadata.tags,
+          annotations: { [ANNOTATIONS.staleSince]: now, ...e.metadata.annotations },
+        },
+        spec: e.spec,
+      }));
+    } catch (e) {
+      logger.warn('Could not load the last emitted entities from the catalog', { ...target, error: (e as Error).message });
+      return undefined;
+    }
+  }
+
+  #requireConnection(): EntityProviderConnection {
+    if (!this.#connection) throw new Error('PrivateLinkEntityProvider is not connected to the catalog yet');
+    return this.#connection;
+  }
+}

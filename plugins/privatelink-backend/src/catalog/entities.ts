@@ -1,0 +1,246 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ANNOTATION_VIEW_URL,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  VPC_ENDPOINT_SERVICE_TYPE,
+  VPC_ENDPOINT_TYPE,
+  EndpointState,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { PrivateLinkConfig } from '../config';
+import { AccountRegionSnapshot, EndpointRecord, EndpointServiceRecord } from '../aws/types';
+
+/** The parts of the config that decide names, owners and systems. */
+export type EntityConfig = Pick<PrivateLinkConfig, 'accounts' | 'defaultOwner' | 'tagKeys'>;
+
+/** A consumer of a service: a connection seen by the provider, an endpoint seen in the consumer's account, or both. */
+interface Consumer {
+  endpointId: string;
+  accountId?: string;
+  region: string;
+  state: EndpointState;
+  createdAt?: string;
+  dnsNames: string[];
+  endpoint?: EndpointRecord;
+}
+
+const ENTITY_NAME_MAX = 63;
+
+/** Makes a catalog-safe entity name: [a-z0-9] separated by - _ or ., at most 63 characters. */
+export function toEntityName(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .slice(0, ENTITY_NAME_MAX)
+    .replace(/[^a-z0-9]+$/g, '');
+}
+
+const LABEL_PREFIX = 'aws-tag.privatelink.io/';
+
+/** AWS tags as labels, except the ones that place the resource (owner, system, …) and AWS's own `aws:` tags. */
+function labelsFromTags(tags: Record<string, string>, placing: Set<string>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    if (placing.has(key) || key.startsWith('aws:') || key === 'Name') continue;
+    const name = toEntityName(key);
+    const v = value
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+      .slice(0, 63)
+      .replace(/[^A-Za-z0-9]+$/g, '');
+    if (name && v) labels[`${LABEL_PREFIX}${name}`] = v;
+  }
+  return labels;
+}
+
+function consoleUrl(region: string, fragment: string) {
+  return `https://${region}.console.aws.amazon.com/vpcconsole/home?region=${region}#${fragment}`;
+}
+
+/** Builds the entities for every snapshot: deterministic, so that equal input gives equal entities. */
+export function buildEntities(snapshots: AccountRegionSnapshot[], config: EntityConfig): Entity[] {
+  const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
+  const placing = new Set(Object.values(config.tagKeys));
+
+  const refOr = (value: string | undefined, defaultKind: string): string | undefined => {
+    if (!value) return undefined;
+    try {
+      return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }));
+    } catch {
+      return undefined;
+    }
+  };
+  const ownerOf = (tags: Record<string, string>, accountId?: string) =>
+    refOr(tags[config.tagKeys.owner], 'group') ??
+    refOr(accountId ? accounts.get(accountId)?.owner : undefined, 'group') ??
+    refOr(config.defaultOwner, 'group')!;
+  const systemOf = (tags: Record<string, string>, accountId?: string) =>
+    refOr(tags[config.tagKeys.system], 'system') ??
+    refOr(accountId ? accounts.get(accountId)?.system : undefined, 'system');
+  const componentOf = (tags: Record<string, string>) => refOr(tags[config.tagKeys.component], 'component');
+  const accountLabel = (accountId?: string) =>
+    accountId ? `${accountId}${accounts.get(accountId)?.name ? ` (${accounts.get(accountId)!.name})` : ''}` : 'an unknown account';
+
+  const staleOf = new Map<string, string>();
+  for (const s of snapshots) if (s.staleSince) staleOf.set(`${s.accountId}/${s.region}`, s.readAt);
+  const location = (accountId: string, region: string) => `privatelink:aws/${accountId}/${region}`;
+
+  // Service entity names: the name tag when unique, else the service id (never two entities with one name).
+  const services = snapshots
+    .flatMap(s => s.services)
+    .sort((a, b) => a.serviceId.localeCompare(b.serviceId));
+  const nameCount = new Map<string, number>();
+  const wantedName = (s: EndpointServiceRecord) => toEntityName(s.tags[config.tagKeys.name] ?? '') || s.serviceId;
+  for (const s of services) nameCount.set(wantedName(s), (nameCount.get(wantedName(s)) ?? 0) + 1);
+  const serviceEntityName = new Map(
+    services.map(s => [s.serviceName, nameCount.get(wantedName(s))! > 1 ? s.serviceId : wantedName(s)]),
+  );
+
+  const endpoints = new Map<string, EndpointRecord>();
+  for (const s of snapshots) for (const e of s.endpoints) endpoints.set(e.endpointId, e);
+
+  const entities: Entity[] = [];
+  const emittedEndpoints = new Set<string>();
+
+  for (const service of services) {
+    const name = serviceEntityName.get(service.serviceName)!;
+    const consumers = new Map<string, Consumer>();
+    for (const c of service.connections ?? []) {
+      consumers.set(c.endpointId, {
+        endpointId: c.endpointId,
+        accountId: c.ownerAccountId,
+        region: service.region,
+        state: c.state,
+        createdAt: c.createdAt,
+        dnsNames: c.dnsNames,
+        endpoint: endpoints.get(c.endpointId),
+      });
+    }
+    for (const e of endpoints.values()) {
+      if (e.serviceName !== service.serviceName || consumers.has(e.endpointId)) continue;
+      consumers.set(e.endpointId, {
+        endpointId: e.endpointId,
+        accountId: e.accountId,
+        region: e.region,
+        state: e.state,
+        createdAt: e.createdAt,
+        dnsNames: e.dnsNames,
+        endpoint: e,
+      });
+    }
+
+    const stale = staleOf.get(`${service.accountId}/${service.region}`);
+    const component = componentOf(service.tags);
+    const system = systemOf(service.tags, service.accountId);
+    const serviceRef = `resource:default/${name}`;
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name,
+        title: service.tags.Name || name,
+        description: `AWS PrivateLink endpoint service ${service.serviceId} in ${accountLabel(service.accountId)}, ${service.region}`,
+        labels: labelsFromTags(service.tags, placing),
+        tags: ['aws', 'privatelink'],
+        annotations: {
+          [ANNOTATION_LOCATION]: location(service.accountId, service.region),
+          [ANNOTATION_ORIGIN_LOCATION]: location(service.accountId, service.region),
+          [ANNOTATION_VIEW_URL]: consoleUrl(service.region, `EndpointServiceDetails:endpointServiceId=${service.serviceId}`),
+          [ANNOTATIONS.arn]: `arn:aws:ec2:${service.region}:${service.accountId}:vpc-endpoint-service/${service.serviceId}`,
+          [ANNOTATIONS.accountId]: service.accountId,
+          [ANNOTATIONS.region]: service.region,
+          [ANNOTATIONS.serviceId]: service.serviceId,
+          [ANNOTATIONS.serviceName]: service.serviceName,
+          [ANNOTATIONS.state]: service.state,
+          [ANNOTATIONS.acceptanceRequired]: String(service.acceptanceRequired),
+          [ANNOTATIONS.dnsNames]: service.baseEndpointDnsNames.join(','),
+          [ANNOTATIONS.loadBalancerArns]: service.loadBalancerArns.join(','),
+          ...(service.privateDnsName ? { [ANNOTATIONS.privateDnsName]: service.privateDnsName } : {}),
+          ...(service.privateDnsState ? { [ANNOTATIONS.privateDnsState]: service.privateDnsState } : {}),
+          ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
+        },
+      },
+      spec: {
+        type: VPC_ENDPOINT_SERVICE_TYPE,
+        owner: ownerOf(service.tags, service.accountId),
+        ...(system ? { system } : {}),
+        ...(component ? { dependencyOf: [component] } : {}),
+      },
+    });
+
+    for (const consumer of [...consumers.values()].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+      emittedEndpoints.add(consumer.endpointId);
+      entities.push(endpointEntity(consumer, serviceRef, name));
+    }
+  }
+
+  // Endpoints to services no configured account provides (AWS services, other organisations' services).
+  for (const e of [...endpoints.values()].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+    if (emittedEndpoints.has(e.endpointId)) continue;
+    entities.push(
+      endpointEntity(
+        { endpointId: e.endpointId, accountId: e.accountId, region: e.region, state: e.state, createdAt: e.createdAt, dnsNames: e.dnsNames, endpoint: e },
+        undefined,
+        e.serviceName,
+      ),
+    );
+  }
+  return entities;
+
+  function endpointEntity(consumer: Consumer, serviceRef: string | undefined, serviceLabel: string): Entity {
+    const e = consumer.endpoint;
+    const tags = e?.tags ?? {};
+    const component = componentOf(tags);
+    const system = systemOf(tags, consumer.accountId);
+    // An endpoint is read in its own account when that account is configured; else only the provider saw it.
+    const home = e ? `${e.accountId}/${e.region}` : `${consumer.accountId}/${consumer.region}`;
+    const stale = staleOf.get(home);
+    const loc = e ? location(e.accountId, e.region) : location(consumer.accountId ?? 'unknown', consumer.region);
+    const who = component ? parseEntityRef(component).name : tags.Name || accountLabel(consumer.accountId);
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: consumer.endpointId,
+        title: `${who} → ${serviceLabel}`,
+        description: `VPC endpoint ${consumer.endpointId} in ${accountLabel(consumer.accountId)}, ${consumer.region}, to ${e?.serviceName ?? serviceLabel}`,
+        labels: labelsFromTags(tags, placing),
+        tags: ['aws', 'privatelink'],
+        annotations: {
+          [ANNOTATION_LOCATION]: loc,
+          [ANNOTATION_ORIGIN_LOCATION]: loc,
+          [ANNOTATION_VIEW_URL]: consoleUrl(consumer.region, `EndpointDetails:vpcEndpointId=${consumer.endpointId}`),
+          ...(consumer.accountId
+            ? {
+                [ANNOTATIONS.arn]: `arn:aws:ec2:${consumer.region}:${consumer.accountId}:vpc-endpoint/${consumer.endpointId}`,
+                [ANNOTATIONS.accountId]: consumer.accountId,
+              }
+            : {}),
+          [ANNOTATIONS.region]: consumer.region,
+          [ANNOTATIONS.endpointId]: consumer.endpointId,
+          [ANNOTATIONS.state]: consumer.state,
+          [ANNOTATIONS.dnsNames]: consumer.dnsNames.join(','),
+          ...(e ? { [ANNOTATIONS.serviceName]: e.serviceName } : {}),
+          ...(e?.vpcId ? { [ANNOTATIONS.vpcId]: e.vpcId } : {}),
+          ...(e?.endpointType ? { [ANNOTATIONS.endpointType]: e.endpointType } : {}),
+          ...(e ? { [ANNOTATIONS.privateDnsEnabled]: String(e.privateDnsEnabled) } : {}),
+          ...(consumer.createdAt ? { [ANNOTATIONS.createdAt]: consumer.createdAt } : {}),
+          ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
+        },
+      },
+      spec: {
+        type: VPC_ENDPOINT_TYPE,
+        owner: ownerOf(tags, consumer.accountId),
+        ...(system ? { system } : {}),
+        ...(serviceRef ? { dependsOn: [serviceRef] } : {}),
+        ...(component ? { dependencyOf: [component] } : {}),
+      },
+    };
+  }
+}

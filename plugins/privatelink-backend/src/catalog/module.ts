@@ -1,0 +1,85 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
+import {
+  accountIdSchema,
+  endpointServiceIdSchema,
+  describeIssues,
+  PRIVATELINK_SERVICE_CHANGED_TOPIC,
+  regionSchema,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { z } from 'zod';
+import { createAwsClientFactory } from '../aws/clients';
+import { readPrivateLinkConfig } from '../config';
+import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
+
+const serviceChangeSchema = z.object({
+  accountId: accountIdSchema,
+  region: regionSchema,
+  serviceId: endpointServiceIdSchema,
+});
+
+/**
+ * Catalog module that syncs AWS PrivateLink into the catalog: a scheduled full sync of every configured
+ * account × region (one run per interval across backend replicas), and a targeted refresh of one service on
+ * each `privatelink.service.changed` event.
+ *
+ * @public
+ */
+export const catalogModulePrivateLinkEntityProvider = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'privatelink-entity-provider',
+  register(env) {
+    env.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalogApi: catalogServiceRef,
+        events: eventsServiceRef,
+      },
+      async init({ catalog, config, logger, scheduler, auth, catalogApi, events }) {
+        const privatelink = readPrivateLinkConfig(config);
+        if (!privatelink.sync.enabled) {
+          logger.info('PrivateLink sync is off (privatelink.sync.enabled: false)');
+          return;
+        }
+        const provider = new PrivateLinkEntityProvider({
+          config: privatelink,
+          clients: createAwsClientFactory({ config, endpoint: privatelink.endpoint }),
+          logger,
+          // A global task runs once per interval across every backend replica.
+          taskRunner: scheduler.createScheduledTaskRunner({ ...privatelink.sync.schedule, scope: 'global' }),
+          loadLastEmitted: async location => {
+            const { items } = await catalogApi.getEntities(
+              { filter: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: location } },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items;
+          },
+        });
+        catalog.addEntityProvider(provider);
+
+        await events.subscribe({
+          id: 'privatelink-entity-provider',
+          topics: [PRIVATELINK_SERVICE_CHANGED_TOPIC],
+          onEvent: async params => {
+            const parsed = serviceChangeSchema.safeParse(params.eventPayload);
+            if (!parsed.success) {
+              logger.warn(`Ignoring a malformed ${PRIVATELINK_SERVICE_CHANGED_TOPIC} event: ${describeIssues(parsed.error)}`);
+              return;
+            }
+            try {
+              await provider.refreshService(parsed.data);
+            } catch (e) {
+              logger.error('PrivateLink targeted refresh failed', { ...parsed.data, error: (e as Error).message });
+            }
+          },
+        });
+      },
+    });
+  },
+});
