@@ -1,0 +1,189 @@
+/**
+ * Integration: the sync against a real moto_server seeded with the demo organisation (packages/dev-aws).
+ * Three accounts, the consumers reached through STS AssumeRole, which moto maps to separate accounts.
+ */
+import {
+  CreateVpcEndpointServiceConfigurationCommand,
+  DeleteVpcEndpointServiceConfigurationsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  DEMO_ORG,
+  MOTO_CREDENTIALS,
+  MotoServer,
+  seedDemoOrg,
+  SeedResult,
+  startMoto,
+} from '@privatelink-backstage/dev-aws';
+import { createAwsClientFactory } from '../aws/clients';
+import { readPrivateLinkConfig } from '../config';
+import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
+
+jest.setTimeout(120_000);
+
+const PROVIDER = '123456789012';
+const PAYMENTS = '210987654321';
+const ORDERS = '345678901234';
+const REGION = 'us-east-1';
+
+let moto: MotoServer;
+let seed: SeedResult;
+const savedEndpointUrl = process.env.AWS_ENDPOINT_URL;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  // The STS client inside @backstage/integration-aws-node takes its endpoint from the environment.
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  seed = await seedDemoOrg({ endpoint: moto.endpoint });
+});
+
+afterAll(async () => {
+  if (savedEndpointUrl === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpointUrl;
+  await moto?.stop();
+});
+
+function rootConfig() {
+  return new ConfigReader({
+    aws: { mainAccount: { ...MOTO_CREDENTIALS }, accountDefaults: { roleName: 'PrivateLinkDemo' } },
+    privatelink: {
+      endpoint: moto.endpoint,
+      regions: [REGION],
+      accounts: [
+        { accountId: PROVIDER, name: 'shared-services', owner: 'group:default/platform' },
+        { accountId: PAYMENTS, name: 'payments-prod', owner: 'group:default/payments' },
+        { accountId: ORDERS, name: 'orders-prod', owner: 'group:default/orders' },
+      ],
+    },
+  });
+}
+
+function newProvider() {
+  const config = rootConfig();
+  const privatelink = readPrivateLinkConfig(config);
+  const real = createAwsClientFactory({ config, endpoint: privatelink.endpoint });
+  // Accounts whose credentials are refused, the way an expired or revoked role fails.
+  const denied = new Set<string>();
+  const clients = {
+    ec2: async (target: { accountId: string; region: string }) => {
+      if (denied.has(target.accountId)) {
+        throw Object.assign(new Error(`not authorized to perform sts:AssumeRole in ${target.accountId}`), { name: 'AccessDenied' });
+      }
+      return real.ec2(target);
+    },
+  };
+  const mutations: any[] = [];
+  const connection: EntityProviderConnection = {
+    applyMutation: async m => void mutations.push(m),
+    refresh: async () => {},
+  };
+  const provider = new PrivateLinkEntityProvider({ config: privatelink, clients, logger: mockServices.logger.mock() });
+  return { provider, connection, mutations, denied };
+}
+
+const entitiesOf = (mutation: any): Entity[] =>
+  (mutation.type === 'full' ? mutation.entities : mutation.added).map((d: any) => d.entity);
+const named = (entities: Entity[], name: string) => entities.find(e => e.metadata.name === name);
+
+describe('sync against moto', () => {
+  it('emits the seeded services and consumers, across accounts, with owners and relations', async () => {
+    const { provider, connection, mutations } = newProvider();
+    await provider.connect(connection);
+    const report = await provider.refresh();
+
+    expect(report.targets.map(t => [t.accountId, t.ok])).toEqual(
+      expect.arrayContaining([[PROVIDER, true], [PAYMENTS, true], [ORDERS, true]]),
+    );
+    const entities = entitiesOf(mutations[0]);
+
+    for (const service of DEMO_ORG.services) {
+      const seeded = seed.services.find(s => s.name === service.name)!;
+      const entity = named(entities, service.name)!;
+      expect(entity).toBeDefined();
+      expect(entity.spec).toMatchObject({ type: 'vpc-endpoint-service', owner: service.tags['backstage:owner'] });
+      expect(entity.metadata.annotations).toMatchObject({
+        'privatelink.io/service-id': seeded.serviceId,
+        'privatelink.io/service-name': seeded.serviceName,
+        'amazonaws.com/account-id': PROVIDER,
+      });
+    }
+
+    // Each consumer endpoint was read in its own account (a separate moto account) and points at its service.
+    for (const endpoint of seed.endpoints.filter(e => e.service)) {
+      const entity = named(entities, endpoint.endpointId)!;
+      expect(entity).toBeDefined();
+      expect(entity.metadata.annotations!['amazonaws.com/account-id']).toBe(endpoint.accountId);
+      expect(entity.spec!.dependsOn).toEqual([`resource:default/${endpoint.service}`]);
+      expect(entity.spec!.owner).toBe(endpoint.accountId === PAYMENTS ? 'group:default/payments' : 'group:default/orders');
+    }
+    // The S3 gateway and EC2 interface endpoints of payments-prod are there too, depending on nothing emitted.
+    for (const endpoint of seed.endpoints.filter(e => !e.service)) {
+      expect(named(entities, endpoint.endpointId)?.spec).not.toHaveProperty('dependsOn');
+    }
+  });
+
+  it('shows a new service after a targeted refresh and drops a deleted one at the next sync', async () => {
+    const { provider, connection, mutations } = newProvider();
+    await provider.connect(connection);
+    await provider.refresh();
+
+    const ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const nlbArn = seed.services[0].nlbArn;
+    const created = await ec2.send(
+      new CreateVpcEndpointServiceConfigurationCommand({
+        NetworkLoadBalancerArns: [nlbArn],
+        AcceptanceRequired: true,
+        TagSpecifications: [
+          { ResourceType: 'vpc-endpoint-service', Tags: [{ Key: 'backstage:name', Value: 'sync-test-service' }] },
+        ],
+      }),
+    );
+    const serviceId = created.ServiceConfiguration!.ServiceId!;
+    try {
+      const delta = await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId });
+      expect(delta.added).toBeGreaterThanOrEqual(1);
+      expect(named(entitiesOf(mutations.at(-1)), 'sync-test-service')?.metadata.annotations!['privatelink.io/service-id']).toBe(serviceId);
+    } finally {
+      await ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }));
+    }
+
+    await provider.refresh();
+    const after = entitiesOf(mutations.at(-1));
+    expect(mutations.at(-1).type).toBe('full');
+    expect(named(after, 'sync-test-service')).toBeUndefined();
+    expect(named(after, 'orders-api')).toBeDefined();
+  });
+
+  it('keeps the entities of an account whose credentials fail, marked stale, while the others update', async () => {
+    const { provider, connection, mutations, denied } = newProvider();
+    await provider.connect(connection);
+    await provider.refresh();
+    const inOrders = (entities: Entity[]) =>
+      entities.filter(e => e.metadata.annotations?.['amazonaws.com/account-id'] === ORDERS);
+    const before = inOrders(entitiesOf(mutations[0]));
+    expect(before.length).toBeGreaterThan(0);
+
+    denied.add(ORDERS);
+    const report = await provider.refresh();
+    expect(report.targets.filter(t => t.accountId !== ORDERS).every(t => t.ok)).toBe(true);
+    const after = entitiesOf(mutations.at(-1));
+    expect(mutations.at(-1).type).toBe('full');
+    expect(inOrders(after).map(e => e.metadata.name).sort()).toEqual(before.map(e => e.metadata.name).sort());
+    expect(inOrders(after).every(e => e.metadata.annotations?.['privatelink.io/stale-since'])).toBe(true);
+    expect(after.filter(e => e.metadata.annotations?.['amazonaws.com/account-id'] === PAYMENTS).length).toBeGreaterThan(0);
+  });
+
+  it('removes nothing when an account fails before it was ever read', async () => {
+    const { provider, connection, mutations, denied } = newProvider();
+    denied.add(ORDERS);
+    await provider.connect(connection);
+    const report = await provider.refresh();
+    expect(report.mutation).toBe('delta');
+    expect(mutations[0].removed).toEqual([]);
+    expect(entitiesOf(mutations[0]).some(e => e.metadata.name === 'orders-api')).toBe(true);
+  });
+});
