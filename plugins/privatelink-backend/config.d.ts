@@ -59,6 +59,16 @@ export interface Config {
        * account and region. Default: 4.
        */
       concurrency?: number;
+      /**
+       * Client-side pacing of the sync's Describe* calls per account and region, in front of EC2's own token
+       * bucket (100 calls, refilled at 20 per second). Lower it when other tools share the accounts' budget.
+       */
+      rateLimit?: {
+        /** Calls that may go at once. Default: 100. */
+        burst?: number;
+        /** Calls per second after the burst. Default: 20. */
+        perSecond?: number;
+      };
     };
   };
 }

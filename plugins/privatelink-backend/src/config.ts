@@ -68,6 +68,13 @@ const schema = z
         // Checked with the scheduler's own reader below; only its presence is typed here.
         schedule: z.record(z.string(), z.unknown()).optional(),
         concurrency: z.number().int().min(1).max(50).default(4),
+        rateLimit: z
+          .object({
+            burst: z.number().int().min(1).max(1000).default(100),
+            perSecond: z.number().min(0.1).max(1000).default(20),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -98,6 +105,7 @@ export interface PrivateLinkConfig {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;
     concurrency: number;
+    rateLimit: { burst: number; perSecond: number };
   };
 }
 

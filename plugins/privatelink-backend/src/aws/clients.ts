@@ -5,6 +5,13 @@ import {
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
 import { AccountRegion } from '../config';
+import { TokenBucket } from './tokenBucket';
+
+/** Client-side pacing of Describe* calls per account × region (EC2's bucket: 100, then 20 per second). */
+export interface DescribeRateLimit {
+  burst: number;
+  perSecond: number;
+}
 
 /** Hands out EC2 clients per account × region. */
 export interface AwsClientFactory {
@@ -24,6 +31,7 @@ export function createAwsClientFactory(options: {
   config: Config;
   endpoint?: string;
   credentialsManager?: AwsCredentialsManager;
+  rateLimit?: DescribeRateLimit;
 }): AwsClientFactory {
   const credentials =
     options.credentialsManager ?? DefaultAwsCredentialsManager.fromConfig(options.config);
@@ -36,16 +44,17 @@ export function createAwsClientFactory(options: {
       if (!client) {
         client = credentials
           .getCredentialProvider({ accountId })
-          .then(
-            ({ sdkCredentialProvider }) =>
-              new EC2Client({
-                region,
-                credentials: sdkCredentialProvider,
-                retryMode: 'adaptive',
-                maxAttempts: MAX_ATTEMPTS,
-                ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-              }),
-          );
+          .then(({ sdkCredentialProvider }) => {
+            const ec2 = new EC2Client({
+              region,
+              credentials: sdkCredentialProvider,
+              retryMode: 'adaptive',
+              maxAttempts: MAX_ATTEMPTS,
+              ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+            });
+            if (options.rateLimit) pace(ec2, options.rateLimit);
+            return ec2;
+          });
         // A failed credential look-up is not cached: the next sync tries again.
         client.catch(() => clients.delete(key));
         clients.set(key, client);
@@ -53,4 +62,16 @@ export function createAwsClientFactory(options: {
       return client;
     },
   };
+}
+
+/** Every attempt of a Describe* call (retries included) waits for a token of this client's bucket. */
+function pace(ec2: EC2Client, limit: DescribeRateLimit) {
+  const bucket = new TokenBucket({ capacity: limit.burst, perSecond: limit.perSecond });
+  ec2.middlewareStack.addRelativeTo(
+    (next: any, context: any) => async (args: any) => {
+      if (String(context.commandName ?? '').startsWith('Describe')) await bucket.take();
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'privatelinkDescribePacing', override: true },
+  );
 }

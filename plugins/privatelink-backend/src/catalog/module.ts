@@ -49,7 +49,7 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
         }
         const provider = new PrivateLinkEntityProvider({
           config: privatelink,
-          clients: createAwsClientFactory({ config, endpoint: privatelink.endpoint }),
+          clients: createAwsClientFactory({ config, endpoint: privatelink.endpoint, rateLimit: privatelink.sync.rateLimit }),
           logger,
           // A global task runs once per interval across every backend replica.
           taskRunner: scheduler.createScheduledTaskRunner({ ...privatelink.sync.schedule, scope: 'global' }),

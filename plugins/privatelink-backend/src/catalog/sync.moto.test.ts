@@ -65,7 +65,7 @@ function rootConfig() {
 function newProvider() {
   const config = rootConfig();
   const privatelink = readPrivateLinkConfig(config);
-  const real = createAwsClientFactory({ config, endpoint: privatelink.endpoint });
+  const real = createAwsClientFactory({ config, endpoint: privatelink.endpoint, rateLimit: privatelink.sync.rateLimit });
   // Accounts whose credentials are refused, the way an expired or revoked role fails.
   const denied = new Set<string>();
   const clients = {
