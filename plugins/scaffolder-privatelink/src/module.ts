@@ -1,5 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { PRIVATELINK_SERVICE_CHANGED_TOPIC } from '@privatelink-backstage/plugin-privatelink-common';
 import { createEc2ClientFactory } from './aws';
 import { createAllowPrincipalsAction } from './actions/allowPrincipals';
 
@@ -16,12 +18,18 @@ export const scaffolderModulePrivateLink = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        events: eventsServiceRef,
       },
-      async init({ scaffolderActions, config }) {
+      async init({ scaffolderActions, config, events }) {
         const ec2 = createEc2ClientFactory(config);
         const allowWildcardPrincipal =
           config.getOptionalBoolean('privatelink.allowWildcardPrincipal') ?? false;
-        scaffolderActions.addActions(createAllowPrincipalsAction({ ec2, allowWildcardPrincipal }));
+        // The catalog module of the backend plugin listens and re-reads the service: seconds, not a sync interval.
+        const onServiceChanged = async (change: { accountId: string; region: string; serviceId: string }) =>
+          events.publish({ topic: PRIVATELINK_SERVICE_CHANGED_TOPIC, eventPayload: change });
+        scaffolderActions.addActions(
+          createAllowPrincipalsAction({ ec2, allowWildcardPrincipal, onServiceChanged }),
+        );
       },
     });
   },

@@ -22,8 +22,11 @@ beforeEach(() => {
   factory.mockClear();
 });
 
+const onServiceChanged = jest.fn(async () => {});
+beforeEach(() => onServiceChanged.mockClear());
+
 describe('aws:privatelink:principals:allow', () => {
-  const action = createAllowPrincipalsAction({ ec2: factory, allowWildcardPrincipal: false });
+  const action = createAllowPrincipalsAction({ ec2: factory, allowWildcardPrincipal: false, onServiceChanged });
 
   it('adds only the principals that are not allowed yet, reading every page', async () => {
     ec2Mock
@@ -45,6 +48,7 @@ describe('aws:privatelink:principals:allow', () => {
     });
     expect(ctx.output).toHaveBeenCalledWith('added', ['arn:aws:iam::345678901234:role/order-worker']);
     expect(ctx.output).toHaveBeenCalledWith('alreadyAllowed', ['arn:aws:iam::210987654321:root']);
+    expect(onServiceChanged).toHaveBeenCalledWith({ accountId: '123456789012', region: 'us-east-1', serviceId: 'vpce-svc-0123456789abcdef0' });
   });
 
   it('changes nothing when every principal is already allowed', async () => {
@@ -55,6 +59,7 @@ describe('aws:privatelink:principals:allow', () => {
     await action.handler(ctx);
     expect(ec2Mock.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
     expect(ctx.output).toHaveBeenCalledWith('added', []);
+    expect(onServiceChanged).not.toHaveBeenCalled();
   });
 
   it.each([

@@ -1,5 +1,4 @@
 import {
-  DescribeVpcEndpointServicePermissionsCommand,
   ModifyVpcEndpointServicePermissionsCommand,
   paginateDescribeVpcEndpointServicePermissions,
 } from '@aws-sdk/client-ec2';
@@ -23,6 +22,8 @@ import { examples } from './allowPrincipals.examples';
 export function createAllowPrincipalsAction(options: {
   ec2: Ec2ClientFactory;
   allowWildcardPrincipal: boolean;
+  /** Announces the change so that the catalog re-reads the service at once (targeted refresh). */
+  onServiceChanged?: (change: { accountId: string; region: string; serviceId: string }) => Promise<void>;
 }) {
   const inputSchema = zod.object({
     accountId: accountIdSchema,
@@ -93,6 +94,7 @@ export function createAllowPrincipalsAction(options: {
           },
         });
       }
+      if (added.length > 0) await options.onServiceChanged?.({ accountId, region, serviceId });
       ctx.logger.info(
         `Allowed ${added.length} principal(s) on ${serviceId}${alreadyAllowed.length ? `; ${alreadyAllowed.length} already allowed` : ''}`,
       );
@@ -101,6 +103,3 @@ export function createAllowPrincipalsAction(options: {
     },
   });
 }
-
-// Re-exported for tests that assert the exact EC2 commands sent.
-export { DescribeVpcEndpointServicePermissionsCommand, ModifyVpcEndpointServicePermissionsCommand };
