@@ -23,7 +23,7 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 
 if command -v moto_server >/dev/null 2>&1; then
   motolog="$TOOLS/moto.log"
-  node packages/dev-aws/src/cli.ts moto >"$motolog" 2>&1 &
+  node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON packages/dev-aws/src/cli.ts moto >"$motolog" 2>&1 &
   pids+=($!)
   endpoint=""
   # Wait for the line in which the launcher reports the endpoint; the launcher itself waits for readiness.
@@ -35,7 +35,7 @@ if command -v moto_server >/dev/null 2>&1; then
   done
   [ -n "$endpoint" ] || { cat "$motolog" >&2; log "moto did not report its endpoint"; exit 1; }
   log "moto listening at $endpoint; seeding the demo organisation"
-  node packages/dev-aws/src/cli.ts seed --endpoint "$endpoint"
+  node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON packages/dev-aws/src/cli.ts seed --endpoint "$endpoint"
   # Every AWS SDK client of the backend goes to moto: ours through privatelink.endpoint, the STS client of
   # @backstage/integration-aws-node (role assumption into the consumer accounts) through AWS_ENDPOINT_URL.
   export AWS_ENDPOINT_URL="$endpoint"
