@@ -59,11 +59,11 @@ function setup() {
     }),
   };
   const mutations: any[] = [];
-  const connection: EntityProviderConnection = {
+  const providerConnection: EntityProviderConnection = {
     applyMutation: jest.fn(async m => void mutations.push(m)),
     refresh: jest.fn(),
   };
-  return { clients, mocks, denied, factory, mutations, connection };
+  return { clients, mocks, denied, factory, mutations, connection: providerConnection };
 }
 
 function givenDemo(mocks: Record<string, Stub>) {
