@@ -1,26 +1,75 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import express from 'express';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  accountIdSchema,
+  describeIssues,
+  endpointIdSchema,
+  principalSchema,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { PrivateLinkConfig } from './config';
+import { PrivateLinkService } from './service/PrivateLinkService';
 
 /** What the router needs; each piece is a service with its own interface. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  auditor: AuditorService;
   config: PrivateLinkConfig;
+  service: PrivateLinkService;
+}
+
+const entityRef = z.string().min(3).max(255);
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InputError(`Invalid ${where}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 /** The HTTP API of the PrivateLink plugin, mounted at /api/privatelink. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, config } = options;
+  const { httpAuth, auditor, config, service } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '100kb' }));
+
+  const principals = z.array(principalSchema({ allowWildcard: config.allowWildcardPrincipal })).min(1).max(100);
+  const endpointIds = z.array(endpointIdSchema).min(1).max(100);
+  const schemas = {
+    details: z.object({ entityRef }).strict(),
+    listRequests: z.object({ serviceRef: entityRef.optional() }).strict(),
+    createRequest: z
+      .object({ serviceRef: entityRef, consumerRef: entityRef, accountId: accountIdSchema, reason: z.string().trim().min(3).max(2000) })
+      .strict(),
+    approve: z.object({ reason: z.string().trim().max(2000).optional() }).strict(),
+    deny: z.object({ reason: z.string().trim().min(3).max(2000) }).strict(),
+    requestId: z.object({ id: z.uuid({ message: 'must be an access request id' }) }),
+    connections: z.object({ serviceRef: entityRef, endpointIds }).strict(),
+    principals: z.object({ serviceRef: entityRef, principals }).strict(),
+    audit: z.object({ serviceRef: entityRef, limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(),
+  };
+
+  /** Runs a mutation as one auditor event: its outcome, success or failure (refusals included), is recorded. */
+  async function audited<T>(req: Request, action: string, meta: Record<string, any>, fn: () => Promise<T>): Promise<T> {
+    const event = await auditor.createEvent({ eventId: `privatelink-${action}`, severityLevel: 'medium', request: req, meta });
+    try {
+      const result = await fn();
+      await event.success();
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  const user = (req: Request) => httpAuth.credentials(req, { allow: ['user'] });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  // What the frontend needs to know of the installation: which accounts and regions are read, and whether
-  // `*` may be allowed. Nothing secret: no role names or external ids.
+  // What the frontend needs to know of the installation. Nothing secret: no role names or external ids.
   router.get('/v1/settings', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({
@@ -29,6 +78,69 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       allowWildcardPrincipal: config.allowWildcardPrincipal,
       syncEnabled: config.sync.enabled,
     });
+  });
+
+  router.get('/v1/services', async (req, res) => {
+    const { entityRef: ref } = parse(schemas.details, req.query, 'query');
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await service.getDetails(ref, credentials));
+  });
+
+  router.get('/v1/access-requests', async (req, res) => {
+    const { serviceRef } = parse(schemas.listRequests, req.query, 'query');
+    res.json({ items: await service.listAccessRequests(serviceRef, await user(req)) });
+  });
+
+  router.post('/v1/access-requests', async (req, res) => {
+    const body = parse(schemas.createRequest, req.body, 'request body');
+    const credentials = await user(req);
+    const created = await audited(req, 'access-request-create', { serviceRef: body.serviceRef, accountId: body.accountId }, () =>
+      service.createAccessRequest(body, credentials),
+    );
+    res.status(201).json(created);
+  });
+
+  router.post('/v1/access-requests/:id/approve', async (req, res) => {
+    const { id } = parse(schemas.requestId, req.params, 'path');
+    const { reason } = parse(schemas.approve, req.body ?? {}, 'request body');
+    const credentials = await user(req);
+    res.json(await audited(req, 'access-request-approve', { id }, () => service.approve(id, reason, credentials)));
+  });
+
+  router.post('/v1/access-requests/:id/deny', async (req, res) => {
+    const { id } = parse(schemas.requestId, req.params, 'path');
+    const { reason } = parse(schemas.deny, req.body, 'request body');
+    const credentials = await user(req);
+    res.json(await audited(req, 'access-request-deny', { id }, () => service.deny(id, reason, credentials)));
+  });
+
+  for (const decision of ['accept', 'reject'] as const) {
+    router.post(`/v1/connections/${decision}`, async (req, res) => {
+      const body = parse(schemas.connections, req.body, 'request body');
+      const credentials = await user(req);
+      res.json(
+        await audited(req, `connections-${decision}`, body, () =>
+          service.reviewConnections(decision, body.serviceRef, body.endpointIds, credentials),
+        ),
+      );
+    });
+  }
+
+  for (const change of ['allow', 'revoke'] as const) {
+    router.post(`/v1/principals/${change}`, async (req, res) => {
+      const body = parse(schemas.principals, req.body, 'request body');
+      const credentials = await user(req);
+      res.json(
+        await audited(req, `principals-${change}`, body, () =>
+          service.managePrincipals(change, body.serviceRef, body.principals, credentials),
+        ),
+      );
+    });
+  }
+
+  router.get('/v1/audit', async (req, res) => {
+    const { serviceRef, limit } = parse(schemas.audit, req.query, 'query');
+    res.json({ items: await service.listAudit(serviceRef, await user(req), limit) });
   });
 
   return router;

@@ -48,6 +48,10 @@ export const ANNOTATIONS = {
   endpointType: 'privatelink.io/endpoint-type',
   /** 'true' when a consumer endpoint has private DNS enabled. */
   privateDnsEnabled: 'privatelink.io/private-dns-enabled',
+  /** Comma-separated principals allowed on an endpoint service. */
+  allowedPrincipals: 'privatelink.io/allowed-principals',
+  /** Comma-separated regions an endpoint service can be reached from (cross-region PrivateLink). */
+  supportedRegions: 'privatelink.io/supported-regions',
   /** ISO time the endpoint was created. */
   createdAt: 'privatelink.io/created-at',
   /** Set when the account or region could not be read: ISO time of the last good read. */

@@ -1,7 +1,9 @@
 /**
- * Entity model, validators and shared types of the PrivateLink plugins.
+ * Entity model, permissions, API types and validators shared by the PrivateLink plugins.
  *
  * @packageDocumentation
  */
 export * from './entityModel';
 export * from './validation';
+export * from './permissions';
+export * from './api';

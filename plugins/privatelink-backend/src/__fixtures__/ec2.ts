@@ -64,7 +64,8 @@ export function vpcEndpoint(n: number, service: number, extra: { owner?: string;
     VpcEndpointType: 'Interface',
     VpcId: 'vpc-0a1b2c3d4e5f60718',
     ServiceName: extra.serviceName ?? serviceName(service),
-    State: 'available',
+    // The wire sends lowerCamel, whatever the SDK's enum says.
+    State: 'available' as any,
     SubnetIds: ['subnet-0aaa', 'subnet-0bbb'],
     PrivateDnsEnabled: false,
     RequesterManaged: false,

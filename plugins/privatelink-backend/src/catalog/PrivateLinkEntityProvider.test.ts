@@ -41,7 +41,7 @@ const config = readPrivateLinkConfig(
 type Stub = AwsStub<any, any, any>;
 
 function setup() {
-  const clients = { [PROVIDER]: new EC2Client({ region: REGION }), [CONSUMER]: new EC2Client({ region: REGION }) };
+  const clients: Record<string, EC2Client> = { [PROVIDER]: new EC2Client({ region: REGION }), [CONSUMER]: new EC2Client({ region: REGION }) };
   const mocks: Record<string, Stub> = { [PROVIDER]: mockClient(clients[PROVIDER]), [CONSUMER]: mockClient(clients[CONSUMER]) };
   for (const m of Object.values(mocks)) {
     m.on(DescribeVpcEndpointServiceConfigurationsCommand).resolves({ ServiceConfigurations: [] });

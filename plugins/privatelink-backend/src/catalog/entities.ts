@@ -161,6 +161,8 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
           [ANNOTATIONS.acceptanceRequired]: String(service.acceptanceRequired),
           [ANNOTATIONS.dnsNames]: service.baseEndpointDnsNames.join(','),
           [ANNOTATIONS.loadBalancerArns]: service.loadBalancerArns.join(','),
+          [ANNOTATIONS.allowedPrincipals]: [...service.allowedPrincipals].sort().join(','),
+          [ANNOTATIONS.supportedRegions]: service.supportedRegions.join(','),
           ...(service.privateDnsName ? { [ANNOTATIONS.privateDnsName]: service.privateDnsName } : {}),
           ...(service.privateDnsState ? { [ANNOTATIONS.privateDnsState]: service.privateDnsState } : {}),
           ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),

@@ -1,0 +1,156 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { AccessRequest, AccessRequestStatus, AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath('@privatelink-backstage/plugin-privatelink-backend', 'migrations');
+
+type Row = {
+  id: string;
+  service_ref: string;
+  consumer_ref: string;
+  account_id: string;
+  reason: string;
+  status: string;
+  requested_by: string;
+  requested_at: string | Date;
+  decided_by: string | null;
+  decided_at: string | Date | null;
+  decision_reason: string | null;
+  accepted_endpoint_ids: string | null;
+  error: string | null;
+};
+
+const iso = (v: string | Date | null | undefined) => (v ? new Date(v).toISOString() : undefined);
+
+function toRequest(row: Row): AccessRequest {
+  return {
+    id: row.id,
+    serviceRef: row.service_ref,
+    consumerRef: row.consumer_ref,
+    accountId: row.account_id,
+    reason: row.reason,
+    // 'approving' is the short-lived claim of one approver; to readers it is still pending.
+    status: (row.status === 'approving' ? 'pending' : row.status) as AccessRequestStatus,
+    requestedBy: row.requested_by,
+    requestedAt: iso(row.requested_at)!,
+    decidedBy: row.decided_by ?? undefined,
+    decidedAt: iso(row.decided_at),
+    decisionReason: row.decision_reason ?? undefined,
+    acceptedEndpointIds: row.accepted_endpoint_ids ? JSON.parse(row.accepted_endpoint_ids) : undefined,
+    error: row.error ?? undefined,
+  };
+}
+
+/** Access requests and the audit log, in the plugin's own database (SQLite or PostgreSQL). */
+export interface PrivateLinkStore {
+  createRequest(input: Omit<AccessRequest, 'id' | 'status' | 'requestedAt'>): Promise<AccessRequest>;
+  getRequest(id: string): Promise<AccessRequest | undefined>;
+  listRequests(filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus }): Promise<AccessRequest[]>;
+  /** Claims a pending request for one approver; false when another got there first or it is decided. */
+  claimForApproval(id: string): Promise<boolean>;
+  /** Gives a claimed request back (the AWS change failed). */
+  releaseClaim(id: string, error: string): Promise<void>;
+  decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null }): Promise<AccessRequest>;
+  /** Approved requests whose consumer connection may still be waiting to be accepted. */
+  listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
+  setAccepted(id: string, endpointIds: string[], error?: string | null): Promise<void>;
+  audit(entry: Omit<AuditEntry, 'id' | 'createdAt'>): Promise<void>;
+  listAudit(serviceRef: string, limit: number): Promise<AuditEntry[]>;
+}
+
+export async function createPrivateLinkStore(database: DatabaseService | { getClient(): Promise<Knex> }, options: { skipMigrations?: boolean } = {}): Promise<PrivateLinkStore> {
+  const db = await database.getClient();
+  const migrations = 'migrations' in database ? database.migrations : undefined;
+  if (!options.skipMigrations && !migrations?.skip) {
+    await db.migrate.latest({ directory: migrationsDir });
+  }
+  const requests = () => db<Row>('privatelink_access_requests');
+
+  return {
+    async createRequest(input) {
+      const row: Row = {
+        id: randomUUID(),
+        service_ref: input.serviceRef,
+        consumer_ref: input.consumerRef,
+        account_id: input.accountId,
+        reason: input.reason,
+        status: 'pending',
+        requested_by: input.requestedBy,
+        requested_at: new Date().toISOString(),
+        decided_by: null,
+        decided_at: null,
+        decision_reason: null,
+        accepted_endpoint_ids: null,
+        error: null,
+      };
+      await requests().insert(row);
+      return toRequest(row);
+    },
+    async getRequest(id) {
+      const row = await requests().where({ id }).first();
+      return row ? toRequest(row) : undefined;
+    },
+    async listRequests(filter) {
+      let q = requests().select();
+      if (filter.serviceRef) q = q.where('service_ref', filter.serviceRef);
+      if (filter.requestedBy) q = q.where('requested_by', filter.requestedBy);
+      if (filter.status === 'pending') q = q.whereIn('status', ['pending', 'approving']);
+      else if (filter.status) q = q.where('status', filter.status);
+      const rows = await q.orderBy('requested_at', 'desc').limit(500);
+      return rows.map(toRequest);
+    },
+    async claimForApproval(id) {
+      // One conditional update: of two concurrent approvals, exactly one sees a changed row.
+      const changed = await requests().where({ id, status: 'pending' }).update({ status: 'approving' });
+      return changed === 1;
+    },
+    async releaseClaim(id, error) {
+      await requests().where({ id, status: 'approving' }).update({ status: 'pending', error });
+    },
+    async decide(id, decision) {
+      await requests()
+        .where({ id })
+        .update({
+          status: decision.status,
+          decided_by: decision.decidedBy,
+          decided_at: new Date().toISOString(),
+          decision_reason: decision.decisionReason ?? null,
+          accepted_endpoint_ids: decision.acceptedEndpointIds ? JSON.stringify(decision.acceptedEndpointIds) : null,
+          error: decision.error ?? null,
+        });
+      return toRequest((await requests().where({ id }).first())!);
+    },
+    async listAwaitingAcceptance(since) {
+      const rows = await requests().where('status', 'approved').where('decided_at', '>=', since.toISOString());
+      return rows.map(toRequest);
+    },
+    async setAccepted(id, endpointIds, error) {
+      await requests().where({ id }).update({ accepted_endpoint_ids: JSON.stringify(endpointIds), error: error ?? null });
+    },
+    async audit(entry) {
+      await db('privatelink_audit').insert({
+        actor: entry.actor,
+        action: entry.action,
+        service_ref: entry.serviceRef,
+        details: JSON.stringify(entry.details),
+        result: entry.result,
+        message: entry.message ?? null,
+        created_at: new Date().toISOString(),
+      });
+    },
+    async listAudit(serviceRef, limit) {
+      const rows = await db('privatelink_audit').where({ service_ref: serviceRef }).orderBy('id', 'desc').limit(limit);
+      return rows.map((r: any) => ({
+        id: Number(r.id),
+        actor: r.actor,
+        action: r.action,
+        serviceRef: r.service_ref,
+        details: JSON.parse(r.details),
+        result: r.result,
+        message: r.message ?? undefined,
+        createdAt: iso(r.created_at)!,
+      }));
+    },
+  };
+}

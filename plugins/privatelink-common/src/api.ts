@@ -1,0 +1,89 @@
+import { EndpointState } from './entityModel';
+
+/** A consumer of an endpoint service: its endpoint, seen from the provider's and, where readable, its own account. @public */
+export interface PrivateLinkConsumer {
+  /** Entity ref of the vpc-endpoint Resource. */
+  entityRef: string;
+  endpointId: string;
+  accountId?: string;
+  region: string;
+  state: EndpointState;
+  /** Owner entity ref of the endpoint. */
+  owner?: string;
+  /** Component entity ref the endpoint belongs to, when tagged. */
+  component?: string;
+  createdAt?: string;
+  dnsNames: string[];
+  vpcId?: string;
+  privateDnsEnabled?: boolean;
+  /** Set when the consumer's account could not be read lately: ISO time of the last good read. */
+  staleSince?: string;
+}
+
+/** What the entity card shows of an endpoint service, from the synced catalog state. @public */
+export interface PrivateLinkServiceDetails {
+  /** Entity ref of the vpc-endpoint-service Resource. */
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  serviceId: string;
+  serviceName: string;
+  accountId: string;
+  region: string;
+  state: string;
+  acceptanceRequired: boolean;
+  privateDnsName?: string;
+  privateDnsState?: string;
+  dnsNames: string[];
+  loadBalancerArns: string[];
+  supportedRegions: string[];
+  allowedPrincipals: string[];
+  staleSince?: string;
+  consumers: PrivateLinkConsumer[];
+  /** Number of consumers per state. */
+  counts: Partial<Record<EndpointState, number>>;
+}
+
+/** Status of an access request. @public */
+export type AccessRequestStatus = 'pending' | 'approved' | 'denied' | 'failed';
+
+/** A consumer's request to be allowed on an endpoint service. @public */
+export interface AccessRequest {
+  id: string;
+  serviceRef: string;
+  /** The component or group that will consume. */
+  consumerRef: string;
+  /** The account that will create the endpoint; it becomes an allowed principal on approval. */
+  accountId: string;
+  reason: string;
+  status: AccessRequestStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+  /** Endpoint ids whose connections were accepted on approval. */
+  acceptedEndpointIds?: string[];
+  error?: string;
+}
+
+/** Body of a new access request. @public */
+export interface CreateAccessRequest {
+  serviceRef: string;
+  consumerRef: string;
+  accountId: string;
+  reason: string;
+}
+
+/** One line of the audit log: who did what to which service, and how it ended. @public */
+export interface AuditEntry {
+  id: number;
+  actor: string;
+  action: string;
+  serviceRef: string;
+  details: Record<string, unknown>;
+  result: 'success' | 'denied' | 'error';
+  message?: string;
+  createdAt: string;
+}
