@@ -41,9 +41,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// PrivateLink owner actions for the owners of the service only; see src/modules/permissionPolicy.ts
+backend.add(import('./modules/permissionPolicy').then(m => ({ default: m.permissionModulePrivateLinkPolicy })));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
