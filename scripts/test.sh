@@ -20,6 +20,10 @@ step() {
   fi
 }
 
+source "$ROOT/scripts/postgres.sh"
+start_postgres
+trap stop_postgres EXIT
+
 if ! command -v moto_server >/dev/null 2>&1; then
   log "moto_server is not installed; the integration tests need it:  pip install \"moto[server]\""
 fi
