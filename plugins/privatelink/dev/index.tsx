@@ -1,5 +1,150 @@
-import { createDevApp } from '@backstage/frontend-dev-utils';
+/*
+ * Serves the plugin in isolation (`yarn start` in plugins/privatelink) on the new frontend system, with an
+ * in-memory catalog of sample entities: /privatelink is the page, and /catalog/default/resource/
+ * payments-api-endpoint-service and /catalog/default/component/payments-api stand in for entity pages with
+ * the card and the tab.
+ */
+import ReactDOM from 'react-dom/client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendModule,
+} from '@backstage/frontend-plugin-api';
+// Neither @backstage/frontend-dev-utils nor @backstage/dev-utils is installed in this repo; the app
+// package's createApp (hoisted in the workspace) serves the same purpose.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import { createApp } from '@backstage/frontend-defaults';
+import { Content, EmptyState } from '@backstage/core-components';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  CatalogApi,
+  EntityProvider,
+  catalogApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { useParams } from 'react-router-dom';
+import Grid from '@material-ui/core/Grid';
+import privatelinkPlugin from '../src/alpha';
+import { EntityPrivateLinkCard } from '../src/components/EntityPrivateLinkCard';
+import { EntityPrivateLinkContent } from '../src/components/EntityPrivateLinkContent';
+import { isPrivateLinkAvailable } from '../src/conditions';
+import { sampleEntities } from './sampleEntities';
 
-import plugin from '../src';
+/** Just enough of the catalog API for the plugin: filtered getEntities, getEntityByRef, getEntitiesByRefs. */
+function createSampleCatalogApi(entities: Entity[]): CatalogApi {
+  const matches = (entity: Entity, filter: Record<string, unknown>) =>
+    Object.entries(filter).every(([key, expected]) => {
+      let actual: unknown;
+      if (key === 'kind') actual = entity.kind;
+      else if (key === 'spec.type') actual = entity.spec?.type;
+      else if (key.startsWith('metadata.annotations.')) {
+        actual =
+          entity.metadata.annotations?.[
+            key.slice('metadata.annotations.'.length)
+          ];
+      }
+      return (
+        String(actual).toLocaleLowerCase('en-US') ===
+        String(expected).toLocaleLowerCase('en-US')
+      );
+    });
+  const api: Partial<CatalogApi> = {
+    async getEntities(request) {
+      const filters = [request?.filter ?? {}].flat() as Record<
+        string,
+        unknown
+      >[];
+      return {
+        items: entities.filter(e => filters.some(f => matches(e, f))),
+      };
+    },
+    async getEntityByRef(ref) {
+      const wanted = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
+      return entities.find(e => stringifyEntityRef(e) === wanted);
+    },
+    async getEntitiesByRefs(request) {
+      return {
+        items: request.entityRefs.map(ref =>
+          entities.find(e => stringifyEntityRef(e) === ref),
+        ),
+      };
+    },
+  };
+  return api as CatalogApi;
+}
 
-createDevApp({ features: [plugin] });
+/**
+ * Stands in for the catalog's entity page (the catalog plugin is not a dependency of this package), so
+ * that entity links resolve: the PrivateLink card and tab of the sample entity at the route.
+ */
+function DevEntityPage() {
+  const { kind, namespace, name } = useParams();
+  const entity = sampleEntities.find(
+    e =>
+      e.kind.toLocaleLowerCase('en-US') === kind &&
+      (e.metadata.namespace ?? 'default') === namespace &&
+      e.metadata.name === name,
+  );
+  if (!entity) {
+    return (
+      <Content>
+        <EmptyState
+          missing="data"
+          title={`${kind}:${namespace}/${name} is not in the sample data`}
+        />
+      </Content>
+    );
+  }
+  return (
+    <Content>
+      <EntityProvider entity={entity}>
+        <Grid container spacing={3}>
+          <Grid item xs={12} md={6}>
+            {isPrivateLinkAvailable(entity) ? (
+              <EntityPrivateLinkCard />
+            ) : (
+              <EmptyState
+                missing="info"
+                title={`No PrivateLink card for ${stringifyEntityRef(entity)}`}
+              />
+            )}
+          </Grid>
+          {isPrivateLinkAvailable(entity) && (
+            <Grid item xs={12}>
+              <EntityPrivateLinkContent />
+            </Grid>
+          )}
+        </Grid>
+      </EntityProvider>
+    </Content>
+  );
+}
+
+const devModule = createFrontendModule({
+  pluginId: 'privatelink',
+  extensions: [
+    ApiBlueprint.make({
+      name: 'sample-catalog',
+      params: defineParams =>
+        defineParams({
+          api: catalogApiRef,
+          deps: {},
+          factory: () => createSampleCatalogApi(sampleEntities),
+        }),
+    }),
+    PageBlueprint.make({
+      name: 'dev-entity',
+      params: {
+        path: '/catalog/:namespace/:kind/:name',
+        title: 'Sample entity',
+        routeRef: convertLegacyRouteRef(entityRouteRef),
+        loader: async () => <DevEntityPage />,
+      },
+    }),
+  ],
+});
+
+const app = createApp({ features: [privatelinkPlugin, devModule] });
+
+ReactDOM.createRoot(document.getElementById('root')!).render(app.createRoot());

@@ -1,26 +1,68 @@
 import {
-  createFrontendPlugin,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
-
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+} from '@backstage/core-plugin-api';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
-  params: {
-    path: '/privatelink',
-    routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
-      )),
+/**
+ * The PrivateLink plugin for the legacy frontend system. Apps on the new frontend system use the
+ * default export of `@privatelink-backstage/plugin-privatelink/alpha` instead.
+ *
+ * @public
+ */
+export const privatelinkPlugin = createPlugin({
+  id: 'privatelink',
+  routes: {
+    root: rootRouteRef,
   },
 });
 
-export const privatelinkPlugin = createFrontendPlugin({
-  pluginId: 'privatelink',
-  info: { packageJson: () => import('../package.json') },
-  extensions: [page],
-  routes: {
-    root: rootRouteRef,
-  }
-});
+/**
+ * Entity card with the endpoint service's connection details and its consumers. Show it on the
+ * entity page when {@link isPrivateLinkAvailable} is true.
+ *
+ * @public
+ */
+export const EntityPrivateLinkCard = privatelinkPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPrivateLinkCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPrivateLinkCard').then(
+          m => m.EntityPrivateLinkCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: the service details at full width and a table of every consumer endpoint.
+ *
+ * @public
+ */
+export const EntityPrivateLinkContent = privatelinkPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPrivateLinkContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityPrivateLinkContent').then(
+          m => m.EntityPrivateLinkContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The PrivateLink page: "What can I consume privately?".
+ *
+ * @public
+ */
+export const PrivateLinkPage = privatelinkPlugin.provide(
+  createRoutableExtension({
+    name: 'PrivateLinkPage',
+    component: () =>
+      import('./components/PrivateLinkPage').then(m => m.PrivateLinkPage),
+    mountPoint: rootRouteRef,
+  }),
+);

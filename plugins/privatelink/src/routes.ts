@@ -1,3 +1,6 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/** Route of the PrivateLink page ("What can I consume privately?"). */
+export const rootRouteRef = createRouteRef({
+  id: 'privatelink',
+});

@@ -1,0 +1,60 @@
+import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { expect, Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The moto server the app runs against (scripts/e2e.sh exports it). */
+export const motoEndpoint = () => {
+  const endpoint = process.env.MOTO_ENDPOINT;
+  if (!endpoint || !/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new Error(`MOTO_ENDPOINT must be a loopback URL, got ${endpoint}`);
+  return endpoint;
+};
+
+const REGION = 'us-east-1';
+const STATIC = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** An EC2 client acting in one of the demo accounts, through the same role assumption the backend uses. */
+export async function ec2In(accountId: string): Promise<EC2Client> {
+  const endpoint = motoEndpoint();
+  if (accountId === '123456789012') return new EC2Client({ region: REGION, endpoint, credentials: STATIC });
+  const sts = new STSClient({ region: REGION, endpoint, credentials: STATIC });
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/PrivateLinkDemo`, RoleSessionName: 'e2e' }),
+  );
+  return new EC2Client({
+    region: REGION,
+    endpoint,
+    credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken },
+  });
+}
+
+/** What the seed created in moto for one demo service: its name, DNS names and the consumer endpoints. */
+export async function seededService(name: string) {
+  const provider = await ec2In('123456789012');
+  const { ServiceConfigurations = [] } = await provider.send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+  const service = ServiceConfigurations.find(s => s.Tags?.some(t => t.Key === 'backstage:name' && t.Value === name));
+  if (!service) throw new Error(`moto has no endpoint service tagged backstage:name=${name}`);
+  const consumers: string[] = [];
+  for (const account of ['210987654321', '345678901234']) {
+    const { VpcEndpoints = [] } = await (await ec2In(account)).send(new DescribeVpcEndpointsCommand({}));
+    consumers.push(...VpcEndpoints.filter(e => e.ServiceName === service.ServiceName).map(e => e.VpcEndpointId!));
+  }
+  return { serviceId: service.ServiceId!, serviceName: service.ServiceName!, dnsNames: service.BaseEndpointDnsNames ?? [], consumers };
+}
+
+/** Signs in as the demo's guest. */
+export async function signIn(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible({ timeout: 15_000 }).catch(() => false)) await enter.click();
+  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+}
+
+const shots = path.resolve(__dirname, '../../e2e-test-results/screenshots');
+
+/** A screenshot of one step of a journey, into e2e-test-results/screenshots (linked from the README). */
+export async function step(page: Page, journey: string, name: string) {
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${journey}-${name}.png`), fullPage: true });
+}

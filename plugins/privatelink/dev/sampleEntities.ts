@@ -1,0 +1,101 @@
+import { Entity } from '@backstage/catalog-model';
+
+/** Sample catalog data for the dev app, shaped the way the PrivateLink sync writes it. */
+const serviceRef = 'resource:default/payments-api-endpoint-service';
+
+export const sampleService: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'payments-api-endpoint-service',
+    title: 'Payments API endpoint service',
+    annotations: {
+      'amazonaws.com/arn':
+        'arn:aws:ec2:eu-west-1:111111111111:vpc-endpoint-service/vpce-svc-0a1b2c3d4e5f60718',
+      'amazonaws.com/account-id': '111111111111',
+      'amazonaws.com/region': 'eu-west-1',
+      'privatelink.io/service-id': 'vpce-svc-0a1b2c3d4e5f60718',
+      'privatelink.io/service-name':
+        'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60718',
+      'privatelink.io/private-dns-name': 'payments.internal.example.com',
+      'privatelink.io/private-dns-state': 'pendingVerification',
+      'privatelink.io/acceptance-required': 'true',
+      'privatelink.io/state': 'available',
+      'privatelink.io/dns-names':
+        'vpce-svc-0a1b2c3d4e5f60718.eu-west-1.vpce.amazonaws.com',
+    },
+  },
+  spec: {
+    type: 'vpc-endpoint-service',
+    owner: 'group:default/payments',
+    system: 'payments',
+  },
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/payments' },
+    { type: 'partOf', targetRef: 'system:default/payments' },
+    { type: 'dependencyOf', targetRef: 'resource:default/checkout-vpce' },
+    { type: 'dependencyOf', targetRef: 'resource:default/billing-vpce' },
+  ],
+};
+
+function endpoint(
+  name: string,
+  owner: string,
+  accountId: string,
+  endpointId: string,
+  state: string,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      annotations: {
+        'amazonaws.com/account-id': accountId,
+        'amazonaws.com/region': 'eu-west-1',
+        'privatelink.io/endpoint-id': endpointId,
+        'privatelink.io/state': state,
+      },
+    },
+    spec: { type: 'vpc-endpoint', owner, dependsOn: [serviceRef] },
+    relations: [
+      { type: 'ownedBy', targetRef: owner },
+      { type: 'dependsOn', targetRef: serviceRef },
+    ],
+  };
+}
+
+export const sampleEndpoints: Entity[] = [
+  endpoint(
+    'checkout-vpce',
+    'group:default/checkout',
+    '222222222222',
+    'vpce-0123456789abcdef0',
+    'available',
+  ),
+  endpoint(
+    'billing-vpce',
+    'group:default/billing',
+    '333333333333',
+    'vpce-0fedcba9876543210',
+    'pendingAcceptance',
+  ),
+];
+
+export const sampleComponent: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-api',
+    annotations: {
+      'privatelink.io/service-id': 'vpce-svc-0a1b2c3d4e5f60718',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+};
+
+export const sampleEntities: Entity[] = [
+  sampleService,
+  ...sampleEndpoints,
+  sampleComponent,
+];

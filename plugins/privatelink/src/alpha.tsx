@@ -1,0 +1,90 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  PageBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import VpnLockIcon from '@material-ui/icons/VpnLock';
+import { isPrivateLinkAvailable } from './conditions';
+import { rootRouteRef as legacyRootRouteRef } from './routes';
+
+/** The page's route ref, shared with the legacy plugin so that links resolve in either system. */
+const rootRouteRef = convertLegacyRouteRef(legacyRootRouteRef);
+
+/**
+ * Entity card `entity-card:privatelink/service` on the overview tab of entities for which
+ * {@link isPrivateLinkAvailable} is true.
+ *
+ * @alpha
+ */
+export const privatelinkEntityCard = EntityCardBlueprint.make({
+  name: 'service',
+  params: {
+    filter: isPrivateLinkAvailable,
+    loader: () =>
+      import('./components/EntityPrivateLinkCard').then(m => (
+        <m.EntityPrivateLinkCard />
+      )),
+  },
+});
+
+/**
+ * Entity tab `entity-content:privatelink/service` at `privatelink`, titled PrivateLink.
+ *
+ * @alpha
+ */
+export const privatelinkEntityContent = EntityContentBlueprint.make({
+  name: 'service',
+  params: {
+    path: 'privatelink',
+    title: 'PrivateLink',
+    filter: isPrivateLinkAvailable,
+    loader: () =>
+      import('./components/EntityPrivateLinkContent').then(m => (
+        <m.EntityPrivateLinkContent />
+      )),
+  },
+});
+
+/**
+ * Page `page:privatelink` at `/privatelink`: "What can I consume privately?". The app's sidebar lists
+ * it as "PrivateLink": in this version of the frontend system nav items are derived from pages that
+ * have a route ref, a title and an icon.
+ *
+ * @alpha
+ */
+export const privatelinkPage = PageBlueprint.make({
+  params: {
+    path: '/privatelink',
+    title: 'PrivateLink',
+    icon: <VpnLockIcon />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/PrivateLinkPage').then(m => (
+        <m.PrivateLinkPageContent />
+      )),
+  },
+});
+
+/**
+ * The PrivateLink plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'privatelink',
+  title: 'PrivateLink',
+  icon: <VpnLockIcon />,
+  info: { packageJson: () => import('../package.json') },
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [
+    privatelinkPage,
+    privatelinkEntityCard,
+    privatelinkEntityContent,
+  ],
+});

@@ -1,0 +1,2 @@
+export { EntityPrivateLinkCard } from './EntityPrivateLinkCard';
+export type { EntityPrivateLinkCardProps } from './EntityPrivateLinkCard';

@@ -1,0 +1,1 @@
+export { EntityPrivateLinkContent } from './EntityPrivateLinkContent';

@@ -1,0 +1,2 @@
+export { PrivateLinkPage, PrivateLinkPageContent } from './PrivateLinkPage';
+export { PrivateLinkServicesTable } from './PrivateLinkServicesTable';

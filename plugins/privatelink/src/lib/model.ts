@@ -1,0 +1,266 @@
+import {
+  Entity,
+  RELATION_DEPENDENCY_OF,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  EndpointState,
+  VPC_ENDPOINT_SERVICE_TYPE,
+  VPC_ENDPOINT_TYPE,
+  normalizeEndpointState,
+} from '@privatelink-backstage/plugin-privatelink-common';
+
+/** What the card and the page read from a vpc-endpoint-service Resource. */
+export interface EndpointServiceInfo {
+  serviceId?: string;
+  serviceName?: string;
+  arn?: string;
+  dnsNames: string[];
+  privateDnsName?: string;
+  /** Raw verification state of the private DNS name, as the sync wrote it. */
+  privateDnsState?: string;
+  /** True only when the private DNS name exists and its state is `verified`. */
+  privateDnsVerified: boolean;
+  /** Undefined when the annotation is missing or unreadable. */
+  acceptanceRequired?: boolean;
+  state: EndpointState;
+  accountId?: string;
+  region?: string;
+  staleSince?: string;
+  loadBalancerArns: string[];
+}
+
+/** A consumer endpoint (vpc-endpoint Resource) of an endpoint service. */
+export interface EndpointConsumer {
+  entity: Entity;
+  entityRef: string;
+  /** Owner entity ref (from the ownedBy relation, else spec.owner). */
+  ownerRef?: string;
+  accountId?: string;
+  region?: string;
+  endpointId?: string;
+  state: EndpointState;
+  createdAt?: string;
+}
+
+function annotation(entity: Entity, key: string): string | undefined {
+  const value = entity.metadata.annotations?.[key];
+  return value && value.trim() ? value.trim() : undefined;
+}
+
+/** Splits a comma-separated annotation value, dropping empty entries. */
+export function splitList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+
+function parseBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.toLocaleLowerCase('en-US');
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return undefined;
+}
+
+function kindIs(entity: Entity, kind: string): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === kind.toLocaleLowerCase('en-US')
+  );
+}
+
+/** True for a Resource whose spec.type is vpc-endpoint-service. */
+export function isEndpointServiceEntity(entity: Entity): boolean {
+  return (
+    kindIs(entity, 'Resource') &&
+    entity.spec?.type === VPC_ENDPOINT_SERVICE_TYPE
+  );
+}
+
+/** True for a Resource whose spec.type is vpc-endpoint. */
+export function isEndpointEntity(entity: Entity): boolean {
+  return kindIs(entity, 'Resource') && entity.spec?.type === VPC_ENDPOINT_TYPE;
+}
+
+/** The endpoint service id an entity points at (`privatelink.io/service-id`). */
+export function getServiceId(entity: Entity): string | undefined {
+  return annotation(entity, ANNOTATIONS.serviceId);
+}
+
+/**
+ * The vpc-endpoint-service Resource an entity names with `privatelink.io/endpoint-service` (an entity ref,
+ * kind defaulting to Resource), or undefined when the annotation is missing or not a valid ref.
+ */
+export function getEndpointServiceRef(entity: Entity): string | undefined {
+  const value = annotation(entity, ANNOTATIONS.endpointService);
+  if (!value) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'resource',
+        defaultNamespace: entity.metadata.namespace,
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the endpoint service annotations of a vpc-endpoint-service Resource. */
+export function readEndpointService(entity: Entity): EndpointServiceInfo {
+  const privateDnsName = annotation(entity, ANNOTATIONS.privateDnsName);
+  const privateDnsState = annotation(entity, ANNOTATIONS.privateDnsState);
+  return {
+    serviceId: annotation(entity, ANNOTATIONS.serviceId),
+    serviceName: annotation(entity, ANNOTATIONS.serviceName),
+    arn: annotation(entity, ANNOTATIONS.arn),
+    dnsNames: splitList(annotation(entity, ANNOTATIONS.dnsNames)),
+    privateDnsName,
+    privateDnsState,
+    privateDnsVerified:
+      !!privateDnsName &&
+      privateDnsState?.toLocaleLowerCase('en-US') === 'verified',
+    acceptanceRequired: parseBoolean(
+      annotation(entity, ANNOTATIONS.acceptanceRequired),
+    ),
+    state: normalizeEndpointState(annotation(entity, ANNOTATIONS.state)),
+    accountId: annotation(entity, ANNOTATIONS.accountId),
+    region: annotation(entity, ANNOTATIONS.region),
+    staleSince: annotation(entity, ANNOTATIONS.staleSince),
+    loadBalancerArns: splitList(
+      annotation(entity, ANNOTATIONS.loadBalancerArns),
+    ),
+  };
+}
+
+/** The owner ref of an entity: the ownedBy relation, else spec.owner. */
+export function getOwnerRef(entity: Entity): string | undefined {
+  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+  if (relation) return relation.targetRef;
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || !owner) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace,
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The system ref of an entity: the partOf relation to a system, else spec.system. */
+export function getSystemRef(entity: Entity): string | undefined {
+  const relation = entity.relations?.find(
+    r => r.type === RELATION_PART_OF && r.targetRef.startsWith('system:'),
+  );
+  if (relation) return relation.targetRef;
+  const system = entity.spec?.system;
+  if (typeof system !== 'string' || !system) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(system, {
+        defaultKind: 'system',
+        defaultNamespace: entity.metadata.namespace,
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refs of the Resources that depend on the service (its dependencyOf relations). Consumer endpoints are
+ * Resources whose spec.dependsOn names the service, so the catalog gives the service one such relation each.
+ */
+export function getDependentResourceRefs(service: Entity): string[] {
+  const refs = (service.relations ?? [])
+    .filter(r => r.type === RELATION_DEPENDENCY_OF)
+    .map(r => r.targetRef)
+    .filter(ref => ref.toLocaleLowerCase('en-US').startsWith('resource:'));
+  return Array.from(new Set(refs));
+}
+
+/** Reads a consumer endpoint from a vpc-endpoint Resource. */
+export function readEndpointConsumer(entity: Entity): EndpointConsumer {
+  return {
+    entity,
+    entityRef: stringifyEntityRef(entity),
+    ownerRef: getOwnerRef(entity),
+    accountId: annotation(entity, ANNOTATIONS.accountId),
+    region: annotation(entity, ANNOTATIONS.region),
+    endpointId: annotation(entity, ANNOTATIONS.endpointId),
+    state: normalizeEndpointState(annotation(entity, ANNOTATIONS.state)),
+    createdAt: annotation(entity, ANNOTATIONS.createdAt),
+  };
+}
+
+/** Consumer counts per state, in a stable order (most frequent first, then by name). */
+export function countByState(
+  consumers: EndpointConsumer[],
+): Array<{ state: EndpointState; count: number }> {
+  const counts = new Map<EndpointState, number>();
+  for (const consumer of consumers) {
+    counts.set(consumer.state, (counts.get(consumer.state) ?? 0) + 1);
+  }
+  return Array.from(counts, ([state, count]) => ({ state, count })).sort(
+    (a, b) => b.count - a.count || a.state.localeCompare(b.state),
+  );
+}
+
+const STATE_LABELS: Record<EndpointState, string> = {
+  pendingAcceptance: 'Pending acceptance',
+  pending: 'Pending',
+  available: 'Available',
+  deleting: 'Deleting',
+  deleted: 'Deleted',
+  rejected: 'Rejected',
+  failed: 'Failed',
+  expired: 'Expired',
+  partial: 'Partial',
+  unknown: 'Unknown',
+};
+
+/** Human-readable label of a normalised state. */
+export function stateLabel(state: EndpointState): string {
+  return STATE_LABELS[state] ?? state;
+}
+
+/** How a state should look: good, in progress, bad, or neutral. */
+export function stateSeverity(
+  state: EndpointState,
+): 'ok' | 'pending' | 'error' | 'neutral' {
+  switch (state) {
+    case 'available':
+      return 'ok';
+    case 'pending':
+    case 'pendingAcceptance':
+    case 'deleting':
+    case 'partial':
+      return 'pending';
+    case 'rejected':
+    case 'failed':
+    case 'expired':
+      return 'error';
+    default:
+      return 'neutral';
+  }
+}
+
+/** Human-readable label of a private DNS verification state. */
+export function privateDnsStateLabel(raw: string | undefined): string {
+  if (!raw) return 'Unknown';
+  const compact = raw.replace(/[-_\s]/g, '').toLocaleLowerCase('en-US');
+  if (compact === 'verified') return 'Verified';
+  if (compact === 'pendingverification') return 'Pending verification';
+  if (compact === 'failed') return 'Verification failed';
+  return raw;
+}
