@@ -24,13 +24,13 @@ exports.up = async function up(knex) {
     table.index(['requested_by']);
   });
   await knex.schema.createTable('privatelink_audit', table => {
-    table.comment('Every mutation attempted through the PrivateLink API, and its outcome');
+    table.comment('Every change carried out through the PrivateLink API, and its outcome (refusals go to the auditor service)');
     table.increments('id').primary();
     table.string('actor').notNullable();
     table.string('action').notNullable();
     table.string('service_ref').notNullable();
     table.text('details').notNullable().comment('JSON');
-    table.string('result').notNullable().comment('success, denied, error');
+    table.string('result').notNullable().comment('success, error');
     table.text('message').nullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.index(['service_ref', 'id']);

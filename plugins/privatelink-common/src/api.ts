@@ -76,14 +76,18 @@ export interface CreateAccessRequest {
   reason: string;
 }
 
-/** One line of the audit log: who did what to which service, and how it ended. @public */
+/**
+ * One line of the audit log: who changed what on which service, and how it ended. Refused attempts are not
+ * stored here (nothing is written for a refused request); they are events of Backstage's auditor service.
+ * @public
+ */
 export interface AuditEntry {
   id: number;
   actor: string;
   action: string;
   serviceRef: string;
   details: Record<string, unknown>;
-  result: 'success' | 'denied' | 'error';
+  result: 'success' | 'error';
   message?: string;
   createdAt: string;
 }

@@ -68,6 +68,7 @@ export class PrivateLinkService {
     if (open.some(r => r.accountId === body.accountId && r.consumerRef === body.consumerRef)) {
       throw new ConflictError(`There is already a pending request for ${body.consumerRef} from account ${body.accountId}`);
     }
+    // The check above gives a readable answer; the store's unique index settles two concurrent identical requests.
     const request = await this.#o.store.createRequest({ ...body, serviceRef, requestedBy });
     await this.#o.store.audit({
       actor: requestedBy,
@@ -97,28 +98,34 @@ export class PrivateLinkService {
     const request = await this.#request(id);
     const service = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
     await this.#authorize(privatelinkAccessRequestReviewPermission, request.serviceRef, credentials);
-    if (!(await this.#o.store.claimForApproval(id))) {
-      throw new ConflictError(`Access request ${id} is already ${(await this.#request(id)).status} or being approved`);
-    }
-    const actor = credentials.principal.userEntityRef;
+    // Everything that can refuse the approval is checked before the claim, so a refusal leaves no claim behind.
     const target = targetOf(service);
+    await this.#claim(id);
+    const actor = credentials.principal.userEntityRef;
     const principal = `arn:aws:iam::${request.accountId}:root`;
+    let decided: AccessRequest;
+    let accepted: { changed: string[]; error?: string };
     try {
-      await this.#o.aws.allowPrincipals(target, [principal]);
+      try {
+        await this.#o.aws.allowPrincipals(target, [principal]);
+      } catch (e) {
+        await this.#audit(actor, 'accessRequest.approve', request.serviceRef, { requestId: id, principal }, e as Error);
+        throw new ServiceUnavailableError(`Could not allow ${principal} on ${target.serviceId}: ${(e as Error).message}`);
+      }
+      // The consumer's endpoint may exist already; if not, the follow-up accepts it when it appears.
+      accepted = await this.#acceptPendingFrom(target, request.accountId);
+      decided = await this.#o.store.decide(id, {
+        status: 'approved',
+        decidedBy: actor,
+        decisionReason: reason,
+        acceptedEndpointIds: accepted.changed,
+        error: accepted.error,
+      });
     } catch (e) {
+      // Not decided: give the request back, so that it can be approved again or denied.
       await this.#o.store.releaseClaim(id, (e as Error).message);
-      await this.#audit(actor, 'accessRequest.approve', request.serviceRef, { requestId: id, principal }, e as Error);
-      throw new ServiceUnavailableError(`Could not allow ${principal} on ${target.serviceId}: ${(e as Error).message}`);
+      throw e;
     }
-    // The consumer's endpoint may exist already; if not, the follow-up accepts it when it appears.
-    const accepted = await this.#acceptPendingFrom(target, request.accountId);
-    const decided = await this.#o.store.decide(id, {
-      status: 'approved',
-      decidedBy: actor,
-      decisionReason: reason,
-      acceptedEndpointIds: accepted.changed,
-      error: accepted.error,
-    });
     await this.#audit(actor, 'accessRequest.approve', request.serviceRef, { requestId: id, principal, acceptedEndpointIds: accepted.changed });
     await this.#changed(target);
     await this.#notifyUser(request.requestedBy, `Access to ${service.metadata.title ?? service.metadata.name} approved`, `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(), request.serviceRef);
@@ -129,9 +136,7 @@ export class PrivateLinkService {
     const request = await this.#request(id);
     const service = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
     await this.#authorize(privatelinkAccessRequestReviewPermission, request.serviceRef, credentials);
-    if (!(await this.#o.store.claimForApproval(id))) {
-      throw new ConflictError(`Access request ${id} is already ${(await this.#request(id)).status}`);
-    }
+    await this.#claim(id);
     const actor = credentials.principal.userEntityRef;
     const decided = await this.#o.store.decide(id, { status: 'denied', decidedBy: actor, decisionReason: reason });
     await this.#audit(actor, 'accessRequest.deny', request.serviceRef, { requestId: id, reason });
@@ -232,6 +237,17 @@ export class PrivateLinkService {
       this.#o.logger.warn('Could not accept pending connections', { ...target, accountId, error: (e as Error).message });
       return { changed: [], error: `accepting pending connections failed: ${(e as Error).message}` };
     }
+  }
+
+  /** Takes the request for one decision; a concurrent or earlier decision makes this a conflict. */
+  async #claim(id: string) {
+    if (await this.#o.store.claimForApproval(id)) return;
+    const current = await this.#request(id);
+    throw new ConflictError(
+      current.status === 'pending'
+        ? `Access request ${id} is being decided by someone else`
+        : `Access request ${id} is already ${current.status}`,
+    );
   }
 
   async #request(id: string): Promise<AccessRequest> {

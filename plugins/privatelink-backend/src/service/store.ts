@@ -2,6 +2,7 @@ import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-a
 import { AccessRequest, AccessRequestStatus, AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { ConflictError } from '@backstage/errors';
 
 const migrationsDir = resolvePackagePath('@privatelink-backstage/plugin-privatelink-backend', 'migrations');
 
@@ -20,6 +21,12 @@ type Row = {
   accepted_endpoint_ids: string | null;
   error: string | null;
 };
+
+/** SQLite (SQLITE_CONSTRAINT_UNIQUE) and PostgreSQL (23505) unique violations. */
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}
 
 const iso = (v: string | Date | null | undefined) => (v ? new Date(v).toISOString() : undefined);
 
@@ -84,7 +91,16 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
         accepted_endpoint_ids: null,
         error: null,
       };
-      await requests().insert(row);
+      try {
+        await requests().insert(row);
+      } catch (e) {
+        if (isUniqueViolation(e)) {
+          throw new ConflictError(
+            `There is already a pending request for ${input.consumerRef} from account ${input.accountId}`,
+          );
+        }
+        throw e;
+      }
       return toRequest(row);
     },
     async getRequest(id) {

@@ -1,0 +1,1166 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefused", "request.**.expect", "api.**.expect"] }] */
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  EC2Client,
+  ModifyVpcEndpointServicePermissionsCommand,
+  RejectVpcEndpointConnectionsCommand,
+  VpcEndpointConnection,
+} from '@aws-sdk/client-ec2';
+import { BackstageCredentials, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizePermissionRequest,
+  AuthorizePermissionResponse,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import {
+  privatelinkAccessRequestCreatePermission,
+  privatelinkOwnerPermissions,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  ALLOWED,
+  catalogEntities,
+  CONSUMER,
+  CONSUMER_USER,
+  CREATED_AT,
+  EP_AVAILABLE,
+  EP_OTHER_PENDING,
+  EP_PENDING,
+  EP_REJECTED,
+  LEGACY_SERVICE_REF,
+  NLB_ARN,
+  OTHER,
+  OTHER_SERVICE_ID,
+  OTHER_SERVICE_REF,
+  OTHER_USER,
+  OWNER_USER,
+  PRIVATE_DNS,
+  PROVIDER,
+  REGION,
+  SERVICE_DNS,
+  SERVICE_ID,
+  SERVICE_NAME,
+  SERVICE_REF,
+} from './__fixtures__/entities';
+import { privatelinkPlugin } from './plugin';
+import { createPrivateLinkStore, PrivateLinkStore } from './service/store';
+
+/**
+ * The HTTP API end to end inside a test backend: the real plugin, router, service, store (SQLite) and EC2 client
+ * factory; the catalog holds what the sync emits; EC2 is mocked at the SDK level, so every AWS command the API
+ * sends is recorded. Every refusal is checked to have sent nothing to AWS and written nothing.
+ */
+
+const ec2 = mockClient(EC2Client);
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UNKNOWN_ID = '3f2c7a1e-8b4d-4c6e-9a0f-1d2e3f4a5b6c';
+
+/** A user nobody allows anything, not even to file requests. */
+const BLOCKED_USER = 'user:default/mallory';
+
+const auth = (userRef: string) => `Bearer ${mockCredentials.user.token(userRef)}`;
+const OWNER = auth(OWNER_USER);
+const CARL = auth(CONSUMER_USER);
+const DANA = auth(OTHER_USER);
+const MALLORY = auth(BLOCKED_USER);
+const SERVICE = mockCredentials.service.header();
+const NONE = mockCredentials.none.header();
+
+const TARGET = { accountId: PROVIDER, region: REGION, serviceId: SERVICE_ID };
+const CHANGED_EVENT = { topic: 'privatelink.service.changed', eventPayload: TARGET };
+const ENTITY_LINK = 'http://localhost:3000/catalog/default/resource/orders-api';
+
+/** Olivia owns orders-api; billing-api's owners are not among the test users. */
+const OWNERS: Record<string, string> = { [SERVICE_REF]: OWNER_USER, [LEGACY_SERVICE_REF]: OWNER_USER };
+const OWNER_PERMISSION_NAMES = new Set(privatelinkOwnerPermissions.map(p => p.name));
+
+function decide(req: AuthorizePermissionRequest, credentials: BackstageCredentials): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
+  const principal = credentials.principal as { type: string; userEntityRef?: string };
+  const user = principal.type === 'user' ? principal.userEntityRef : undefined;
+  if (!user || user === BLOCKED_USER) return AuthorizeResult.DENY;
+  if (req.permission.name === privatelinkAccessRequestCreatePermission.name) return AuthorizeResult.ALLOW;
+  const resourceRef = 'resourceRef' in req ? req.resourceRef : undefined;
+  if (OWNER_PERMISSION_NAMES.has(req.permission.name) && resourceRef && OWNERS[resourceRef] === user) {
+    return AuthorizeResult.ALLOW;
+  }
+  return AuthorizeResult.DENY;
+}
+
+/** The connections EC2 holds for orders-api, answered with the filters the caller sends. */
+const CONNECTIONS: VpcEndpointConnection[] = [
+  { ServiceId: SERVICE_ID, VpcEndpointId: EP_AVAILABLE, VpcEndpointOwner: CONSUMER, VpcEndpointState: 'available' as any },
+  { ServiceId: SERVICE_ID, VpcEndpointId: EP_PENDING, VpcEndpointOwner: CONSUMER, VpcEndpointState: 'pendingAcceptance' as any },
+  { ServiceId: SERVICE_ID, VpcEndpointId: EP_OTHER_PENDING, VpcEndpointOwner: OTHER, VpcEndpointState: 'pendingAcceptance' as any },
+  { ServiceId: SERVICE_ID, VpcEndpointId: EP_REJECTED, VpcEndpointOwner: OTHER, VpcEndpointState: 'rejected' as any },
+];
+
+function mockEc2Defaults() {
+  ec2.reset();
+  ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({
+    AllowedPrincipals: ALLOWED.map(Principal => ({ Principal, PrincipalType: 'Account' as const })),
+  });
+  ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
+  ec2.on(DescribeVpcEndpointConnectionsCommand).callsFake(input => {
+    const filters = new Map<string, string[]>((input.Filters ?? []).map((f: any) => [f.Name, f.Values]));
+    const matches = (name: string, value: string | undefined) => !filters.has(name) || filters.get(name)!.includes(value ?? '');
+    return {
+      VpcEndpointConnections: CONNECTIONS.filter(
+        c =>
+          matches('service-id', c.ServiceId) &&
+          matches('vpc-endpoint-owner', c.VpcEndpointOwner) &&
+          matches('vpc-endpoint-state', c.VpcEndpointState),
+      ),
+    };
+  });
+  ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+  ec2.on(RejectVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+}
+
+beforeEach(() => mockEc2Defaults());
+afterAll(() => ec2.restore());
+
+interface Api {
+  server: Parameters<typeof request>[0];
+  knex: Knex;
+  store: PrivateLinkStore;
+  events: ReturnType<typeof mockServices.events.mock>;
+  send: jest.Mock;
+  auditEvents: Array<{ eventId: string; success: jest.Mock; fail: jest.Mock }>;
+}
+
+async function startApi(privatelink: Record<string, unknown> = {}): Promise<Api> {
+  const knex = await databases.init('SQLITE_3');
+  const events = mockServices.events.mock();
+  const send = jest.fn(async () => {});
+  const auditEvents: Api['auditEvents'] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async options => {
+      const event = { eventId: options.eventId, success: jest.fn(async () => {}), fail: jest.fn(async () => {}) };
+      auditEvents.push(event);
+      return event;
+    },
+  });
+  const permissions = mockServices.permissions.mock({
+    authorize: (async (requests: AuthorizePermissionRequest[], options: { credentials: BackstageCredentials }) =>
+      requests.map(r => ({ result: decide(r, options.credentials) })) as AuthorizePermissionResponse[]) as any,
+  });
+
+  const { server } = await startTestBackend({
+    features: [
+      privatelinkPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          // Static credentials: no STS call, and every EC2 command ends at the SDK mock.
+          aws: { accounts: [{ accountId: PROVIDER, accessKeyId: 'test', secretAccessKey: 'test' }] },
+          privatelink: {
+            // A closed loopback port: should anything slip past the SDK mock, it reaches nothing.
+            endpoint: 'http://127.0.0.1:9',
+            regions: [REGION],
+            accounts: [{ accountId: PROVIDER, name: 'shared-services' }],
+            sync: { enabled: false },
+            ...privatelink,
+          },
+        },
+      }),
+      mockServices.database.factory({ knex }),
+      // As in production: a request without a token is unauthenticated.
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      catalogServiceMock.factory({ entities: catalogEntities() }),
+      permissions.factory,
+      events.factory,
+      auditor.factory,
+      createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send }) }),
+    ],
+  });
+  const store = await createPrivateLinkStore({ getClient: async () => knex }, { skipMigrations: true });
+  return { server, knex, store, events, send, auditEvents };
+}
+
+async function dbState(knex: Knex) {
+  return {
+    requests: await knex('privatelink_access_requests').orderBy('id'),
+    audit: await knex('privatelink_audit').orderBy('id'),
+  };
+}
+
+/**
+ * Sends a request that must be refused, and checks that the refusal changed nothing: no AWS command, no row
+ * written or changed, no event, no notification.
+ */
+async function expectRefused(api: Api, send: () => request.Test, status: number, message?: string | RegExp) {
+  const before = await dbState(api.knex);
+  const calls = ec2.calls().length;
+  const published = api.events.publish.mock.calls.length;
+  const notified = api.send.mock.calls.length;
+  const res = await send();
+  expect({ status: res.status, body: res.body }).toMatchObject({ status });
+  if (message !== undefined) {
+    if (typeof message === 'string') expect(res.body.error.message).toContain(message);
+    else expect(res.body.error.message).toMatch(message);
+  }
+  expect(ec2.calls().slice(calls).map(c => c.args[0].constructor.name)).toEqual([]);
+  expect(await dbState(api.knex)).toEqual(before);
+  expect(api.events.publish).toHaveBeenCalledTimes(published);
+  expect(api.send).toHaveBeenCalledTimes(notified);
+  return res;
+}
+
+const api = (server: Api['server']) => ({
+  get: (path: string, authorization?: string) => {
+    const r = request(server).get(`/api/privatelink${path}`);
+    return authorization ? r.set('Authorization', authorization) : r;
+  },
+  post: (path: string, authorization: string | undefined, body?: unknown) => {
+    let r = request(server).post(`/api/privatelink${path}`);
+    if (authorization) r = r.set('Authorization', authorization);
+    return body === undefined ? r : r.send(body as object);
+  },
+});
+
+const requestBody = (overrides: Record<string, unknown> = {}) => ({
+  serviceRef: SERVICE_REF,
+  consumerRef: 'component:default/payments-api',
+  accountId: OTHER,
+  reason: 'payments reads orders',
+  ...overrides,
+});
+
+async function fileRequest(a: Api, authorization = CARL, overrides: Record<string, unknown> = {}) {
+  const res = await api(a.server).post('/v1/access-requests', authorization, requestBody(overrides));
+  expect(res.status).toBe(201);
+  return res.body as { id: string; requestedAt: string };
+}
+
+const commandInputs = (command: any) => ec2.commandCalls(command).map(c => c.args[0].input);
+
+const ORDERS_DETAILS = {
+  entityRef: SERVICE_REF,
+  title: 'Orders API',
+  owner: 'group:default/orders',
+  system: 'system:default/commerce',
+  serviceId: SERVICE_ID,
+  serviceName: SERVICE_NAME,
+  accountId: PROVIDER,
+  region: REGION,
+  state: 'Available',
+  acceptanceRequired: true,
+  privateDnsName: PRIVATE_DNS,
+  privateDnsState: 'verified',
+  dnsNames: [SERVICE_DNS],
+  loadBalancerArns: [NLB_ARN],
+  supportedRegions: [REGION],
+  allowedPrincipals: ['arn:aws:iam::210987654321:root', 'arn:aws:iam::444455556666:role/ingest'],
+  consumers: [
+    {
+      entityRef: `resource:default/${EP_AVAILABLE}`,
+      endpointId: EP_AVAILABLE,
+      accountId: CONSUMER,
+      region: REGION,
+      state: 'available',
+      owner: 'group:default/payments',
+      component: 'component:default/payments-api',
+      createdAt: CREATED_AT,
+      dnsNames: [`${EP_AVAILABLE}-abc.${SERVICE_DNS}`],
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateDnsEnabled: true,
+    },
+    {
+      entityRef: `resource:default/${EP_PENDING}`,
+      endpointId: EP_PENDING,
+      accountId: CONSUMER,
+      region: REGION,
+      state: 'pendingAcceptance',
+      owner: 'group:default/platform',
+      createdAt: CREATED_AT,
+      dnsNames: [`${EP_PENDING}-abc.${SERVICE_DNS}`],
+    },
+    {
+      entityRef: `resource:default/${EP_OTHER_PENDING}`,
+      endpointId: EP_OTHER_PENDING,
+      accountId: OTHER,
+      region: REGION,
+      state: 'pendingAcceptance',
+      owner: 'group:default/platform',
+      createdAt: CREATED_AT,
+      dnsNames: [`${EP_OTHER_PENDING}-abc.${SERVICE_DNS}`],
+    },
+    {
+      entityRef: `resource:default/${EP_REJECTED}`,
+      endpointId: EP_REJECTED,
+      accountId: OTHER,
+      region: REGION,
+      state: 'rejected',
+      owner: 'group:default/platform',
+      createdAt: CREATED_AT,
+      dnsNames: [`${EP_REJECTED}-abc.${SERVICE_DNS}`],
+    },
+  ],
+  counts: { available: 1, pendingAcceptance: 2, rejected: 1 },
+};
+
+describe('privatelink API', () => {
+  describe('GET /health', () => {
+    it('answers without credentials', async () => {
+      const a = await startApi();
+      await api(a.server).get('/health').expect(200, { status: 'ok' });
+      await api(a.server).get('/health', NONE).expect(200, { status: 'ok' });
+    });
+  });
+
+  describe('GET /v1/settings', () => {
+    it('tells users and services what the frontend needs, and nothing secret', async () => {
+      const a = await startApi({ allowWildcardPrincipal: true, regions: [REGION, 'eu-west-1'] });
+      const expected = {
+        regions: [REGION, 'eu-west-1'],
+        accounts: [{ accountId: PROVIDER, name: 'shared-services', regions: [REGION, 'eu-west-1'] }],
+        allowWildcardPrincipal: true,
+        syncEnabled: false,
+      };
+      await api(a.server).get('/v1/settings', CARL).expect(200, expected);
+      await api(a.server).get('/v1/settings', SERVICE).expect(200, expected);
+    });
+
+    it('refuses requests without credentials', async () => {
+      const a = await startApi();
+      await api(a.server).get('/v1/settings').expect(401);
+      await api(a.server).get('/v1/settings', NONE).expect(401);
+      await api(a.server).get('/v1/settings', mockCredentials.user.invalidHeader()).expect(401);
+    });
+  });
+
+  describe('GET /v1/services', () => {
+    it('serves the details of a service from the catalog: consumers, counts per state, principals, DNS', async () => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, OWNER);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(ORDERS_DETAILS);
+      // Anyone who can see the entity sees the same, services included; nothing is read from AWS.
+      await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, CARL).expect(200, ORDERS_DETAILS);
+      await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, SERVICE).expect(200, ORDERS_DETAILS);
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it('resolves a component to the service it is exposed through, by service id or by entity ref', async () => {
+      const a = await startApi();
+      await api(a.server).get('/v1/services?entityRef=component:default/orders', CARL).expect(200, ORDERS_DETAILS);
+      await api(a.server).get('/v1/services?entityRef=component:default/orders-web', CARL).expect(200, ORDERS_DETAILS);
+      // The short form of a ref is accepted like the catalog accepts it.
+      await api(a.server).get('/v1/services?entityRef=resource:orders-api', CARL).expect(200, ORDERS_DETAILS);
+    });
+
+    it('serves a service without consumers with empty lists and counts', async () => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/services?entityRef=${OTHER_SERVICE_REF}`, CARL);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        entityRef: OTHER_SERVICE_REF,
+        title: 'billing-api',
+        owner: 'group:default/billing',
+        serviceId: OTHER_SERVICE_ID,
+        serviceName: `com.amazonaws.vpce.${REGION}.${OTHER_SERVICE_ID}`,
+        accountId: PROVIDER,
+        region: REGION,
+        state: 'Available',
+        acceptanceRequired: false,
+        dnsNames: [`${OTHER_SERVICE_ID}.${REGION}.vpce.amazonaws.com`],
+        loadBalancerArns: [],
+        supportedRegions: [],
+        allowedPrincipals: [],
+        consumers: [],
+        counts: {},
+      });
+    });
+
+    it('answers 404 for an unknown entity or one not exposed through a service', async () => {
+      const a = await startApi();
+      const unknown = await api(a.server).get('/v1/services?entityRef=resource:default/nope', CARL);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({ name: 'NotFoundError', message: 'No entity resource:default/nope' });
+      const unrelated = await api(a.server).get('/v1/services?entityRef=component:default/unrelated', CARL);
+      expect(unrelated.status).toBe(404);
+      expect(unrelated.body.error.message).toBe(
+        'component:default/unrelated is not exposed through an endpoint service known to the catalog',
+      );
+      // An endpoint is not a service.
+      await api(a.server).get(`/v1/services?entityRef=resource:default/${EP_AVAILABLE}`, CARL).expect(404);
+    });
+
+    it.each([
+      ['no entityRef', '', 'entityRef'],
+      ['an entityRef too short', '?entityRef=ab', 'entityRef'],
+      ['an unknown query field', `?entityRef=${SERVICE_REF}&verbose=1`, 'verbose'],
+      ['two entityRefs', `?entityRef=${SERVICE_REF}&entityRef=${OTHER_SERVICE_REF}`, 'entityRef'],
+      ['a malformed entity ref', '?entityRef=resource:default/', "'resource:default/' is not an entity ref"],
+      ['an entity ref without a kind', '?entityRef=orders-api', "'orders-api' is not an entity ref"],
+    ])('answers 400 for %s', async (_name, query, field) => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/services${query}`, CARL);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(field);
+    });
+
+    it('answers 401 without credentials', async () => {
+      const a = await startApi();
+      await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`).expect(401);
+      await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, NONE).expect(401);
+    });
+  });
+
+  describe('POST /v1/access-requests', () => {
+    it('files a request: stored, audited, the owners notified, nothing sent to AWS', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post('/v1/access-requests', CARL, requestBody());
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(UUID),
+        serviceRef: SERVICE_REF,
+        consumerRef: 'component:default/payments-api',
+        accountId: OTHER,
+        reason: 'payments reads orders',
+        status: 'pending',
+        requestedBy: CONSUMER_USER,
+        requestedAt: expect.stringMatching(ISO),
+      });
+      expect(await a.store.getRequest(res.body.id)).toEqual(res.body);
+      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+        {
+          id: expect.any(Number),
+          actor: CONSUMER_USER,
+          action: 'accessRequest.create',
+          serviceRef: SERVICE_REF,
+          details: { requestId: res.body.id, consumerRef: 'component:default/payments-api', accountId: OTHER },
+          result: 'success',
+          createdAt: expect.stringMatching(ISO),
+        },
+      ]);
+      expect(a.send).toHaveBeenCalledTimes(1);
+      expect(a.send).toHaveBeenCalledWith({
+        recipients: { type: 'entity', entityRef: 'group:default/orders' },
+        payload: {
+          title: 'Access request to Orders API',
+          description: `${CONSUMER_USER} asks to connect component:default/payments-api from account ${OTHER}: payments reads orders`,
+          topic: 'privatelink',
+          severity: 'normal',
+          link: ENTITY_LINK,
+        },
+      });
+      expect(ec2.calls()).toHaveLength(0);
+      // Filing a request changes nothing in AWS: there is nothing for the catalog to re-read.
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect(a.auditEvents.map(e => [e.eventId, e.success.mock.calls.length, e.fail.mock.calls.length])).toEqual([
+        ['privatelink-access-request-create', 1, 0],
+      ]);
+    });
+
+    it('files the request on the service a component is exposed through, trimming the reason', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post(
+        '/v1/access-requests',
+        CARL,
+        requestBody({ serviceRef: 'component:default/orders', reason: '   payments reads orders  ' }),
+      );
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ serviceRef: SERVICE_REF, reason: 'payments reads orders' });
+    });
+
+    it('answers 409 for a second pending request of the same consumer and account, writing nothing', async () => {
+      const a = await startApi();
+      await fileRequest(a);
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody()),
+        409,
+        `There is already a pending request for component:default/payments-api from account ${OTHER}`,
+      );
+      // Another account, or another consumer, is another request.
+      await fileRequest(a, CARL, { accountId: CONSUMER });
+      await fileRequest(a, CARL, { consumerRef: 'component:default/orders' });
+      expect(await a.store.listRequests({ serviceRef: SERVICE_REF })).toHaveLength(3);
+    });
+
+    it.each([
+      ['a bad account id', requestBody({ accountId: '12345' }), 'accountId: must be a 12-digit AWS account id'],
+      ['an account id that is a number', requestBody({ accountId: 444455556666 }), 'accountId'],
+      ['an unknown body field', { ...requestBody(), principal: 'arn:aws:iam::444455556666:root' }, 'Unrecognized key: "principal"'],
+      ['a missing serviceRef', { ...requestBody(), serviceRef: undefined }, 'serviceRef'],
+      ['a missing consumerRef', { ...requestBody(), consumerRef: undefined }, 'consumerRef'],
+      ['a reason of blanks', requestBody({ reason: '     ' }), 'reason'],
+      ['a reason too long', requestBody({ reason: 'x'.repeat(2001) }), 'reason'],
+      ['an array body', [requestBody()], 'Invalid request body'],
+      ['a malformed entity ref', requestBody({ serviceRef: 'resource:default/' }), "'resource:default/' is not an entity ref"],
+    ])('answers 400 for %s, writing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      const res = await expectRefused(a, () => api(a.server).post('/v1/access-requests', CARL, body), 400, message);
+      expect(res.body.error.name).toBe('InputError');
+    });
+
+    it('answers 400 for a body that is not JSON, writing nothing', async () => {
+      const a = await startApi();
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL).set('Content-Type', 'application/json').send('{"serviceRef":'),
+        400,
+      );
+    });
+
+    it('answers 404 for an unknown service, writing nothing', async () => {
+      const a = await startApi();
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody({ serviceRef: 'resource:default/nope' })),
+        404,
+        'No entity resource:default/nope',
+      );
+    });
+
+    it('answers 403 to a user not allowed to file requests, and to services; 401 without credentials', async () => {
+      const a = await startApi();
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', MALLORY, requestBody()),
+        403,
+        `privatelink.accessRequest.create is not allowed on ${SERVICE_REF}`,
+      );
+      // The refusal is still an auditor event, recorded as a failure.
+      expect(a.auditEvents.map(e => [e.eventId, e.success.mock.calls.length, e.fail.mock.calls.length])).toEqual([
+        ['privatelink-access-request-create', 0, 1],
+      ]);
+      await expectRefused(a, () => api(a.server).post('/v1/access-requests', SERVICE, requestBody()), 403, "does not allow 'service' credentials");
+      await expectRefused(a, () => api(a.server).post('/v1/access-requests', NONE, requestBody()), 401);
+      await expectRefused(a, () => api(a.server).post('/v1/access-requests', undefined, requestBody()), 401);
+    });
+  });
+
+  describe('GET /v1/access-requests', () => {
+    it('shows owners every request of their service, and anyone else their own', async () => {
+      const a = await startApi();
+      const carlOrders = await fileRequest(a, CARL);
+      const danaOrders = await fileRequest(a, DANA, { accountId: CONSUMER });
+      const carlBilling = await fileRequest(a, CARL, { serviceRef: OTHER_SERVICE_REF });
+      const ids = (res: request.Response) => (res.body.items as Array<{ id: string }>).map(i => i.id).sort();
+
+      const owner = await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(owner.status).toBe(200);
+      expect(ids(owner)).toEqual([carlOrders.id, danaOrders.id].sort());
+      expect(owner.body.items.find((i: any) => i.id === carlOrders.id)).toEqual(await a.store.getRequest(carlOrders.id));
+
+      expect(ids(await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, CARL))).toEqual([carlOrders.id]);
+      expect(ids(await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, DANA))).toEqual([danaOrders.id]);
+      // Olivia owns orders-api only: on billing-api she is a consumer like any other.
+      expect(ids(await api(a.server).get(`/v1/access-requests?serviceRef=${OTHER_SERVICE_REF}`, OWNER))).toEqual([]);
+      // A component ref lists the requests of its service.
+      expect(ids(await api(a.server).get('/v1/access-requests?serviceRef=component:default/orders', OWNER))).toEqual(
+        [carlOrders.id, danaOrders.id].sort(),
+      );
+      // Without a service: the caller's own requests, everywhere.
+      expect(ids(await api(a.server).get('/v1/access-requests', CARL))).toEqual([carlOrders.id, carlBilling.id].sort());
+      await api(a.server).get('/v1/access-requests', OWNER).expect(200, { items: [] });
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it('answers 400 for an unknown query field, 404 for an unknown service, 403 to services, 401 without credentials', async () => {
+      const a = await startApi();
+      const bad = await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}&status=pending`, OWNER);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('status');
+      await api(a.server).get('/v1/access-requests?serviceRef=resource:default/nope', OWNER).expect(404);
+      await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, SERVICE).expect(403);
+      await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`).expect(401);
+      await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, NONE).expect(401);
+    });
+  });
+
+  describe('POST /v1/access-requests/:id/approve', () => {
+    it('allows the account root, accepts its pending connections, records, audits, announces and notifies', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      a.send.mockClear();
+
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: ' welcome ' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        ...requestBody(),
+        id: filed.id,
+        status: 'approved',
+        requestedBy: CONSUMER_USER,
+        requestedAt: filed.requestedAt,
+        decidedBy: OWNER_USER,
+        decidedAt: expect.stringMatching(ISO),
+        decisionReason: 'welcome',
+        acceptedEndpointIds: [EP_OTHER_PENDING],
+      });
+      expect(await a.store.getRequest(filed.id)).toEqual(res.body);
+
+      expect(commandInputs(DescribeVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, MaxResults: 1000 }]);
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
+        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [`arn:aws:iam::${OTHER}:root`] },
+      ]);
+      expect(commandInputs(DescribeVpcEndpointConnectionsCommand)).toEqual([
+        {
+          MaxResults: 1000,
+          Filters: [
+            { Name: 'service-id', Values: [SERVICE_ID] },
+            { Name: 'vpc-endpoint-owner', Values: [OTHER] },
+            { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
+          ],
+        },
+      ]);
+      expect(commandInputs(AcceptVpcEndpointConnectionsCommand)).toEqual([
+        { ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] },
+      ]);
+      expect(ec2.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+
+      expect(a.events.publish).toHaveBeenCalledTimes(1);
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      expect(a.send).toHaveBeenCalledTimes(1);
+      expect(a.send).toHaveBeenCalledWith({
+        recipients: { type: 'entity', entityRef: CONSUMER_USER },
+        payload: {
+          title: 'Access to Orders API approved',
+          description: `Account ${OTHER} may now connect. welcome`,
+          topic: 'privatelink',
+          severity: 'normal',
+          link: ENTITY_LINK,
+        },
+      });
+
+      const audit = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(audit.status).toBe(200);
+      expect(audit.body.items.map((i: any) => [i.action, i.result])).toEqual([
+        ['accessRequest.approve', 'success'],
+        ['accessRequest.create', 'success'],
+      ]);
+      expect(audit.body.items[0]).toEqual({
+        id: expect.any(Number),
+        actor: OWNER_USER,
+        action: 'accessRequest.approve',
+        serviceRef: SERVICE_REF,
+        details: { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [EP_OTHER_PENDING] },
+        result: 'success',
+        createdAt: expect.stringMatching(ISO),
+      });
+    });
+
+    it('approves without a body; an account already allowed and without pending endpoints changes nothing in AWS', async () => {
+      const a = await startApi();
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({
+        AllowedPrincipals: [{ Principal: `arn:aws:iam::${OTHER}:root` }],
+      });
+      ec2.on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [] });
+      const filed = await fileRequest(a);
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'approved', decidedBy: OWNER_USER, acceptedEndpointIds: [] });
+      expect(res.body).not.toHaveProperty('decisionReason');
+      expect(res.body).not.toHaveProperty('error');
+      expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
+      expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
+      expect(a.send).toHaveBeenLastCalledWith(
+        expect.objectContaining({ payload: expect.objectContaining({ description: `Account ${OTHER} may now connect.` }) }),
+      );
+    });
+
+    it('records connections EC2 would not accept on the approved request', async () => {
+      const a = await startApi();
+      ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({
+        Unsuccessful: [
+          { ResourceId: EP_OTHER_PENDING, Error: { Code: 'InvalidVpcEndpoint.NotFound', Message: 'The endpoint does not exist' } },
+        ],
+      });
+      const filed = await fileRequest(a);
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {});
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 'approved',
+        acceptedEndpointIds: [],
+        error: `${EP_OTHER_PENDING}: InvalidVpcEndpoint.NotFound: The endpoint does not exist`,
+      });
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+    });
+
+    it('answers 503 when AWS refuses: the request is pending again, and the failure is audited', async () => {
+      const a = await startApi();
+      ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(
+        Object.assign(new Error('User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions'), { name: 'UnauthorizedOperation' }),
+      );
+      const filed = await fileRequest(a);
+      a.send.mockClear();
+
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok' });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: `Could not allow arn:aws:iam::${OTHER}:root on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`,
+      });
+      expect(await a.store.getRequest(filed.id)).toEqual({
+        ...requestBody(),
+        id: filed.id,
+        status: 'pending',
+        requestedBy: CONSUMER_USER,
+        requestedAt: filed.requestedAt,
+        error: `Could not allow arn:aws:iam::${OTHER}:root on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`,
+      });
+      const [latest] = await a.store.listAudit(SERVICE_REF, 10);
+      expect(latest).toEqual({
+        id: expect.any(Number),
+        actor: OWNER_USER,
+        action: 'accessRequest.approve',
+        serviceRef: SERVICE_REF,
+        details: { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root` },
+        result: 'error',
+        message: 'User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions',
+        createdAt: expect.stringMatching(ISO),
+      });
+      expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect(a.send).not.toHaveBeenCalled();
+
+      // Pending again: once AWS allows it, the approval goes through.
+      ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
+      const retry = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok' });
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ status: 'approved', acceptedEndpointIds: [EP_OTHER_PENDING] });
+      expect(retry.body).not.toHaveProperty('error');
+    });
+
+    it('answers 403 to a consumer, and to the owner of another service: nothing changes', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      const billing = await fileRequest(a, DANA, { serviceRef: OTHER_SERVICE_REF });
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, CARL, {}),
+        403,
+        `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`,
+      );
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, DANA, {}), 403);
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${billing.id}/approve`, OWNER, {}),
+        403,
+        `privatelink.accessRequest.review is not allowed on ${OTHER_SERVICE_REF}`,
+      );
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, SERVICE, {}), 403);
+      expect((await a.store.getRequest(filed.id))!.status).toBe('pending');
+    });
+
+    it('answers 401 without credentials, 404 for an unknown request, 400 for a malformed id or body', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, NONE, {}), 401);
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, undefined, {}), 401);
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${UNKNOWN_ID}/approve`, OWNER, {}),
+        404,
+        `No access request ${UNKNOWN_ID}`,
+      );
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests/42/approve', OWNER, {}),
+        400,
+        'Invalid path: id: must be an access request id',
+      );
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok', principal: '*' }),
+        400,
+        'Unrecognized key: "principal"',
+      );
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'x'.repeat(2001) }),
+        400,
+        'reason',
+      );
+    });
+
+    it('answers 409 to a second approval, and to approving a denied request, sending nothing to AWS', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}).expect(200);
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}),
+        409,
+        `Access request ${filed.id} is already approved`,
+      );
+      const denied = await fileRequest(a, CARL, { accountId: CONSUMER });
+      await api(a.server).post(`/v1/access-requests/${denied.id}/deny`, OWNER, { reason: 'not now' }).expect(200);
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${denied.id}/approve`, OWNER, {}),
+        409,
+        'is already denied',
+      );
+    });
+
+    // Regression: a request must never stay claimed when the approval is refused after it was read.
+    it('leaves a request decidable when its service cannot be changed in AWS', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a, CARL, { serviceRef: LEGACY_SERVICE_REF });
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {});
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe(`${LEGACY_SERVICE_REF} carries no account, region and service id annotations`);
+      expect(ec2.calls()).toHaveLength(0);
+      // The owner can still turn the request down.
+      await api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'not synced yet' }).expect(200);
+    });
+
+    it('lets exactly one of two concurrent approvals through; AWS is changed once', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+
+      // The winner waits inside AWS until the loser has been answered, so that the two truly overlap. Were both
+      // let through, the second arrival at AWS opens the gate instead, and the assertions below fail.
+      let open!: () => void;
+      const gate = new Promise<void>(resolve => {
+        open = resolve;
+      });
+      let arrivals = 0;
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(async () => {
+        if (++arrivals > 1) open();
+        await gate;
+        return { AllowedPrincipals: ALLOWED.map(Principal => ({ Principal })) };
+      });
+
+      const approve = () =>
+        api(a.server)
+          .post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'first come' })
+          .then(res => {
+            open();
+            return res;
+          });
+      const responses = await Promise.all([approve(), approve()]);
+
+      expect(responses.map(r => r.status).sort()).toEqual([200, 409]);
+      const conflict = responses.find(r => r.status === 409)!;
+      expect(conflict.body.error.message).toBe(`Access request ${filed.id} is being decided by someone else`);
+      expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(1);
+      expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(1);
+      expect(a.events.publish).toHaveBeenCalledTimes(1);
+      expect((await a.store.getRequest(filed.id))!.status).toBe('approved');
+      expect((await a.store.listAudit(SERVICE_REF, 10)).map(i => [i.action, i.result])).toEqual([
+        ['accessRequest.approve', 'success'],
+        ['accessRequest.create', 'success'],
+      ]);
+    });
+  });
+
+  describe('POST /v1/access-requests/:id/deny', () => {
+    it('denies with a reason: recorded, audited, the requester notified, nothing sent to AWS', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      a.send.mockClear();
+      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'use the public API' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        ...requestBody(),
+        id: filed.id,
+        status: 'denied',
+        requestedBy: CONSUMER_USER,
+        requestedAt: filed.requestedAt,
+        decidedBy: OWNER_USER,
+        decidedAt: expect.stringMatching(ISO),
+        decisionReason: 'use the public API',
+      });
+      expect(ec2.calls()).toHaveLength(0);
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect(a.send).toHaveBeenCalledWith({
+        recipients: { type: 'entity', entityRef: CONSUMER_USER },
+        payload: {
+          title: 'Access to Orders API denied',
+          description: 'use the public API',
+          topic: 'privatelink',
+          severity: 'normal',
+          link: ENTITY_LINK,
+        },
+      });
+      const [latest] = (await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER)).body.items;
+      expect(latest).toMatchObject({
+        actor: OWNER_USER,
+        action: 'accessRequest.deny',
+        details: { requestId: filed.id, reason: 'use the public API' },
+        result: 'success',
+      });
+      // Decided: neither approval nor a second denial.
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'again' }), 409, 'is already denied');
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}), 409);
+    });
+
+    it.each([
+      ['no body', undefined, 'reason'],
+      ['no reason', {}, 'reason'],
+      ['a reason too short', { reason: ' no ' }, 'reason'],
+      ['an unknown body field', { reason: 'not now', notify: false }, 'Unrecognized key: "notify"'],
+    ])('answers 400 for %s, changing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, body), 400, message);
+    });
+
+    it('answers 403 to a consumer, 404 for an unknown request, 400 for a malformed id, 401 without credentials', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      const body = { reason: 'not now' };
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, CARL, body), 403);
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${UNKNOWN_ID}/deny`, OWNER, body), 404);
+      await expectRefused(a, () => api(a.server).post('/v1/access-requests/not-a-uuid/deny', OWNER, body), 400, 'id: must be an access request id');
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, NONE, body), 401);
+      expect((await a.store.getRequest(filed.id))!.status).toBe('pending');
+    });
+  });
+
+  describe.each(['accept', 'reject'] as const)('POST /v1/connections/%s', decision => {
+    const Command = decision === 'accept' ? AcceptVpcEndpointConnectionsCommand : RejectVpcEndpointConnectionsCommand;
+    const Other = decision === 'accept' ? RejectVpcEndpointConnectionsCommand : AcceptVpcEndpointConnectionsCommand;
+    const path = `/v1/connections/${decision}`;
+
+    it('changes the connections, audits and announces', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING, EP_OTHER_PENDING] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ changed: [EP_PENDING, EP_OTHER_PENDING], failed: [] });
+      expect(commandInputs(Command)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_PENDING, EP_OTHER_PENDING] }]);
+      expect(ec2.commandCalls(Other)).toHaveLength(0);
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+        {
+          id: expect.any(Number),
+          actor: OWNER_USER,
+          action: `connections.${decision}`,
+          serviceRef: SERVICE_REF,
+          details: { endpointIds: [EP_PENDING, EP_OTHER_PENDING], changed: [EP_PENDING, EP_OTHER_PENDING], failed: [] },
+          result: 'success',
+          createdAt: expect.stringMatching(ISO),
+        },
+      ]);
+    });
+
+    it('reports the connections EC2 did not change, and audits them as an error', async () => {
+      const a = await startApi();
+      ec2.on(Command).resolves({
+        Unsuccessful: [
+          { ResourceId: EP_REJECTED, Error: { Code: 'InvalidState', Message: `Endpoint ${EP_REJECTED} is in state rejected` } },
+        ],
+      });
+      const res = await api(a.server).post(path, OWNER, { serviceRef: 'component:default/orders', endpointIds: [EP_PENDING, EP_REJECTED] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        changed: [EP_PENDING],
+        failed: [{ endpointId: EP_REJECTED, reason: `InvalidState: Endpoint ${EP_REJECTED} is in state rejected` }],
+      });
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      const [entry] = await a.store.listAudit(SERVICE_REF, 10);
+      expect(entry).toMatchObject({
+        action: `connections.${decision}`,
+        result: 'error',
+        message: `${EP_REJECTED}: InvalidState: Endpoint ${EP_REJECTED} is in state rejected`,
+        details: { endpointIds: [EP_PENDING, EP_REJECTED], changed: [EP_PENDING] },
+      });
+    });
+
+    it('answers 503 when the AWS call fails, audited as an error, not announced', async () => {
+      const a = await startApi();
+      ec2.on(Command).rejects(new Error('Rate exceeded'));
+      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] });
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toBe(`Could not ${decision} connections on ${SERVICE_ID}: Rate exceeded`);
+      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+        expect.objectContaining({ action: `connections.${decision}`, result: 'error', message: 'Rate exceeded', details: { endpointIds: [EP_PENDING] } }),
+      ]);
+      expect(a.events.publish).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['a malformed endpoint id', { serviceRef: SERVICE_REF, endpointIds: ['vpc-123'] }, 'endpointIds.0: must be a VPC endpoint id'],
+      ['a service id instead of an endpoint id', { serviceRef: SERVICE_REF, endpointIds: [SERVICE_ID] }, 'endpointIds.0'],
+      ['no endpoint ids', { serviceRef: SERVICE_REF, endpointIds: [] }, 'endpointIds'],
+      ['too many endpoint ids', { serviceRef: SERVICE_REF, endpointIds: Array(101).fill(EP_PENDING) }, 'endpointIds'],
+      ['a missing serviceRef', { endpointIds: [EP_PENDING] }, 'serviceRef'],
+      ['an unknown body field', { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING], force: true }, 'Unrecognized key: "force"'],
+    ])('answers 400 for %s, changing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      await expectRefused(a, () => api(a.server).post(path, OWNER, body), 400, message);
+    });
+
+    it('answers 403 to a consumer and to services, 404 for an unknown service, 401 without credentials', async () => {
+      const a = await startApi();
+      const body = { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] };
+      await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, `privatelink.connection.review is not allowed on ${SERVICE_REF}`);
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403);
+      await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403);
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404);
+      await expectRefused(a, () => api(a.server).post(path, NONE, body), 401);
+      await expectRefused(a, () => api(a.server).post(path, undefined, body), 401);
+    });
+  });
+
+  describe('POST /v1/principals/allow and /revoke', () => {
+    const NEW_ROOT = 'arn:aws:iam::555566667777:root';
+    const NEW_ROLE = 'arn:aws:iam::555566667777:role/consumer-app';
+
+    it('allows the principals not yet allowed, audits and announces', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post('/v1/principals/allow', OWNER, {
+        serviceRef: SERVICE_REF,
+        principals: [NEW_ROOT, ALLOWED[0], NEW_ROLE, NEW_ROOT],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ changed: [NEW_ROOT, NEW_ROLE] });
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
+        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [NEW_ROOT, NEW_ROLE] },
+      ]);
+      expect(a.events.publish).toHaveBeenCalledTimes(1);
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+        {
+          id: expect.any(Number),
+          actor: OWNER_USER,
+          action: 'principals.allow',
+          serviceRef: SERVICE_REF,
+          details: { principals: [NEW_ROOT, ALLOWED[0], NEW_ROLE, NEW_ROOT], changed: [NEW_ROOT, NEW_ROLE] },
+          result: 'success',
+          createdAt: expect.stringMatching(ISO),
+        },
+      ]);
+    });
+
+    it('revokes the principals that are allowed', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[1], NEW_ROOT] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ changed: [ALLOWED[1]] });
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
+        { ServiceId: SERVICE_ID, RemoveAllowedPrincipals: [ALLOWED[1]] },
+      ]);
+      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      expect((await a.store.listAudit(SERVICE_REF, 10))[0]).toMatchObject({ action: 'principals.revoke', result: 'success' });
+    });
+
+    it('changes nothing in AWS, and announces nothing, when every principal is already in place', async () => {
+      const a = await startApi();
+      await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[0]] }).expect(200, { changed: [] });
+      await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT] }).expect(200, { changed: [] });
+      expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect((await a.store.listAudit(SERVICE_REF, 10)).map(i => [i.action, i.result])).toEqual([
+        ['principals.revoke', 'success'],
+        ['principals.allow', 'success'],
+      ]);
+    });
+
+    it('accepts the principal * only when the configuration allows it', async () => {
+      const a = await startApi({ allowWildcardPrincipal: true });
+      await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: ['*'] }).expect(200, { changed: ['*'] });
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: ['*'] }]);
+    });
+
+    it('answers 503 when AWS fails, audited as an error, not announced', async () => {
+      const a = await startApi();
+      ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(new Error('InvalidPrincipal'));
+      const res = await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT] });
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toBe(`Could not allow principals on ${SERVICE_ID}: InvalidPrincipal`);
+      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+        expect.objectContaining({ action: 'principals.allow', result: 'error', message: 'InvalidPrincipal', details: { principals: [NEW_ROOT] } }),
+      ]);
+      expect(a.events.publish).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['a principal with a path', ['arn:aws:iam::555566667777:role/team/app'], "principals.0: 'arn:aws:iam::555566667777:role/team/app' is not an IAM principal ARN"],
+      ['a bad account in an ARN', ['arn:aws:iam::5555:root'], 'principals.0'],
+      ['a plain account id', ['555566667777'], 'principals.0'],
+      ['the principal * when not allowed', [NEW_ROOT, '*'], "principals.1: the principal '*' lets every AWS account connect; it is refused unless privatelink.allowWildcardPrincipal is true"],
+      ['no principals', [], 'principals'],
+      ['too many principals', Array(101).fill(NEW_ROOT), 'principals'],
+    ])('answers 400 for %s, changing nothing', async (_name, principals, message) => {
+      const a = await startApi();
+      for (const change of ['allow', 'revoke']) {
+        const res = await expectRefused(
+          a,
+          () => api(a.server).post(`/v1/principals/${change}`, OWNER, { serviceRef: SERVICE_REF, principals }),
+          400,
+          message,
+        );
+        expect(res.body.error.name).toBe('InputError');
+      }
+    });
+
+    it('answers 400 for an unknown body field, 403 to a consumer and to services, 404 for an unknown service, 401 without credentials', async () => {
+      const a = await startApi();
+      const body = { serviceRef: SERVICE_REF, principals: [NEW_ROOT] };
+      for (const change of ['allow', 'revoke']) {
+        const path = `/v1/principals/${change}`;
+        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, principal: NEW_ROOT }), 400, 'Unrecognized key: "principal"');
+        await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, `privatelink.principal.manage is not allowed on ${SERVICE_REF}`);
+        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403);
+        await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403);
+        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404);
+        await expectRefused(a, () => api(a.server).post(path, NONE, body), 401);
+      }
+    });
+  });
+
+  describe('GET /v1/audit', () => {
+    it('shows owners the audit log of their service, newest first, up to a limit', async () => {
+      const a = await startApi();
+      const first = await fileRequest(a);
+      await fileRequest(a, DANA, { accountId: CONSUMER });
+      await api(a.server).post(`/v1/access-requests/${first.id}/deny`, OWNER, { reason: 'not now' }).expect(200);
+      await fileRequest(a, CARL, { serviceRef: OTHER_SERVICE_REF });
+
+      const all = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(all.status).toBe(200);
+      expect(all.body.items.map((i: any) => [i.actor, i.action])).toEqual([
+        [OWNER_USER, 'accessRequest.deny'],
+        [OTHER_USER, 'accessRequest.create'],
+        [CONSUMER_USER, 'accessRequest.create'],
+      ]);
+      const ids = all.body.items.map((i: any) => i.id);
+      expect([...ids].sort((x: number, y: number) => y - x)).toEqual(ids);
+      const limited = await api(a.server).get(`/v1/audit?serviceRef=component:default/orders&limit=2`, OWNER);
+      expect(limited.body.items.map((i: any) => i.id)).toEqual(ids.slice(0, 2));
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it.each([
+      ['no serviceRef', '', 'serviceRef'],
+      ['a limit of 0', `?serviceRef=${SERVICE_REF}&limit=0`, 'limit'],
+      ['a limit over 1000', `?serviceRef=${SERVICE_REF}&limit=1001`, 'limit'],
+      ['a limit that is not a number', `?serviceRef=${SERVICE_REF}&limit=ten`, 'limit'],
+      ['an unknown query field', `?serviceRef=${SERVICE_REF}&actor=x`, 'actor'],
+    ])('answers 400 for %s', async (_name, query, field) => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/audit${query}`, OWNER);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    });
+
+    it('answers 403 to a consumer, to another service owner and to services, 404 for an unknown service, 401 without credentials', async () => {
+      const a = await startApi();
+      await fileRequest(a);
+      const forbidden = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, CARL);
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.error.message).toBe(`privatelink.audit.read is not allowed on ${SERVICE_REF}`);
+      await api(a.server).get(`/v1/audit?serviceRef=${OTHER_SERVICE_REF}`, OWNER).expect(403);
+      await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, SERVICE).expect(403);
+      await api(a.server).get('/v1/audit?serviceRef=resource:default/nope', OWNER).expect(404);
+      await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`).expect(401);
+      await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, NONE).expect(401);
+    });
+  });
+});
