@@ -42,7 +42,7 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
 // PrivateLink owner actions for the owners of the service only; see src/modules/permissionPolicy.ts
-backend.add(import('./modules/permissionPolicy').then(m => ({ default: m.permissionModulePrivateLinkPolicy })));
+backend.add(import('./modules/permissionPolicy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

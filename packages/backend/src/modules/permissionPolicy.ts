@@ -31,7 +31,7 @@ export class PrivateLinkOwnersPolicy implements PermissionPolicy {
   }
 }
 
-export const permissionModulePrivateLinkPolicy = createBackendModule({
+const permissionModulePrivateLinkPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'privatelink-owners-policy',
   register(reg) {
@@ -43,3 +43,5 @@ export const permissionModulePrivateLinkPolicy = createBackendModule({
     });
   },
 });
+
+export default permissionModulePrivateLinkPolicy;
