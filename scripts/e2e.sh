@@ -28,7 +28,8 @@ started=$(date +%s)
 setsid ./scripts/start.sh >e2e-test-results/app.log 2>&1 &
 app=$!
 stop_app() {
-  kill -INT -- "-$app" 2>/dev/null || true
+  # TERM, not INT: a background job of a non-interactive shell ignores INT, and an ignored signal cannot be trapped.
+  kill -TERM -- "-$app" 2>/dev/null || true
   wait "$app" 2>/dev/null || true
 }
 trap stop_app EXIT
