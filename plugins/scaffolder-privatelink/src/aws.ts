@@ -1,25 +1,77 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 
+/** The account and region a client acts in. */
+export type ClientTarget = { accountId: string; region: string };
+
+/**
+ * Per-client overrides. `maxAttempts: 1` is used for create calls: after a lost response the action looks the
+ * resource up before sending the create again, instead of letting the SDK resend it blindly.
+ */
+export type ClientOptions = { maxAttempts?: number };
+
 /** Creates an EC2 client for one account and region, with credentials from the root `aws` block. */
-export type Ec2ClientFactory = (target: { accountId: string; region: string }) => Promise<EC2Client>;
+export type Ec2ClientFactory = (
+  target: ClientTarget,
+  options?: ClientOptions,
+) => Promise<EC2Client>;
+/** Creates an Elastic Load Balancing v2 client for one account and region. */
+export type ElbClientFactory = (
+  target: ClientTarget,
+  options?: ClientOptions,
+) => Promise<ElasticLoadBalancingV2Client>;
+/** Creates a Route 53 client for one account (Route 53 is global; the region only signs the requests). */
+export type Route53ClientFactory = (
+  target: ClientTarget,
+  options?: ClientOptions,
+) => Promise<Route53Client>;
+
+/** The client factories the actions use. */
+export interface AwsClientFactories {
+  ec2: Ec2ClientFactory;
+  elb: ElbClientFactory;
+  route53: Route53ClientFactory;
+}
+
+/** Attempts in all for a throttled or failed call, with the SDK's adaptive rate limiter. */
+const MAX_ATTEMPTS = 8;
 
 /**
  * Clients are created per call, never shared and mutated across requests. `privatelink.endpoint` points them
  * at moto in the demo and the integration tests; the SDK's adaptive retry mode absorbs EC2 throttling.
  */
-export function createEc2ClientFactory(config: Config): Ec2ClientFactory {
+export function createAwsClientFactories(config: Config): AwsClientFactories {
   const credentials = DefaultAwsCredentialsManager.fromConfig(config);
   const endpoint = config.getOptionalString('privatelink.endpoint');
-  return async ({ accountId, region }) => {
-    const { sdkCredentialProvider } = await credentials.getCredentialProvider({ accountId });
-    return new EC2Client({
+  const settings = async (
+    { accountId, region }: ClientTarget,
+    options?: ClientOptions,
+  ) => {
+    const { sdkCredentialProvider } = await credentials.getCredentialProvider({
+      accountId,
+    });
+    return {
       region,
       credentials: sdkCredentialProvider,
       retryMode: 'adaptive',
-      maxAttempts: 8,
+      maxAttempts: options?.maxAttempts ?? MAX_ATTEMPTS,
       ...(endpoint ? { endpoint } : {}),
-    });
+    };
   };
+  return {
+    ec2: async (target, options) =>
+      new EC2Client(await settings(target, options)),
+    elb: async (target, options) =>
+      new ElasticLoadBalancingV2Client(await settings(target, options)),
+    route53: async (target, options) =>
+      new Route53Client(await settings(target, options)),
+  };
+}
+
+/** The EC2 factory alone (kept for callers that only need EC2). */
+export function createEc2ClientFactory(config: Config): Ec2ClientFactory {
+  return createAwsClientFactories(config).ec2;
 }

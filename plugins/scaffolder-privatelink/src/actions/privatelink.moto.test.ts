@@ -1,0 +1,441 @@
+/**
+ * Integration: the actions against a real moto_server seeded with the demo organisation (packages/dev-aws).
+ * The provider is moto's default account; the consumer is reached through STS AssumeRole, which moto maps to a
+ * separate account, the way @backstage/integration-aws-node does it in production.
+ */
+import {
+  CreateSubnetCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  MOTO_CREDENTIALS,
+  MotoServer,
+  seedDemoOrg,
+  SeedResult,
+  startMoto,
+} from '@privatelink-backstage/dev-aws';
+import { startLossyProxy } from '../__testUtils__/lossyProxy';
+import { AwsClientFactories, createAwsClientFactories } from '../aws';
+import { readActionsConfig } from '../config';
+import { createAllowPrincipalsAction } from './allowPrincipals';
+import { createEndpointServiceAction } from './createEndpointService';
+import { createNetworkLoadBalancerAction } from './createNetworkLoadBalancer';
+import { createVerifyPrivateDnsAction } from './verifyPrivateDns';
+import { createVpcEndpointAction } from './createVpcEndpoint';
+
+jest.setTimeout(180_000);
+
+const PROVIDER = '123456789012';
+const PAYMENTS = '210987654321';
+const REGION = 'us-east-1';
+
+let moto: MotoServer;
+let seed: SeedResult;
+let clients: AwsClientFactories;
+const savedEndpointUrl = process.env.AWS_ENDPOINT_URL;
+
+function rootConfig(endpoint: string) {
+  return new ConfigReader({
+    aws: {
+      mainAccount: { ...MOTO_CREDENTIALS },
+      accountDefaults: { roleName: 'PrivateLinkDemo' },
+    },
+    privatelink: {
+      endpoint,
+      accounts: [{ accountId: PROVIDER }, { accountId: PAYMENTS }],
+    },
+  });
+}
+
+/** The actions as the module wires them, against `endpoint`. */
+function actionsFor(
+  endpoint: string,
+  onServiceChanged = jest.fn(async () => {}),
+) {
+  const config = rootConfig(endpoint);
+  const settings = readActionsConfig(config);
+  const factories = createAwsClientFactories(config);
+  return {
+    onServiceChanged,
+    nlb: createNetworkLoadBalancerAction({
+      clients: factories,
+      tagKeys: settings.tagKeys,
+    }),
+    service: createEndpointServiceAction({
+      clients: factories,
+      tagKeys: settings.tagKeys,
+      emulator: settings.emulator,
+      onServiceChanged,
+    }),
+    allow: createAllowPrincipalsAction({
+      ec2: factories.ec2,
+      allowWildcardPrincipal: false,
+      onServiceChanged,
+    }),
+    dns: createVerifyPrivateDnsAction({ clients: factories, onServiceChanged }),
+    endpoint: createVpcEndpointAction({
+      ec2: factories.ec2,
+      tagKeys: settings.tagKeys,
+      isKnownAccount: id => settings.knownAccountIds.includes(id),
+      onServiceChanged,
+      pollMinDelayMs: 200,
+    }),
+  };
+}
+
+async function run(
+  action: { handler: (ctx: any) => Promise<void> },
+  input: Record<string, unknown>,
+) {
+  const ctx = createMockActionContext({ input: input as any });
+  await action.handler(ctx);
+  return Object.fromEntries((ctx.output as jest.Mock).mock.calls) as Record<
+    string,
+    any
+  >;
+}
+
+const provider = () => seed.accounts.find(a => a.accountId === PROVIDER)!;
+const payments = () => seed.accounts.find(a => a.accountId === PAYMENTS)!;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  // The STS client inside @backstage/integration-aws-node takes its endpoint from the environment.
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  seed = await seedDemoOrg({ endpoint: moto.endpoint });
+  clients = createAwsClientFactories(rootConfig(moto.endpoint));
+});
+
+afterAll(async () => {
+  if (savedEndpointUrl === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpointUrl;
+  await moto?.stop();
+});
+
+async function countAll(names: {
+  nlb: string;
+  serviceKey: string;
+  endpointKey: string;
+}) {
+  const elb = await clients.elb({ accountId: PROVIDER, region: REGION });
+  const ec2 = await clients.ec2({ accountId: PROVIDER, region: REGION });
+  const consumer = await clients.ec2({ accountId: PAYMENTS, region: REGION });
+  try {
+    const lbs =
+      (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ??
+      [];
+    const ours = lbs.filter(l => l.LoadBalancerName === names.nlb);
+    const tgs =
+      (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
+    const listeners = ours.length
+      ? (
+          await elb.send(
+            new DescribeListenersCommand({
+              LoadBalancerArn: ours[0].LoadBalancerArn,
+            }),
+          )
+        ).Listeners ?? []
+      : [];
+    const services = (
+      (await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({})))
+        .ServiceConfigurations ?? []
+    ).filter(s =>
+      s.Tags?.some(
+        t =>
+          t.Key === 'privatelink:idempotency-key' &&
+          t.Value === names.serviceKey,
+      ),
+    );
+    const endpoints = (
+      (await consumer.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ??
+      []
+    ).filter(e =>
+      e.Tags?.some(
+        t =>
+          t.Key === 'privatelink:idempotency-key' &&
+          t.Value === names.endpointKey,
+      ),
+    );
+    const groups = (
+      (await consumer.send(new DescribeSecurityGroupsCommand({})))
+        .SecurityGroups ?? []
+    ).filter(g =>
+      g.Tags?.some(
+        t =>
+          t.Key === 'privatelink:idempotency-key' &&
+          t.Value === `${names.endpointKey}#security-group`,
+      ),
+    );
+    return {
+      loadBalancers: ours.length,
+      targetGroups: tgs.filter(t => t.TargetGroupName === `${names.nlb}-tg`)
+        .length,
+      listeners: listeners.length,
+      services: services.length,
+      endpoints: endpoints.length,
+      securityGroups: groups.length,
+      service: services[0],
+      endpoint: endpoints[0],
+      loadBalancer: ours[0],
+    };
+  } finally {
+    elb.destroy();
+    ec2.destroy();
+    consumer.destroy();
+  }
+}
+
+describe('the actions against moto', () => {
+  it('expose a service and connect a consumer in another account, each part exactly once, also when run again', async () => {
+    const actions = actionsFor(moto.endpoint);
+    const r53 = await clients.route53({ accountId: PROVIDER, region: REGION });
+    const zone = await r53.send(
+      new CreateHostedZoneCommand({
+        Name: 'moto.example.com',
+        CallerReference: 'moto-test',
+      }),
+    );
+    r53.destroy();
+
+    const runAll = async () => {
+      const nlb = await run(actions.nlb, {
+        accountId: PROVIDER,
+        region: REGION,
+        name: 'moto-expose',
+        vpcId: provider().vpcId,
+        subnetIds: provider().subnetIds.slice(0, 2),
+        port: 443,
+        targetPort: 8080,
+        targetSecurityGroupId: provider().securityGroupId,
+        owner: 'group:default/orders',
+      });
+      const service = await run(actions.service, {
+        accountId: PROVIDER,
+        region: REGION,
+        networkLoadBalancerArns: [nlb.loadBalancerArn],
+        name: 'moto-expose',
+        owner: 'group:default/orders',
+        system: 'system:default/commerce',
+        component: 'component:default/orders-api',
+        privateDnsName: 'api.moto.example.com',
+      });
+      const allow = await run(actions.allow, {
+        accountId: PROVIDER,
+        region: REGION,
+        serviceId: service.serviceId,
+        principals: [`arn:aws:iam::${PAYMENTS}:root`],
+      });
+      const dns = await run(actions.dns, {
+        accountId: PROVIDER,
+        region: REGION,
+        serviceId: service.serviceId,
+        hostedZoneId: zone.HostedZone!.Id!,
+      });
+      const endpoint = await run(actions.endpoint, {
+        accountId: PAYMENTS,
+        region: REGION,
+        serviceName: service.serviceName,
+        serviceAccountId: PROVIDER,
+        vpcId: payments().vpcId,
+        subnetIds: payments().subnetIds,
+        name: 'payments-api-to-moto-expose',
+        owner: 'group:default/payments',
+        component: 'component:default/payments-api',
+      });
+      return { nlb, service, allow, dns, endpoint };
+    };
+
+    const first = await runAll();
+    expect(first.nlb.created).toBe(true);
+    expect(first.service.created).toBe(true);
+    expect(first.allow.added).toEqual([`arn:aws:iam::${PAYMENTS}:root`]);
+    // moto reports every private DNS name as verified at once, with a fixed record.
+    expect(first.dns).toMatchObject({
+      recordName: 'n.api.moto.example.com',
+      recordValue: 'val',
+      state: 'verified',
+    });
+    expect(first.endpoint).toMatchObject({ created: true, state: 'available' });
+    expect(first.endpoint.dnsNames.length).toBeGreaterThan(0);
+
+    const keys = {
+      nlb: 'moto-expose',
+      serviceKey: 'service:moto-expose',
+      endpointKey: 'endpoint:payments-api-to-moto-expose',
+    };
+    const after = await countAll(keys);
+    expect(after).toMatchObject({
+      loadBalancers: 1,
+      targetGroups: 1,
+      listeners: 1,
+      services: 1,
+      endpoints: 1,
+      securityGroups: 1,
+    });
+    expect(after.service?.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'backstage:owner', Value: 'group:default/orders' },
+        { Key: 'backstage:name', Value: 'moto-expose' },
+      ]),
+    );
+    expect(after.endpoint?.PrivateDnsEnabled).toBe(true);
+    expect(after.endpoint?.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'backstage:component', Value: 'component:default/payments-api' },
+      ]),
+    );
+
+    const elb = await clients.elb({ accountId: PROVIDER, region: REGION });
+    const attributes = await elb.send(
+      new DescribeLoadBalancerAttributesCommand({
+        LoadBalancerArn: first.nlb.loadBalancerArn,
+      }),
+    );
+    elb.destroy();
+    expect(attributes.Attributes).toContainEqual({
+      Key: 'load_balancing.cross_zone.enabled',
+      Value: 'true',
+    });
+    const ec2 = await clients.ec2({ accountId: PROVIDER, region: REGION });
+    const permissions = await ec2.send(
+      new DescribeVpcEndpointServicePermissionsCommand({
+        ServiceId: first.service.serviceId,
+      }),
+    );
+    ec2.destroy();
+    expect(permissions.AllowedPrincipals?.map(p => p.Principal)).toEqual([
+      `arn:aws:iam::${PAYMENTS}:root`,
+    ]);
+    expect(actions.onServiceChanged).toHaveBeenCalledWith({
+      accountId: PROVIDER,
+      region: REGION,
+      serviceId: first.service.serviceId,
+    });
+
+    // A second run of the whole template finds everything and creates nothing.
+    const second = await runAll();
+    expect(second.nlb).toMatchObject({
+      created: false,
+      loadBalancerArn: first.nlb.loadBalancerArn,
+    });
+    expect(second.service).toMatchObject({
+      created: false,
+      serviceId: first.service.serviceId,
+    });
+    expect(second.allow.added).toEqual([]);
+    expect(second.endpoint).toMatchObject({
+      created: false,
+      endpointId: first.endpoint.endpointId,
+    });
+    expect(await countAll(keys)).toMatchObject({
+      loadBalancers: 1,
+      targetGroups: 1,
+      listeners: 1,
+      services: 1,
+      endpoints: 1,
+      securityGroups: 1,
+    });
+  });
+
+  it('refuses a consumer subnet in a zone the service does not offer, before creating anything', async () => {
+    const actions = actionsFor(moto.endpoint);
+    const service = seed.services.find(s => s.name === 'auth-service')!;
+    // auth-service's NLB spans the provider's three zones; a subnet in us-east-1d is outside them.
+    const consumer = await clients.ec2({ accountId: PAYMENTS, region: REGION });
+    const subnet = await consumer.send(
+      new CreateSubnetCommand({
+        VpcId: payments().vpcId,
+        CidrBlock: '10.1.9.0/24',
+        AvailabilityZone: 'us-east-1d',
+      }),
+    );
+    consumer.destroy();
+    await expect(
+      run(actions.endpoint, {
+        accountId: PAYMENTS,
+        region: REGION,
+        serviceName: service.serviceName,
+        serviceAccountId: PROVIDER,
+        vpcId: payments().vpcId,
+        subnetIds: [subnet.Subnet!.SubnetId!],
+        name: 'payments-api-to-auth-1d',
+      }),
+    ).rejects.toThrow(`is in us-east-1d (use1-az`);
+  });
+
+  it('removes the load balancer and target group it created when the TLS listener fails', async () => {
+    const actions = actionsFor(moto.endpoint);
+    await expect(
+      run(actions.nlb, {
+        accountId: PROVIDER,
+        region: REGION,
+        name: 'moto-broken',
+        vpcId: provider().vpcId,
+        subnetIds: provider().subnetIds.slice(0, 2),
+        protocol: 'TLS',
+        certificateArn:
+          'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+      }),
+    ).rejects.toThrow(/certificate/i);
+    expect(
+      await countAll({ nlb: 'moto-broken', serviceKey: '-', endpointKey: '-' }),
+    ).toMatchObject({
+      loadBalancers: 0,
+      targetGroups: 0,
+    });
+  });
+
+  it('creates exactly one endpoint service when the response to the create is lost', async () => {
+    const nlb = await run(actionsFor(moto.endpoint).nlb, {
+      accountId: PROVIDER,
+      region: REGION,
+      name: 'moto-lossy',
+      vpcId: provider().vpcId,
+      subnetIds: provider().subnetIds.slice(1, 3),
+    });
+    const proxy = await startLossyProxy({
+      target: moto.endpoint,
+      dropFirst: ['CreateVpcEndpointServiceConfiguration'],
+    });
+    try {
+      const actions = actionsFor(proxy.endpoint);
+      const service = await run(actions.service, {
+        accountId: PROVIDER,
+        region: REGION,
+        networkLoadBalancerArns: [nlb.loadBalancerArn],
+        name: 'moto-lossy',
+        owner: 'group:default/platform',
+      });
+
+      expect(proxy.dropped).toEqual(['CreateVpcEndpointServiceConfiguration']);
+      // The create reached moto once; the look-up after the reset found what it had made.
+      expect(
+        proxy.forwarded.filter(
+          a => a === 'CreateVpcEndpointServiceConfiguration',
+        ),
+      ).toHaveLength(1);
+      expect(service.created).toBe(true);
+      const { services, service: found } = await countAll({
+        nlb: 'moto-lossy',
+        serviceKey: 'service:moto-lossy',
+        endpointKey: '-',
+      });
+      expect(services).toBe(1);
+      expect(found?.ServiceId).toBe(service.serviceId);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
