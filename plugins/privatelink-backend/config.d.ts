@@ -64,7 +64,7 @@ export interface Config {
        * bucket (100 calls, refilled at 20 per second). Lower it when other tools share the accounts' budget.
        */
       rateLimit?: {
-        /** Calls that may go at once. Default: 100. */
+        /** Calls that may go at once. Default: 95, a few under EC2's 100 so that drift never draws a throttle. */
         burst?: number;
         /** Calls per second after the burst. Default: 20. */
         perSecond?: number;

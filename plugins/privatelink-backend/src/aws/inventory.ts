@@ -137,27 +137,27 @@ export async function readAccountRegion(
   const warnings: string[] = [];
   const limit = pLimit(options.concurrency);
 
-  const [configurations, connections, endpoints] = await Promise.all([
-    collect(
-      paginateDescribeVpcEndpointServiceConfigurations({ client: ec2 }, { MaxResults: PAGE_SIZE }),
-      p => p.ServiceConfigurations,
-    ),
+  // Each service's permissions call starts as soon as its configurations page arrives, so the paced calls
+  // overlap the list reads instead of waiting for all of them.
+  const pending: Array<Promise<EndpointServiceRecord>> = [];
+  const readServices = (async () => {
+    for await (const page of paginateDescribeVpcEndpointServiceConfigurations({ client: ec2 }, { MaxResults: PAGE_SIZE })) {
+      for (const s of page.ServiceConfigurations ?? []) {
+        if (!s.ServiceId || !s.ServiceName) continue;
+        const record = toServiceRecord(target, s);
+        pending.push(limit(async () => ({ ...record, allowedPrincipals: await readPermissions(ec2, record.serviceId) })));
+      }
+    }
+  })();
+  const [, connections, endpoints] = await Promise.all([
+    readServices,
     readConnections(ec2, undefined, warnings),
     collect(paginateDescribeVpcEndpoints({ client: ec2 }, { MaxResults: PAGE_SIZE }), p => p.VpcEndpoints),
   ]);
-
-  const services = await Promise.all(
-    configurations
-      .filter(s => s.ServiceId && s.ServiceName)
-      .map(s =>
-        limit(async () => {
-          const record = toServiceRecord(target, s);
-          record.allowedPrincipals = await readPermissions(ec2, record.serviceId);
-          record.connections = connections ? connections.get(record.serviceId) ?? [] : undefined;
-          return record;
-        }),
-      ),
-  );
+  const services = (await Promise.all(pending)).map(record => ({
+    ...record,
+    connections: connections ? connections.get(record.serviceId) ?? [] : undefined,
+  }));
 
   return {
     accountId: target.accountId,

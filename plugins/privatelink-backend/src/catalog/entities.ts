@@ -104,6 +104,13 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
 
   const endpoints = new Map<string, EndpointRecord>();
   for (const s of snapshots) for (const e of s.endpoints) endpoints.set(e.endpointId, e);
+  // Grouped once, so that matching consumers to services costs endpoints + services, not their product.
+  const endpointsByService = new Map<string, EndpointRecord[]>();
+  for (const e of endpoints.values()) {
+    const group = endpointsByService.get(e.serviceName);
+    if (group) group.push(e);
+    else endpointsByService.set(e.serviceName, [e]);
+  }
 
   const entities: Entity[] = [];
   const emittedEndpoints = new Set<string>();
@@ -122,8 +129,8 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
         endpoint: endpoints.get(c.endpointId),
       });
     }
-    for (const e of endpoints.values()) {
-      if (e.serviceName !== service.serviceName || consumers.has(e.endpointId)) continue;
+    for (const e of endpointsByService.get(service.serviceName) ?? []) {
+      if (consumers.has(e.endpointId)) continue;
       consumers.set(e.endpointId, {
         endpointId: e.endpointId,
         accountId: e.accountId,
