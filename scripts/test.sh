@@ -4,6 +4,8 @@
 # stop themselves on free loopback ports). Ends with one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+# The bootstrap runs with `set -e`; from here on a failing check is counted, not fatal.
+set +e
 cd "$ROOT"
 
 passed=0
