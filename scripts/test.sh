@@ -55,5 +55,19 @@ else
   log "jest wrote no results"
 fi
 
+log "end-to-end journeys (headless Chromium against the started app)"
+bash "$ROOT/scripts/e2e.sh"
+e2e_status=$?
+e2e_results="$ROOT/e2e-test-results/results.json"
+if [ -f "$e2e_results" ]; then
+  read -r ep ef < <(node -e 'const s=require(process.argv[1]).stats;console.log(s.expected + s.flaky, s.unexpected)' "$e2e_results")
+  passed=$((passed + ep))
+  failed=$((failed + ef))
+  if [ "$e2e_status" -ne 0 ] && [ "$ef" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  failed=$((failed + 1))
+  log "the end-to-end journeys wrote no results"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
