@@ -1,0 +1,108 @@
+import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
+import { expect, request as playwrightRequest, test } from '@playwright/test';
+import { demoNetwork, ec2In, runTemplate, serviceByName, signIn, step } from './helpers';
+
+const BACKEND = 'http://localhost:7007';
+const ORDERS_PROD = '345678901234';
+
+/** Exposes a fresh service through the scaffolder's own API: this journey's starting point, independent of others. */
+async function exposeThroughApi(name: string) {
+  const api = await playwrightRequest.newContext();
+  const { backstageIdentity } = await (await api.get(`${BACKEND}/api/auth/guest/refresh`)).json();
+  const headers = { Authorization: `Bearer ${backstageIdentity.token}` };
+  const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
+  const created = await api.post(`${BACKEND}/api/scaffolder/v2/tasks`, {
+    headers,
+    data: {
+      templateRef: 'template:default/expose-service-privately',
+      values: {
+        component: 'component:default/search-api',
+        owner: 'group:default/platform',
+        name,
+        accountId: '123456789012',
+        region: 'us-east-1',
+        nlbMode: 'new',
+        vpcId,
+        subnetIds: subnetIds.slice(0, 2),
+        port: 443,
+        targetPort: 8080,
+        targetType: 'ip',
+        principals: [],
+        acceptanceRequired: true,
+        iac: false,
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  await expect
+    .poll(async () => (await (await api.get(`${BACKEND}/api/scaffolder/v2/tasks/${id}`, { headers })).json()).status, {
+      timeout: 90_000,
+    })
+    .toBe('completed');
+  await api.dispose();
+}
+
+test('request access: a consumer asks, the owner approves, the consumer\'s endpoint appears among the consumers', async ({ page }) => {
+  const name = `search-${Date.now().toString(36)}`;
+  await exposeThroughApi(name);
+  const service = (await serviceByName(name))!;
+  const provider = await ec2In('123456789012');
+
+  await signIn(page);
+  await expect(async () => {
+    await page.goto(`/catalog/default/resource/${name}`);
+    await expect(page.getByText(service.ServiceName!).first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await step(page, 'access', '1-service-page');
+
+  // The consumer: the orders team's worker in the orders-prod account asks for access.
+  await page.getByRole('button', { name: 'Request access', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Consumer (component or group)').fill('component:default/order-worker');
+  await dialog.getByLabel('AWS account id').fill(ORDERS_PROD);
+  await dialog.getByLabel('Reason').fill('order-worker indexes orders for search');
+  await step(page, 'access', '2-request-dialog');
+  await dialog.getByRole('button', { name: 'Send request' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The owner (the demo guest is also a member of platform, the service's owner) approves.
+  const approve = page.getByRole('button', { name: /^Approve access request of/ }).first();
+  await expect(approve).toBeVisible();
+  await step(page, 'access', '3-pending-request');
+  await approve.click();
+  const confirm = page.getByRole('dialog');
+  await confirm.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(confirm).toBeHidden();
+  await expect
+    .poll(async () => {
+      const { AllowedPrincipals = [] } = await provider.send(
+        new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: service.ServiceId }),
+      );
+      return AllowedPrincipals.map(p => p.Principal);
+    })
+    .toContain(`arn:aws:iam::${ORDERS_PROD}:root`);
+  await step(page, 'access', '4-approved');
+
+  // The consumer creates its endpoint with the "Request access to a service" template.
+  const { vpcId, subnetIds } = await demoNetwork(ORDERS_PROD, 'orders-prod');
+  await runTemplate(
+    page,
+    'request-access-to-a-service',
+    { service: `resource:default/${name}`, component: 'component:default/order-worker', accountId: ORDERS_PROD, vpcId, subnetIds },
+    'access',
+  );
+  await expect(page.getByRole('link', { name: 'The service' })).toBeVisible({ timeout: 90_000 });
+  await step(page, 'access', '5-endpoint-created');
+
+  const { VpcEndpoints = [] } = await (await ec2In(ORDERS_PROD)).send(
+    new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'service-name', Values: [service.ServiceName!] }] }),
+  );
+  expect(VpcEndpoints).toHaveLength(1);
+  const endpointId = VpcEndpoints[0].VpcEndpointId!;
+  await expect(async () => {
+    await page.goto(`/catalog/default/resource/${name}`);
+    await expect(page.getByText(endpointId).first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await step(page, 'access', '6-consumer-listed');
+});
