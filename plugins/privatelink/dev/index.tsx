@@ -1,6 +1,6 @@
 /*
  * Serves the plugin in isolation (`yarn start` in plugins/privatelink) on the new frontend system, with an
- * in-memory catalog of sample entities: /privatelink is the page, and /catalog/default/resource/
+ * in-memory catalog of sample entities and an in-memory PrivateLink API over them: /privatelink is the page, and /catalog/default/resource/
  * payments-api-endpoint-service and /catalog/default/component/payments-api stand in for entity pages with
  * the card and the tab.
  */
@@ -11,9 +11,8 @@ import {
   PageBlueprint,
   createFrontendModule,
 } from '@backstage/frontend-plugin-api';
-// Neither @backstage/frontend-dev-utils nor @backstage/dev-utils is installed in this repo; the app
-// package's createApp (hoisted in the workspace) serves the same purpose.
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// Neither @backstage/frontend-dev-utils nor @backstage/dev-utils is installed in this repo; the app's
+// createApp serves the same purpose.
 import { createApp } from '@backstage/frontend-defaults';
 import { Content, EmptyState } from '@backstage/core-components';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
@@ -26,9 +25,11 @@ import {
 import { useParams } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import privatelinkPlugin from '../src/alpha';
+import { privatelinkApiRef } from '../src/api';
 import { EntityPrivateLinkCard } from '../src/components/EntityPrivateLinkCard';
 import { EntityPrivateLinkContent } from '../src/components/EntityPrivateLinkContent';
 import { isPrivateLinkAvailable } from '../src/conditions';
+import { createSamplePrivateLinkApi } from './sampleApi';
 import { sampleEntities } from './sampleEntities';
 
 /** Just enough of the catalog API for the plugin: filtered getEntities, getEntityByRef, getEntitiesByRefs. */
@@ -131,6 +132,15 @@ const devModule = createFrontendModule({
           api: catalogApiRef,
           deps: {},
           factory: () => createSampleCatalogApi(sampleEntities),
+        }),
+    }),
+    // Replaces the plugin's own api:privatelink, which needs the backend.
+    ApiBlueprint.make({
+      params: defineParams =>
+        defineParams({
+          api: privatelinkApiRef,
+          deps: {},
+          factory: () => createSamplePrivateLinkApi(),
         }),
     }),
     PageBlueprint.make({

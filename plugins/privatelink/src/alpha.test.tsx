@@ -1,7 +1,11 @@
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
 import {
   TestApiProvider,
   createExtensionTester,
+  mockApis,
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
@@ -25,7 +29,13 @@ import {
   makeService,
   plainComponent,
 } from './__fixtures__/entities';
+import {
+  mockPrivateLinkApi,
+  permissionApiFor,
+} from './__testUtils__/renderWithApis';
+import { PrivateLinkClient, privatelinkApiRef } from './api';
 import privatelinkPlugin, {
+  privatelinkApi,
   privatelinkEntityCard,
   privatelinkEntityContent,
   privatelinkPage,
@@ -39,12 +49,30 @@ describe('privatelink alpha plugin', () => {
     expect(privatelinkPlugin.title).toBe('PrivateLink');
     expect(privatelinkPlugin.routes.root).toBeDefined();
     expect(privatelinkPlugin.getExtension('page:privatelink')).toBeDefined();
+    expect(privatelinkPlugin.getExtension('api:privatelink')).toBeDefined();
     expect(
       privatelinkPlugin.getExtension('entity-card:privatelink/service'),
     ).toBeDefined();
     expect(
       privatelinkPlugin.getExtension('entity-content:privatelink/service'),
     ).toBeDefined();
+  });
+
+  describe('api', () => {
+    it('provides the PrivateLink client from discovery and fetch', async () => {
+      const tester = createExtensionTester(privatelinkApi);
+      const factory = tester.get(ApiBlueprint.dataRefs.factory);
+      expect(factory.api).toBe(privatelinkApiRef);
+      expect(Object.keys(factory.deps).sort()).toEqual([
+        'discoveryApi',
+        'fetchApi',
+      ]);
+      const client = factory.factory({
+        discoveryApi: mockApis.discovery(),
+        fetchApi: mockApis.fetch(),
+      });
+      expect(client).toBeInstanceOf(PrivateLinkClient);
+    });
   });
 
   describe('entity card', () => {
@@ -58,14 +86,10 @@ describe('privatelink alpha plugin', () => {
 
     it('renders the card for the entity in context', async () => {
       const tester = createExtensionTester(privatelinkEntityCard);
+      const api = mockPrivateLinkApi();
       renderInTestApp(
         <TestApiProvider
-          apis={[
-            [
-              catalogApiRef,
-              catalogApiMock({ entities: [service, ...endpoints] }),
-            ],
-          ]}
+          apis={[[privatelinkApiRef, api], permissionApiFor('consumer')]}
         >
           <EntityProvider entity={service}>
             {tester.reactElement()}
@@ -78,11 +102,16 @@ describe('privatelink alpha plugin', () => {
 
       expect(await screen.findByText('Consumers (3)')).toBeInTheDocument();
       expect(screen.getByText(SERVICE_NAME)).toBeInTheDocument();
+      expect(api.getServiceDetails).toHaveBeenCalledWith(
+        'resource:default/payments-endpoint-service',
+      );
     });
 
     it('appears on the entity page of a service and not of other entities', async () => {
       const apis = [
         [catalogApiRef, catalogApiMock({ entities: [service, ...endpoints] })],
+        [privatelinkApiRef, mockPrivateLinkApi()],
+        permissionApiFor('consumer'),
       ] as const;
       const { unmount } = renderTestApp({
         extensions: [
@@ -141,6 +170,8 @@ describe('privatelink alpha plugin', () => {
             catalogApiRef,
             catalogApiMock({ entities: [service, ...endpoints] }),
           ],
+          [privatelinkApiRef, mockPrivateLinkApi()],
+          permissionApiFor('consumer'),
         ],
       });
 

@@ -1,18 +1,37 @@
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
+  ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import VpnLockIcon from '@material-ui/icons/VpnLock';
+import { PrivateLinkClient, privatelinkApiRef } from './api';
 import { isPrivateLinkAvailable } from './conditions';
 import { rootRouteRef as legacyRootRouteRef } from './routes';
 
 /** The page's route ref, shared with the legacy plugin so that links resolve in either system. */
 const rootRouteRef = convertLegacyRouteRef(legacyRootRouteRef);
+
+/**
+ * API `api:privatelink`: the {@link PrivateLinkClient} of the backend plugin.
+ *
+ * @alpha
+ */
+export const privatelinkApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: privatelinkApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PrivateLinkClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /**
  * Entity card `entity-card:privatelink/service` on the overview tab of entities for which
@@ -83,6 +102,7 @@ export default createFrontendPlugin({
     root: rootRouteRef,
   },
   extensions: [
+    privatelinkApi,
     privatelinkPage,
     privatelinkEntityCard,
     privatelinkEntityContent,

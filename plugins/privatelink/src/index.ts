@@ -12,3 +12,9 @@ export {
 } from './plugin';
 export { isPrivateLinkAvailable } from './conditions';
 export type { EntityPrivateLinkCardProps } from './components/EntityPrivateLinkCard';
+export { privatelinkApiRef, PrivateLinkClient } from './api';
+export type {
+  ConnectionChangeResult,
+  PrivateLinkApi,
+  PrivateLinkSettings,
+} from './api';

@@ -1,8 +1,11 @@
+import { mockApis } from '@backstage/frontend-test-utils';
 import {
   EntityPrivateLinkCard,
   EntityPrivateLinkContent,
+  PrivateLinkClient,
   PrivateLinkPage,
   isPrivateLinkAvailable,
+  privatelinkApiRef,
   privatelinkPlugin,
 } from './index';
 
@@ -10,6 +13,18 @@ describe('privatelink legacy plugin', () => {
   it('exports the plugin with its root route', () => {
     expect(privatelinkPlugin.getId()).toBe('privatelink');
     expect(privatelinkPlugin.routes.root).toBeDefined();
+  });
+
+  it('registers the PrivateLink client', () => {
+    const [factory, ...others] = Array.from(privatelinkPlugin.getApis());
+    expect(others).toEqual([]);
+    expect(factory.api).toBe(privatelinkApiRef);
+    expect(
+      factory.factory({
+        discoveryApi: mockApis.discovery(),
+        fetchApi: mockApis.fetch(),
+      }),
+    ).toBeInstanceOf(PrivateLinkClient);
   });
 
   it('exports the extensions and the entity filter', () => {

@@ -1,8 +1,12 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { PrivateLinkClient, privatelinkApiRef } from './api';
 import { rootRouteRef } from './routes';
 
 /**
@@ -13,14 +17,22 @@ import { rootRouteRef } from './routes';
  */
 export const privatelinkPlugin = createPlugin({
   id: 'privatelink',
+  apis: [
+    createApiFactory({
+      api: privatelinkApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PrivateLinkClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: {
     root: rootRouteRef,
   },
 });
 
 /**
- * Entity card with the endpoint service's connection details and its consumers. Show it on the
- * entity page when {@link isPrivateLinkAvailable} is true.
+ * Entity card with the endpoint service's connection details, consumers and principals, owner reviews and
+ * access requests. Show it on the entity page when {@link isPrivateLinkAvailable} is true.
  *
  * @public
  */
@@ -37,7 +49,8 @@ export const EntityPrivateLinkCard = privatelinkPlugin.provide(
 );
 
 /**
- * Entity tab content: the service details at full width and a table of every consumer endpoint.
+ * Entity tab content: the service at full width, then tables of its connections, allowed principals and
+ * access requests, and for owners the audit log.
  *
  * @public
  */

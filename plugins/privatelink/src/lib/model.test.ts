@@ -1,48 +1,43 @@
-import { endpoints, makeService } from '../__fixtures__/entities';
+import { makeService } from '../__fixtures__/entities';
 import {
-  countByState,
   getDependentResourceRefs,
   getOwnerRef,
   getSystemRef,
-  readEndpointConsumer,
+  isPrivateDnsVerified,
   readEndpointService,
-  splitList,
+  sortCounts,
 } from './model';
 
 describe('model', () => {
-  it('reads the endpoint service annotations', () => {
-    const info = readEndpointService(
-      makeService({
-        annotations: {
-          'privatelink.io/acceptance-required': 'FALSE',
-          'privatelink.io/private-dns-state': 'failed',
-          'privatelink.io/load-balancer-arns': 'arn:a, ,arn:b',
-        },
-      }),
-    );
-    expect(info).toMatchObject({
-      serviceId: 'vpce-svc-0a1b2c3d4e5f60718',
+  it('reads what the page shows from the endpoint service annotations', () => {
+    expect(
+      readEndpointService(
+        makeService({
+          annotations: {
+            'privatelink.io/acceptance-required': 'FALSE',
+            'privatelink.io/private-dns-state': 'failed',
+          },
+        }),
+      ),
+    ).toEqual({
+      serviceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60718',
       acceptanceRequired: false,
       privateDnsName: 'payments.internal.example.com',
-      privateDnsVerified: false,
-      state: 'available',
-      accountId: '111111111111',
-      region: 'eu-west-1',
-      loadBalancerArns: ['arn:a', 'arn:b'],
+      privateDnsState: 'failed',
     });
-    expect(info.dnsNames).toHaveLength(2);
+    expect(
+      readEndpointService(
+        makeService({
+          annotations: { 'privatelink.io/acceptance-required': 'maybe' },
+        }),
+      ).acceptanceRequired,
+    ).toBeUndefined();
   });
 
-  it('reads consumers and counts them per state', () => {
-    const consumers = endpoints.map(readEndpointConsumer);
-    expect(consumers[1]).toMatchObject({
-      entityRef: 'resource:default/billing-vpce',
-      ownerRef: 'group:default/billing',
-      accountId: '333333333333',
-      endpointId: 'vpce-0fedcba9876543210',
-      state: 'pendingAcceptance',
-    });
-    expect(countByState(consumers)).toEqual([
+  it('sorts counts per state, most frequent first', () => {
+    expect(
+      sortCounts({ pendingAcceptance: 1, available: 2, rejected: 0 }),
+    ).toEqual([
       { state: 'available', count: 2 },
       { state: 'pendingAcceptance', count: 1 },
     ]);
@@ -62,8 +57,10 @@ describe('model', () => {
     expect(getSystemRef(service)).toBe('system:default/payments');
   });
 
-  it('splits comma-separated lists', () => {
-    expect(splitList(' a, b ,,c ')).toEqual(['a', 'b', 'c']);
-    expect(splitList(undefined)).toEqual([]);
+  it('knows a verified private DNS name in any spelling', () => {
+    expect(isPrivateDnsVerified('verified')).toBe(true);
+    expect(isPrivateDnsVerified('Verified')).toBe(true);
+    expect(isPrivateDnsVerified('pendingVerification')).toBe(false);
+    expect(isPrivateDnsVerified(undefined)).toBe(false);
   });
 });

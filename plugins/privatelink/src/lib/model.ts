@@ -10,55 +10,27 @@ import {
   ANNOTATIONS,
   EndpointState,
   VPC_ENDPOINT_SERVICE_TYPE,
-  VPC_ENDPOINT_TYPE,
-  normalizeEndpointState,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
-/** What the card and the page read from a vpc-endpoint-service Resource. */
+/** What the page reads from a vpc-endpoint-service Resource. */
 export interface EndpointServiceInfo {
-  serviceId?: string;
   serviceName?: string;
-  arn?: string;
-  dnsNames: string[];
   privateDnsName?: string;
   /** Raw verification state of the private DNS name, as the sync wrote it. */
   privateDnsState?: string;
-  /** True only when the private DNS name exists and its state is `verified`. */
-  privateDnsVerified: boolean;
   /** Undefined when the annotation is missing or unreadable. */
   acceptanceRequired?: boolean;
-  state: EndpointState;
-  accountId?: string;
-  region?: string;
-  staleSince?: string;
-  loadBalancerArns: string[];
 }
 
-/** A consumer endpoint (vpc-endpoint Resource) of an endpoint service. */
-export interface EndpointConsumer {
-  entity: Entity;
-  entityRef: string;
-  /** Owner entity ref (from the ownedBy relation, else spec.owner). */
-  ownerRef?: string;
-  accountId?: string;
-  region?: string;
-  endpointId?: string;
-  state: EndpointState;
-  createdAt?: string;
-}
+/** The catalog filter that selects every vpc-endpoint-service Resource. */
+export const ENDPOINT_SERVICE_FILTER = {
+  kind: 'Resource',
+  'spec.type': VPC_ENDPOINT_SERVICE_TYPE,
+};
 
 function annotation(entity: Entity, key: string): string | undefined {
   const value = entity.metadata.annotations?.[key];
   return value && value.trim() ? value.trim() : undefined;
-}
-
-/** Splits a comma-separated annotation value, dropping empty entries. */
-export function splitList(value: string | undefined): string[] {
-  if (!value) return [];
-  return value
-    .split(',')
-    .map(v => v.trim())
-    .filter(Boolean);
 }
 
 function parseBoolean(value: string | undefined): boolean | undefined {
@@ -81,11 +53,6 @@ export function isEndpointServiceEntity(entity: Entity): boolean {
     kindIs(entity, 'Resource') &&
     entity.spec?.type === VPC_ENDPOINT_SERVICE_TYPE
   );
-}
-
-/** True for a Resource whose spec.type is vpc-endpoint. */
-export function isEndpointEntity(entity: Entity): boolean {
-  return kindIs(entity, 'Resource') && entity.spec?.type === VPC_ENDPOINT_TYPE;
 }
 
 /** The endpoint service id an entity points at (`privatelink.io/service-id`). */
@@ -114,27 +81,12 @@ export function getEndpointServiceRef(entity: Entity): string | undefined {
 
 /** Reads the endpoint service annotations of a vpc-endpoint-service Resource. */
 export function readEndpointService(entity: Entity): EndpointServiceInfo {
-  const privateDnsName = annotation(entity, ANNOTATIONS.privateDnsName);
-  const privateDnsState = annotation(entity, ANNOTATIONS.privateDnsState);
   return {
-    serviceId: annotation(entity, ANNOTATIONS.serviceId),
     serviceName: annotation(entity, ANNOTATIONS.serviceName),
-    arn: annotation(entity, ANNOTATIONS.arn),
-    dnsNames: splitList(annotation(entity, ANNOTATIONS.dnsNames)),
-    privateDnsName,
-    privateDnsState,
-    privateDnsVerified:
-      !!privateDnsName &&
-      privateDnsState?.toLocaleLowerCase('en-US') === 'verified',
+    privateDnsName: annotation(entity, ANNOTATIONS.privateDnsName),
+    privateDnsState: annotation(entity, ANNOTATIONS.privateDnsState),
     acceptanceRequired: parseBoolean(
       annotation(entity, ANNOTATIONS.acceptanceRequired),
-    ),
-    state: normalizeEndpointState(annotation(entity, ANNOTATIONS.state)),
-    accountId: annotation(entity, ANNOTATIONS.accountId),
-    region: annotation(entity, ANNOTATIONS.region),
-    staleSince: annotation(entity, ANNOTATIONS.staleSince),
-    loadBalancerArns: splitList(
-      annotation(entity, ANNOTATIONS.loadBalancerArns),
     ),
   };
 }
@@ -189,31 +141,16 @@ export function getDependentResourceRefs(service: Entity): string[] {
   return Array.from(new Set(refs));
 }
 
-/** Reads a consumer endpoint from a vpc-endpoint Resource. */
-export function readEndpointConsumer(entity: Entity): EndpointConsumer {
-  return {
-    entity,
-    entityRef: stringifyEntityRef(entity),
-    ownerRef: getOwnerRef(entity),
-    accountId: annotation(entity, ANNOTATIONS.accountId),
-    region: annotation(entity, ANNOTATIONS.region),
-    endpointId: annotation(entity, ANNOTATIONS.endpointId),
-    state: normalizeEndpointState(annotation(entity, ANNOTATIONS.state)),
-    createdAt: annotation(entity, ANNOTATIONS.createdAt),
-  };
-}
-
-/** Consumer counts per state, in a stable order (most frequent first, then by name). */
-export function countByState(
-  consumers: EndpointConsumer[],
+/**
+ * Counts per state, most frequent first, then by name. The backend gives them as a record; the UI lists them.
+ */
+export function sortCounts(
+  counts: Partial<Record<EndpointState, number>>,
 ): Array<{ state: EndpointState; count: number }> {
-  const counts = new Map<EndpointState, number>();
-  for (const consumer of consumers) {
-    counts.set(consumer.state, (counts.get(consumer.state) ?? 0) + 1);
-  }
-  return Array.from(counts, ([state, count]) => ({ state, count })).sort(
-    (a, b) => b.count - a.count || a.state.localeCompare(b.state),
-  );
+  return (Object.entries(counts) as Array<[EndpointState, number]>)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => ({ state, count }))
+    .sort((a, b) => b.count - a.count || a.state.localeCompare(b.state));
 }
 
 const STATE_LABELS: Record<EndpointState, string> = {
@@ -263,4 +200,9 @@ export function privateDnsStateLabel(raw: string | undefined): string {
   if (compact === 'pendingverification') return 'Pending verification';
   if (compact === 'failed') return 'Verification failed';
   return raw;
+}
+
+/** True when the private DNS verification state says verified (in any spelling). */
+export function isPrivateDnsVerified(raw: string | undefined): boolean {
+  return privateDnsStateLabel(raw) === 'Verified';
 }

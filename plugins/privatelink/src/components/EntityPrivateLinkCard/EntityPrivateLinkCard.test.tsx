@@ -1,65 +1,70 @@
-import { Entity } from '@backstage/catalog-model';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import {
-  EntityProvider,
-  catalogApiRef,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  consumers,
+  daysAgo,
+  makeConsumer,
+  makeDetails,
+} from '../../__fixtures__/details';
+import {
   SERVICE_ID,
   SERVICE_NAME,
+  SERVICE_REF,
   componentWithServiceId,
-  componentWithServiceRef,
-  endpoints,
   makeService,
   plainComponent,
 } from '../../__fixtures__/entities';
-import { EntityPrivateLinkCard } from './EntityPrivateLinkCard';
+import {
+  mockPrivateLinkApi,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
+import { PrivateLinkApi } from '../../api';
+import { EntityPrivateLinkCard, EntityPrivateLinkCardProps } from '.';
 
-type CatalogApi = typeof catalogApiRef.T;
+const service = makeService();
 
-function render(entity: Entity, catalogApi: CatalogApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[catalogApiRef, catalogApi]]}>
-      <EntityProvider entity={entity}>
-        <EntityPrivateLinkCard />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+function render(
+  api: PrivateLinkApi,
+  options: {
+    entity?: typeof service;
+    config?: object;
+  } & EntityPrivateLinkCardProps = {},
+) {
+  const { entity = service, config, ...props } = options;
+  return renderWithApis(<EntityPrivateLinkCard {...props} />, {
+    api,
+    entity,
+    config,
+  });
 }
 
 /** The `<dd>` that follows the `<dt>` with the given label. */
 function detail(label: string): HTMLElement {
-  const term = screen.getByText(label, { selector: 'dt' });
-  return term.nextElementSibling as HTMLElement;
+  return screen.getByText(label, { selector: 'dt' })
+    .nextElementSibling as HTMLElement;
+}
+
+function warnings(): string[] {
+  return screen.queryAllByRole('alert').map(a => a.textContent ?? '');
 }
 
 describe('EntityPrivateLinkCard', () => {
-  it('shows a fully annotated endpoint service with its consumers', async () => {
-    const service = makeService();
-    const catalogApi = catalogApiMock({ entities: [service, ...endpoints] });
-    const getEntitiesByRefs = jest.spyOn(catalogApi, 'getEntitiesByRefs');
-    render(service, catalogApi);
+  it('shows the endpoint service and its consumers from the API', async () => {
+    const api = mockPrivateLinkApi();
+    render(api);
 
     expect(await screen.findByText('Consumers (3)')).toBeInTheDocument();
+    expect(api.getServiceDetails).toHaveBeenCalledWith(SERVICE_REF);
 
-    // Connection details from the annotations.
     expect(detail('Service name')).toHaveTextContent(SERVICE_NAME);
     expect(
       screen.getByRole('button', { name: 'Copy service name' }),
     ).toBeInTheDocument();
-    expect(detail('Service id')).toHaveTextContent(SERVICE_ID);
-    const dnsNames = within(
-      screen.getByRole('list', { name: 'DNS names' }),
-    ).getAllByRole('listitem');
-    expect(dnsNames.map(li => li.textContent)).toEqual([
+    expect(
+      within(screen.getByRole('list', { name: 'DNS names' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([
       `${SERVICE_ID}.eu-west-1.vpce.amazonaws.com`,
       `${SERVICE_ID}-eu-west-1a.eu-west-1.vpce.amazonaws.com`,
     ]);
@@ -67,243 +72,244 @@ describe('EntityPrivateLinkCard', () => {
       'payments.internal.example.com (Verified)',
     );
     expect(detail('Acceptance required')).toHaveTextContent('Yes');
+    expect(detail('Supported regions')).toHaveTextContent(
+      'eu-west-1, us-east-1',
+    );
     expect(detail('State')).toHaveTextContent('Available');
-    expect(detail('Account')).toHaveTextContent('111111111111');
-    expect(detail('Region')).toHaveTextContent('eu-west-1');
-    // The service is the entity itself: no link to it, no warnings.
+    // The service is the entity itself: no link to it, and nothing to warn about.
     expect(screen.queryByText('Endpoint service')).not.toBeInTheDocument();
-    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(warnings()).toEqual([]);
 
-    // Only the Resource dependants are loaded, and only vpc-endpoints are listed.
-    expect(getEntitiesByRefs).toHaveBeenCalledWith({
-      entityRefs: [
-        'resource:default/checkout-vpce',
-        'resource:default/billing-vpce',
-        'resource:default/ledger-vpce',
-      ],
-    });
-    const table = screen.getByRole('table', { name: 'Consumers' });
-    const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map(row => row.textContent)).toEqual([
-      'vpce-0fedcba9876543210billing333333333333Pending acceptance',
-      'vpce-0123456789abcdef0checkout222222222222Available',
-      'vpce-0aaaabbbbccccddddledger444444444444Available',
+    const rows = within(screen.getByRole('table', { name: 'Consumers' }))
+      .getAllByRole('row')
+      .slice(1);
+    // Connections pending acceptance first.
+    const yesterday = consumers[1].createdAt!.slice(0, 10);
+    expect(rows.map(r => r.textContent)).toEqual([
+      `billing333333333333vpce-0fedcba9876543210Pending acceptance${yesterday}`,
+      'checkout222222222222vpce-0123456789abcdef0Available2024-03-01',
+      'ledger444444444444vpce-0aaaabbbbccccddddAvailable2024-03-01',
     ]);
     expect(
-      within(rows[0]).getByRole('link', { name: 'billing' }),
-    ).toHaveAttribute('href', '/catalog/default/group/billing');
+      within(rows[2]).getByRole('link', { name: 'ledger' }),
+    ).toHaveAttribute('href', '/catalog/default/group/ledger');
     expect(
-      within(rows[0]).getByRole('link', { name: 'vpce-0fedcba9876543210' }),
-    ).toHaveAttribute('href', '/catalog/default/resource/billing-vpce');
-
-    // Counts per state, most frequent first.
-    const counts = within(
-      screen.getByRole('list', { name: 'Consumers by state' }),
-    ).getAllByRole('listitem');
-    expect(counts.map(li => li.textContent)).toEqual([
-      'Available: 2',
-      'Pending acceptance: 1',
+      within(screen.getByRole('list', { name: 'Consumers by state' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(['Available: 2', 'Pending acceptance: 1']);
+    expect(
+      within(screen.getByRole('list', { name: 'Allowed principals' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([
+      'arn:aws:iam::222222222222:root',
+      'arn:aws:iam::333333333333:root',
+      'arn:aws:iam::444444444444:role/ledger',
     ]);
   });
 
-  it('warns when the private DNS name is not verified', async () => {
-    const service = makeService({
-      annotations: {
-        'privatelink.io/private-dns-state': 'pendingVerification',
-      },
-    });
-    render(service, catalogApiMock({ entities: [service, ...endpoints] }));
-
-    const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent(
-      'The private DNS name payments.internal.example.com is not verified (Pending verification)',
-    );
-    expect(detail('Private DNS name')).toHaveTextContent(
-      'payments.internal.example.com (Pending verification)',
-    );
-  });
-
-  it('warns when the data is stale', async () => {
-    const service = makeService({
-      annotations: { 'privatelink.io/stale-since': '2024-05-01T10:00:00Z' },
-    });
-    render(service, catalogApiMock({ entities: [service, ...endpoints] }));
-
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Stale data: the account or region of this endpoint service could not be read since 2024-05-01T10:00:00Z',
-    );
-  });
-
-  it('shows missing values and unknown acceptance without failing', async () => {
-    const service = makeService({
-      annotations: {
-        'privatelink.io/private-dns-name': undefined,
-        'privatelink.io/private-dns-state': undefined,
-        'privatelink.io/acceptance-required': undefined,
-        'privatelink.io/dns-names': undefined,
-        'privatelink.io/state': 'somethingNew',
-      },
-      relations: [],
-    });
-    render(service, catalogApiMock({ entities: [service] }));
-
-    expect(await screen.findByText('Consumers (0)')).toBeInTheDocument();
-    expect(detail('Private DNS name')).toHaveTextContent('—');
-    expect(detail('DNS names')).toHaveTextContent('—');
-    expect(detail('Acceptance required')).toHaveTextContent('Unknown');
-    expect(detail('State')).toHaveTextContent('Unknown');
-  });
-
-  it('warns when the service has no consumers', async () => {
-    const service = makeService({
-      relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
-    });
-    const catalogApi = catalogApiMock({ entities: [service, ...endpoints] });
-    const getEntitiesByRefs = jest.spyOn(catalogApi, 'getEntitiesByRefs');
-    render(service, catalogApi);
-
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'No consumers: no vpc-endpoint in the catalog depends on this endpoint service yet.',
-    );
-    expect(screen.getByText('Consumers (0)')).toBeInTheDocument();
+  it('links to the service when shown on a Component exposed through it', async () => {
+    const api = mockPrivateLinkApi();
+    render(api, { entity: componentWithServiceId });
     expect(
-      screen.queryByRole('table', { name: 'Consumers' }),
-    ).not.toBeInTheDocument();
-    expect(getEntitiesByRefs).not.toHaveBeenCalled();
-  });
-
-  it('loads the endpoint service of a Component by its service id', async () => {
-    const service = makeService({ title: 'Payments endpoint service' });
-    const other = makeService({
-      name: 'other-endpoint-service',
-      annotations: {
-        'privatelink.io/service-id': 'vpce-svc-0ffffffffffffffff',
-      },
-    });
-    const catalogApi = catalogApiMock({
-      entities: [other, service, ...endpoints, componentWithServiceId],
-    });
-    const getEntities = jest.spyOn(catalogApi, 'getEntities');
-    render(componentWithServiceId, catalogApi);
-
-    expect(await screen.findByText('Consumers (3)')).toBeInTheDocument();
-    expect(getEntities).toHaveBeenCalledWith({
-      filter: {
-        kind: 'Resource',
-        'spec.type': 'vpc-endpoint-service',
-        'metadata.annotations.privatelink.io/service-id': SERVICE_ID,
-      },
-    });
-    expect(
-      within(detail('Endpoint service')).getByRole('link', {
+      await within(await findDetail('Endpoint service')).findByRole('link', {
         name: 'Payments endpoint service',
       }),
     ).toHaveAttribute(
       'href',
       '/catalog/default/resource/payments-endpoint-service',
     );
-    expect(detail('Service name')).toHaveTextContent(SERVICE_NAME);
-    expect(detail('Service id')).toHaveTextContent(SERVICE_ID);
-    expect(
-      within(screen.getByRole('table', { name: 'Consumers' })).getAllByRole(
-        'row',
-      ),
-    ).toHaveLength(4);
+    expect(api.getServiceDetails).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
   });
 
-  it('loads the endpoint service a Component names by entity ref', async () => {
-    const service = makeService({ title: 'Payments endpoint service' });
-    const catalogApi = catalogApiMock({
-      entities: [service, ...endpoints, componentWithServiceRef],
-    });
-    const getEntityByRef = jest.spyOn(catalogApi, 'getEntityByRef');
-    render(componentWithServiceRef, catalogApi);
-
-    expect(await screen.findByText('Consumers (3)')).toBeInTheDocument();
-    expect(getEntityByRef).toHaveBeenCalledWith(
-      'resource:default/payments-endpoint-service',
-    );
-    expect(
-      within(detail('Endpoint service')).getByRole('link', {
-        name: 'Payments endpoint service',
+  it('warns when the private DNS name is not verified', async () => {
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest
+          .fn()
+          .mockResolvedValue(
+            makeDetails({ privateDnsState: 'pendingVerification' }),
+          ),
       }),
-    ).toBeInTheDocument();
-    expect(detail('Service name')).toHaveTextContent(SERVICE_NAME);
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The private DNS name payments.internal.example.com is not verified (Pending verification)',
+    );
+    expect(detail('Private DNS name')).toHaveTextContent(
+      '(Pending verification)',
+    );
   });
 
-  it('says so when the named entity is not an endpoint service', async () => {
-    const notAService = { ...plainComponent, kind: 'Resource' };
+  it('warns when every account may connect', async () => {
     render(
-      {
-        ...componentWithServiceRef,
-        metadata: {
-          ...componentWithServiceRef.metadata,
-          annotations: { 'privatelink.io/endpoint-service': 'plain' },
-        },
-      },
-      catalogApiMock({ entities: [notAService] }),
+      mockPrivateLinkApi({
+        getServiceDetails: jest
+          .fn()
+          .mockResolvedValue(makeDetails({ allowedPrincipals: ['*'] })),
+      }),
     );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The principal * is allowed: every AWS account can connect',
+    );
+  });
 
+  it('warns when the data is stale', async () => {
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest
+          .fn()
+          .mockResolvedValue(
+            makeDetails({ staleSince: '2024-05-01T10:00:00Z' }),
+          ),
+      }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Stale data: this endpoint service could not be read from AWS since 2024-05-01 10:00 UTC',
+    );
+  });
+
+  it('warns when the service has no consumers', async () => {
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest
+          .fn()
+          .mockResolvedValue(makeDetails({ consumers: [] })),
+      }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'No consumers: no VPC endpoint connects to this endpoint service yet.',
+    );
+    expect(screen.getByText('Consumers (0)')).toBeInTheDocument();
     expect(
-      await screen.findByText('Endpoint service not found'),
-    ).toBeInTheDocument();
+      screen.queryByRole('table', { name: 'Consumers' }),
+    ).not.toBeInTheDocument();
+  });
+
+  describe('connections pending for long', () => {
+    const details = makeDetails({
+      consumers: [consumers[0], { ...consumers[1], createdAt: daysAgo(5) }],
+    });
+    const api = () =>
+      mockPrivateLinkApi({
+        getServiceDetails: jest.fn().mockResolvedValue(details),
+      });
+    const oldPending =
+      /1 connection has been pending acceptance for more than (\d+) days?: vpce-0fedcba9876543210/;
+
+    it('are flagged after 3 days by default', async () => {
+      render(api());
+      expect(await screen.findByRole('alert')).toHaveTextContent(oldPending);
+      expect(warnings()[0]).toMatch('more than 3 days');
+    });
+
+    it('are flagged after privatelink.pendingWarningDays', async () => {
+      render(api(), { config: { privatelink: { pendingWarningDays: 7 } } });
+      expect(await screen.findByText('Consumers (2)')).toBeInTheDocument();
+      expect(warnings()).toEqual([]);
+    });
+
+    it('are flagged after the days of the prop, over the config', async () => {
+      render(api(), {
+        pendingWarningDays: 4,
+        config: { privatelink: { pendingWarningDays: 7 } },
+      });
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'more than 4 days',
+      );
+    });
+  });
+
+  it('paginates the consumers', async () => {
+    const many = Array.from({ length: 12 }, (_, i) =>
+      makeConsumer({
+        endpointId: `vpce-${String(i).padStart(17, '0')}`,
+      }),
+    );
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest
+          .fn()
+          .mockResolvedValue(makeDetails({ consumers: many })),
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Consumers' });
+    expect(within(table).getAllByRole('row')).toHaveLength(6);
+    expect(screen.getByText('1-5 of 12')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('6-10 of 12')).toBeInTheDocument();
     expect(
-      screen.getByText(/names resource:default\/plain, which is not/),
+      within(table).getByText('vpce-00000000000000005'),
     ).toBeInTheDocument();
   });
 
-  it('says so when no endpoint service carries the service id', async () => {
+  it('shows a failure to load the access requests without hiding the service', async () => {
     render(
-      componentWithServiceId,
-      catalogApiMock({ entities: [componentWithServiceId] }),
+      mockPrivateLinkApi({
+        listAccessRequests: jest
+          .fn()
+          .mockRejectedValue(new Error('requests are down')),
+      }),
     );
-
-    expect(
-      await screen.findByText('Endpoint service not found'),
-    ).toBeInTheDocument();
-    expect(screen.getByText(new RegExp(SERVICE_ID))).toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Could not load the access requests: requests are down',
+    );
+    expect(screen.getByText('Consumers (3)')).toBeInTheDocument();
   });
 
   it('shows the missing annotation state for an unrelated entity', async () => {
-    render(plainComponent, catalogApiMock({ entities: [] }));
-
+    const api = mockPrivateLinkApi();
+    render(api, { entity: plainComponent });
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(api.getServiceDetails).not.toHaveBeenCalled();
+  });
+
+  it('says so when the backend knows no endpoint service for the entity', async () => {
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest.fn().mockResolvedValue(undefined),
+      }),
+      { entity: componentWithServiceId },
+    );
     expect(
-      screen.getAllByText(/privatelink\.io\/service-id/).length,
-    ).toBeGreaterThan(0);
+      await screen.findByText('Endpoint service not found'),
+    ).toBeInTheDocument();
   });
 
   it('shows a progress bar while loading', async () => {
-    const catalogApi = catalogApiMock.mock({
-      getEntities: jest.fn(() => new Promise<never>(() => {})),
-    });
-    render(componentWithServiceId, catalogApi);
-
-    expect(
-      await screen.findByRole('progressbar', { name: 'Loading' }),
-    ).toBeInTheDocument();
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest.fn().mockReturnValue(new Promise(() => {})),
+      }),
+    );
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
     expect(screen.queryByText(/Consumers/)).not.toBeInTheDocument();
   });
 
   it('shows the error and retries', async () => {
-    const service = makeService({ relations: [] });
-    const getEntities = jest
+    const getServiceDetails = jest
       .fn()
-      .mockRejectedValueOnce(new Error('catalog is down'))
-      .mockResolvedValue({ items: [service] });
-    const catalogApi = catalogApiMock.mock({ getEntities });
-    render(componentWithServiceId, catalogApi);
+      .mockRejectedValueOnce(new Error('backend is down'))
+      .mockResolvedValue(makeDetails());
+    render(mockPrivateLinkApi({ getServiceDetails }));
 
     expect(
       await screen.findByText(
         /Could not load the PrivateLink endpoint service/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getAllByText('catalog is down').length).toBeGreaterThan(0);
+    expect(screen.getAllByText(/backend is down/).length).toBeGreaterThan(0);
 
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
-
-    expect(await screen.findByText('Consumers (0)')).toBeInTheDocument();
-    await waitFor(() => expect(getEntities).toHaveBeenCalledTimes(2));
+    expect(await screen.findByText('Consumers (3)')).toBeInTheDocument();
+    await waitFor(() => expect(getServiceDetails).toHaveBeenCalledTimes(2));
   });
 });
+
+async function findDetail(label: string): Promise<HTMLElement> {
+  const term = await screen.findByText(label, { selector: 'dt' });
+  return term.nextElementSibling as HTMLElement;
+}

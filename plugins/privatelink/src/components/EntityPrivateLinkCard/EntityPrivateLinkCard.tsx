@@ -1,25 +1,107 @@
+import { useCallback } from 'react';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InfoCard, InfoCardVariants } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePrivateLinkService } from '../../hooks/usePrivateLinkService';
-import { PrivateLinkServiceView } from '../PrivateLinkServiceView';
+import {
+  PrivateLinkConsumer,
+  PrivateLinkServiceDetails,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
+import { usePrivateLinkRoles } from '../../hooks/useRoles';
+import { ConnectionActions } from '../actions/ConnectionActions';
+import { AccessRequestsSection } from '../requests/AccessRequestsSection';
+import { Section } from '../Section';
+import { CodeList, ServiceDetailsList } from '../ServiceDetailsList';
+import { ServiceStates } from '../ServiceStates';
+import { ServiceWarnings } from '../ServiceWarnings';
+import { ConsumersSection } from './ConsumersSection';
 
 /** Props of {@link EntityPrivateLinkCard}. @public */
 export interface EntityPrivateLinkCardProps {
   variant?: InfoCardVariants;
+  /**
+   * Warn about connections pending acceptance for longer than this many days. Default: the frontend config
+   * `privatelink.pendingWarningDays`, else 3.
+   */
+  pendingWarningDays?: number;
+}
+
+function CardBody(props: {
+  entity: Entity;
+  details: PrivateLinkServiceDetails;
+  reload: () => void;
+  pendingWarningDays: number;
+}) {
+  const { details, reload } = props;
+  const roles = usePrivateLinkRoles(details.entityRef);
+  // Owners accept or reject pending connections right in the consumers table, where they come first.
+  const reviewActions = useCallback(
+    (consumer: PrivateLinkConsumer) =>
+      consumer.state === 'pendingAcceptance' ? (
+        <ConnectionActions
+          serviceRef={details.entityRef}
+          consumer={consumer}
+          onDone={reload}
+        />
+      ) : null,
+    [details.entityRef, reload],
+  );
+  return (
+    <>
+      <ServiceWarnings
+        details={details}
+        pendingWarningDays={props.pendingWarningDays}
+      />
+      <ServiceDetailsList
+        details={details}
+        showServiceLink={details.entityRef !== stringifyEntityRef(props.entity)}
+      />
+      <ConsumersSection
+        details={details}
+        actions={
+          roles.ready && roles.canReviewConnections ? reviewActions : undefined
+        }
+      />
+      <Section title="Allowed principals">
+        <CodeList
+          label="Allowed principals"
+          items={details.allowedPrincipals}
+        />
+      </Section>
+      {roles.ready && (
+        <AccessRequestsSection
+          serviceRef={details.entityRef}
+          serviceTitle={details.title ?? details.serviceName}
+          roles={roles}
+          onChanged={reload}
+        />
+      )}
+    </>
+  );
 }
 
 /**
- * Entity card for a vpc-endpoint-service Resource, or for an entity that names one with
- * `privatelink.io/service-id`: the service's connection details and its consumers.
+ * Entity card for a vpc-endpoint-service Resource, or for an entity exposed through one: the service's
+ * connection details, consumers and principals, with warnings; owners review pending connections and access
+ * requests, consumers request access.
  *
  * @public
  */
 export function EntityPrivateLinkCard(props: EntityPrivateLinkCardProps) {
   const { entity } = useEntity();
-  const state = usePrivateLinkService(entity);
+  const pendingWarningDays = usePendingWarningDays(props.pendingWarningDays);
   return (
     <InfoCard title="PrivateLink" variant={props.variant ?? 'gridItem'}>
-      <PrivateLinkServiceView entity={entity} state={state} />
+      <ServiceStates entity={entity}>
+        {(details, reload) => (
+          <CardBody
+            entity={entity}
+            details={details}
+            reload={reload}
+            pendingWarningDays={pendingWarningDays}
+          />
+        )}
+      </ServiceStates>
     </InfoCard>
   );
 }

@@ -1,153 +1,177 @@
-import { Entity } from '@backstage/catalog-model';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import {
-  EntityProvider,
-  catalogApiRef,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { makeRequest } from '../../__fixtures__/details';
 import {
   SERVICE_NAME,
-  componentWithServiceId,
-  endpoints,
+  SERVICE_REF,
   makeService,
+  plainComponent,
 } from '../../__fixtures__/entities';
+import {
+  mockPrivateLinkApi,
+  renderWithApis,
+  tableTitled,
+} from '../../__testUtils__/renderWithApis';
+import { PrivateLinkApi } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
-type CatalogApi = typeof catalogApiRef.T;
-
-function render(entity: Entity, catalogApi: CatalogApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[catalogApiRef, catalogApi]]}>
-      <EntityProvider entity={entity}>
-        <EntityPrivateLinkContent />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
-}
-
-/** Rows of the consumers table that show an endpoint. */
-function consumerRows(): HTMLElement[] {
-  return screen.getAllByRole('row').filter(row =>
-    within(row)
-      .queryAllByRole('link')
-      .some(link =>
-        link.getAttribute('href')?.startsWith('/catalog/default/resource/'),
-      ),
-  );
-}
-
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(20_000);
 
-describe('EntityPrivateLinkContent', () => {
-  it('shows the service details and a table of consumers', async () => {
-    const service = makeService();
-    render(service, catalogApiMock({ entities: [service, ...endpoints] }));
+// Every test in this file is the service owner: the permission decisions are cached per file.
+function render(api: PrivateLinkApi, entity = makeService()) {
+  return renderWithApis(<EntityPrivateLinkContent />, {
+    api,
+    role: 'owner',
+    entity,
+  });
+}
 
-    expect(
-      await screen.findByRole('heading', { name: 'Consumers (3)' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('heading', { name: 'Consumer endpoints' }),
-    ).toBeInTheDocument();
+const audit = [
+  {
+    id: 1,
+    actor: 'user:default/paula',
+    action: 'connections.accept',
+    serviceRef: SERVICE_REF,
+    details: { endpointIds: ['vpce-0123456789abcdef0'] },
+    result: 'success' as const,
+    createdAt: '2024-03-01T09:30:00Z',
+  },
+  {
+    id: 2,
+    actor: 'user:default/paula',
+    action: 'principals.allow',
+    serviceRef: SERVICE_REF,
+    details: {},
+    result: 'error' as const,
+    message: 'AccessDenied',
+    createdAt: '2024-03-02T10:00:00Z',
+  },
+];
+
+describe('EntityPrivateLinkContent for owners', () => {
+  it('shows the service, its connections, principals, requests and audit log', async () => {
+    const api = mockPrivateLinkApi({
+      listAccessRequests: jest.fn().mockResolvedValue([
+        makeRequest(),
+        makeRequest({
+          id: 'done',
+          status: 'approved',
+          decidedBy: 'user:default/paula',
+          decisionReason: 'ok',
+        }),
+      ]),
+      listAudit: jest.fn().mockResolvedValue(audit),
+    });
+    render(api);
+
+    const connections = await tableTitled('Connections (3)');
     expect(screen.getByText(SERVICE_NAME)).toBeInTheDocument();
-    // The compact list of the card is replaced by the table.
     expect(
-      screen.queryByRole('table', { name: 'Consumers' }),
-    ).not.toBeInTheDocument();
-    expect(
-      within(
-        screen.getByRole('list', { name: 'Consumers by state' }),
-      ).getAllByRole('listitem'),
-    ).toHaveLength(2);
+      within(screen.getByRole('list', { name: 'Consumers by state' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(['Available: 2', 'Pending acceptance: 1']);
 
-    const rows = consumerRows();
-    expect(rows).toHaveLength(3);
-    const billing = rows.find(row =>
-      within(row).queryByRole('link', { name: 'vpce-0fedcba9876543210' }),
-    )!;
     expect(
-      within(billing).getByRole('link', { name: 'billing' }),
-    ).toHaveAttribute('href', '/catalog/default/group/billing');
-    expect(billing).toHaveTextContent('333333333333');
-    expect(billing).toHaveTextContent('eu-west-1');
-    expect(billing).toHaveTextContent('Pending acceptance');
+      within(connections).getByRole('link', { name: 'vpce-0fedcba9876543210' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/billing-vpce');
+    // The owner group and the component of the checkout endpoint.
+    expect(
+      within(connections)
+        .getAllByRole('link', { name: 'checkout' })
+        .map(link => link.getAttribute('href')),
+    ).toEqual([
+      '/catalog/default/group/checkout',
+      '/catalog/default/component/checkout',
+    ]);
+    // Only the pending connection can be accepted.
+    expect(
+      within(connections).getAllByRole('button', {
+        name: /^Accept connection/,
+      }),
+    ).toHaveLength(1);
+
+    const principals = await tableTitled('Allowed principals (3)');
+    expect(principals).toHaveTextContent(
+      'arn:aws:iam::444444444444:role/ledger',
+    );
+    expect(principals).toHaveTextContent('Role');
+
+    const requests = await tableTitled('Access requests');
+    expect(requests).toHaveTextContent('Orders needs to charge cards');
+    expect(requests).toHaveTextContent('paula: ok');
+    expect(
+      within(requests).getAllByRole('button', {
+        name: /^Approve access request/,
+      }),
+    ).toHaveLength(1);
+
+    const log = await tableTitled('Audit log');
+    expect(
+      await within(log).findByText('principals.allow'),
+    ).toBeInTheDocument();
+    expect(log).toHaveTextContent('AccessDenied');
+    expect(log).toHaveTextContent('2024-03-02 10:00 UTC');
+    expect(api.listAudit).toHaveBeenCalledWith(SERVICE_REF);
   });
 
-  it('filters the consumers by search text', async () => {
-    const service = makeService();
-    render(service, catalogApiMock({ entities: [service, ...endpoints] }));
-    await screen.findByRole('link', { name: 'vpce-0fedcba9876543210' });
-
-    await userEvent.type(screen.getByPlaceholderText('Filter'), 'ledger');
-
-    await waitFor(() => expect(consumerRows()).toHaveLength(1));
+  it('filters the connections by search text', async () => {
+    render(mockPrivateLinkApi());
+    const connections = await tableTitled('Connections (3)');
+    await userEvent.type(
+      within(connections).getByPlaceholderText('Filter'),
+      'ledger',
+    );
+    await waitFor(() =>
+      expect(
+        within(connections).queryByText('vpce-0123456789abcdef0'),
+      ).not.toBeInTheDocument(),
+    );
     expect(
-      screen.getByRole('link', { name: 'vpce-0aaaabbbbccccdddd' }),
+      within(connections).getByText('vpce-0aaaabbbbccccdddd'),
     ).toBeInTheDocument();
   });
 
-  it('sorts the consumers by a column', async () => {
-    const service = makeService();
-    render(service, catalogApiMock({ entities: [service, ...endpoints] }));
-    await screen.findByRole('link', { name: 'vpce-0fedcba9876543210' });
-
-    const accounts = () =>
-      consumerRows().map(row =>
-        ['222222222222', '333333333333', '444444444444'].find(a =>
-          row.textContent?.includes(a),
-        ),
-      );
-    const sortByAccount = () =>
-      userEvent.click(
-        within(screen.getByRole('columnheader', { name: 'Account' })).getByText(
-          'Account',
-        ),
-      );
-    await sortByAccount();
-    await waitFor(() =>
-      expect(accounts()).toEqual([
-        '222222222222',
-        '333333333333',
-        '444444444444',
-      ]),
-    );
-    await sortByAccount();
-    await waitFor(() =>
-      expect(accounts()).toEqual([
-        '444444444444',
-        '333333333333',
-        '222222222222',
-      ]),
-    );
-  });
-
-  it('shows the no-consumers warning and no table for a service without consumers', async () => {
-    const service = makeService({ relations: [] });
-    render(service, catalogApiMock({ entities: [service] }));
-
-    expect(await screen.findByRole('alert')).toHaveTextContent(/No consumers/);
-    expect(screen.queryByPlaceholderText('Filter')).not.toBeInTheDocument();
-  });
-
-  it('resolves the service of a Component', async () => {
-    const service = makeService({ title: 'Payments endpoint service' });
-    render(
-      componentWithServiceId,
-      catalogApiMock({
-        entities: [service, ...endpoints, componentWithServiceId],
+  it('accepts a pending connection from the table after confirmation', async () => {
+    const api = mockPrivateLinkApi();
+    render(api);
+    const connections = await tableTitled('Connections (3)');
+    await userEvent.click(
+      within(connections).getByRole('button', {
+        name: 'Accept connection vpce-0fedcba9876543210',
       }),
     );
+    const dialog = await screen.findByRole('dialog');
+    expect(api.acceptConnections).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Accept' }),
+    );
+    await waitFor(() =>
+      expect(api.acceptConnections).toHaveBeenCalledWith(SERVICE_REF, [
+        'vpce-0fedcba9876543210',
+      ]),
+    );
+  });
+
+  it('shows the audit log error on its own', async () => {
+    render(
+      mockPrivateLinkApi({
+        listAudit: jest.fn().mockRejectedValue(new Error('audit is down')),
+      }),
+    );
+    expect(await tableTitled('Connections (3)')).toBeInTheDocument();
     expect(
-      await screen.findByRole('link', { name: 'Payments endpoint service' }),
+      await screen.findByText(/Could not load the audit log/, undefined, {
+        timeout: 5000,
+      }),
     ).toBeInTheDocument();
-    expect(consumerRows()).toHaveLength(3);
+  });
+
+  it('shows the missing annotation state for an unrelated entity', async () => {
+    const api = mockPrivateLinkApi();
+    render(api, plainComponent);
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(api.getServiceDetails).not.toHaveBeenCalled();
   });
 });

@@ -1,50 +1,105 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import Alert from '@material-ui/lab/Alert';
-import { usePrivateLinkService } from '../../hooks/usePrivateLinkService';
-import { ConsumersSummary } from '../ConsumersSummary';
-import { PrivateLinkServiceStates } from '../PrivateLinkServiceView';
-import { ServiceDetails } from '../ServiceDetails';
-import { ConsumersTable } from './ConsumersTable';
+import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
+import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
+import { usePrivateLinkRoles } from '../../hooks/useRoles';
+import { StateCounts } from '../EntityPrivateLinkCard/ConsumersSection';
+import { AccessRequestsTable } from '../requests/AccessRequestsTable';
+import { RequestAccess } from '../requests/RequestAccess';
+import { ServiceDetailsList } from '../ServiceDetailsList';
+import { ServiceStates } from '../ServiceStates';
+import { ServiceWarnings } from '../ServiceWarnings';
+import { AuditLogTable } from './AuditLogTable';
+import { ConnectionsTable } from './ConnectionsTable';
+import { PrincipalsTable } from './PrincipalsTable';
+
+function ContentBody(props: {
+  entity: Entity;
+  details: PrivateLinkServiceDetails;
+  reload: () => void;
+}) {
+  const { details, reload } = props;
+  const roles = usePrivateLinkRoles(details.entityRef);
+  const pendingWarningDays = usePendingWarningDays();
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="PrivateLink">
+          <ServiceWarnings
+            details={details}
+            pendingWarningDays={pendingWarningDays}
+          />
+          <ServiceDetailsList
+            details={details}
+            showServiceLink={
+              details.entityRef !== stringifyEntityRef(props.entity)
+            }
+          />
+          <StateCounts counts={details.counts} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <ConnectionsTable
+          serviceRef={details.entityRef}
+          consumers={details.consumers}
+          canReview={roles.ready && roles.canReviewConnections}
+          onChanged={reload}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <PrincipalsTable principals={details.allowedPrincipals} />
+      </Grid>
+      {roles.ready && (
+        <Grid item xs={12}>
+          <AccessRequestsTable
+            serviceRef={details.entityRef}
+            canReview={roles.canReviewRequests}
+            onChanged={reload}
+            title={
+              roles.canReviewRequests
+                ? 'Access requests'
+                : 'Your access requests'
+            }
+            header={reloadRequests =>
+              roles.canReviewRequests ? null : (
+                <Box mb={2}>
+                  <RequestAccess
+                    serviceRef={details.entityRef}
+                    serviceTitle={details.title ?? details.serviceName}
+                    canRequest={roles.canRequestAccess}
+                    onSent={reloadRequests}
+                  />
+                </Box>
+              )
+            }
+          />
+        </Grid>
+      )}
+      {roles.ready && roles.canReadAudit && (
+        <Grid item xs={12}>
+          <AuditLogTable serviceRef={details.entityRef} />
+        </Grid>
+      )}
+    </Grid>
+  );
+}
 
 /**
- * The PrivateLink entity tab: the service details at full width, then every consumer endpoint in a
- * sortable, filterable, paginated table.
+ * The PrivateLink entity tab: the service at full width, then its connections, allowed principals and access
+ * requests in full tables, and for owners the audit log.
  *
  * @public
  */
 export function EntityPrivateLinkContent() {
   const { entity } = useEntity();
-  const state = usePrivateLinkService(entity);
-  const entityRef = stringifyEntityRef(entity);
   return (
-    <PrivateLinkServiceStates state={state}>
-      {({ service, consumers, ambiguous }) => (
-        <Grid container spacing={3}>
-          <Grid item xs={12}>
-            <InfoCard title="PrivateLink">
-              {ambiguous && (
-                <Alert severity="info">
-                  Several endpoint services carry this service id; showing{' '}
-                  {stringifyEntityRef(service)}.
-                </Alert>
-              )}
-              <ServiceDetails
-                service={service}
-                showServiceLink={stringifyEntityRef(service) !== entityRef}
-              />
-              <ConsumersSummary consumers={consumers} showList={false} />
-            </InfoCard>
-          </Grid>
-          {consumers.length > 0 && (
-            <Grid item xs={12}>
-              <ConsumersTable consumers={consumers} />
-            </Grid>
-          )}
-        </Grid>
+    <ServiceStates entity={entity}>
+      {(details, reload) => (
+        <ContentBody entity={entity} details={details} reload={reload} />
       )}
-    </PrivateLinkServiceStates>
+    </ServiceStates>
   );
 }

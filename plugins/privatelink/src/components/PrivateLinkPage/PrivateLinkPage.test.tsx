@@ -12,6 +12,13 @@ import {
   endpoints,
   makeService,
 } from '../../__fixtures__/entities';
+import { makeRequest } from '../../__fixtures__/details';
+import {
+  mockPrivateLinkApi,
+  permissionApiFor,
+  tableTitled,
+} from '../../__testUtils__/renderWithApis';
+import { PrivateLinkApi, privatelinkApiRef } from '../../api';
 import { PrivateLinkPage } from './PrivateLinkPage';
 
 type CatalogApi = typeof catalogApiRef.T;
@@ -35,24 +42,44 @@ const orders = makeService({
   ],
 });
 
-function render(catalogApi: CatalogApi) {
+function render(
+  catalogApi: CatalogApi,
+  privatelinkApi: PrivateLinkApi = mockPrivateLinkApi(),
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[catalogApiRef, catalogApi]]}>
+    <TestApiProvider
+      apis={[
+        [catalogApiRef, catalogApi],
+        [privatelinkApiRef, privatelinkApi],
+        permissionApiFor('consumer'),
+      ]}
+    >
       <PrivateLinkPage />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
+/** The table of services (the page also has one of access requests). */
+function servicesTable(): HTMLElement {
+  return screen
+    .getByRole('heading', { name: 'What can I consume privately?' })
+    .closest<HTMLElement>('[class*="BackstageTable-root"]')!;
+}
+
+const filterBox = () => within(servicesTable()).getByPlaceholderText('Filter');
+
 /** The table rows that show a service (not the header or the pagination footer). */
 function bodyRows(): HTMLElement[] {
-  return screen.getAllByRole('row').filter(row =>
-    within(row)
-      .queryAllByRole('link')
-      .some(link =>
-        link.getAttribute('href')?.startsWith('/catalog/default/resource/'),
-      ),
-  );
+  return within(servicesTable())
+    .getAllByRole('row')
+    .filter(row =>
+      within(row)
+        .queryAllByRole('link')
+        .some(link =>
+          link.getAttribute('href')?.startsWith('/catalog/default/resource/'),
+        ),
+    );
 }
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
@@ -119,7 +146,7 @@ describe('PrivateLinkPage', () => {
     await screen.findByRole('link', { name: 'Payments endpoint service' });
     expect(bodyRows()).toHaveLength(2);
 
-    await userEvent.type(screen.getByPlaceholderText('Filter'), 'orders');
+    await userEvent.type(filterBox(), 'orders');
 
     await waitFor(() => {
       expect(
@@ -132,8 +159,8 @@ describe('PrivateLinkPage', () => {
     ).toBeInTheDocument();
 
     // Service names are searchable too.
-    await userEvent.clear(screen.getByPlaceholderText('Filter'));
-    await userEvent.click(screen.getByPlaceholderText('Filter'));
+    await userEvent.clear(filterBox());
+    await userEvent.click(filterBox());
     await userEvent.paste('vpce-svc-0a1b2c3d4e5f60718');
     expect(
       await screen.findByRole('link', { name: 'Payments endpoint service' }),
@@ -154,6 +181,46 @@ describe('PrivateLinkPage', () => {
     );
     expect(
       await screen.findByText(/Could not load the endpoint services/),
+    ).toBeInTheDocument();
+  });
+
+  it('lists the user’s own access requests to any service', async () => {
+    const privatelinkApi = mockPrivateLinkApi({
+      listAccessRequests: jest
+        .fn()
+        .mockResolvedValue([
+          makeRequest({ requestedBy: 'user:default/jane', status: 'approved' }),
+        ]),
+    });
+    render(catalogApiMock({ entities: [payments] }), privatelinkApi);
+
+    const requests = await tableTitled('Your access requests');
+    expect(
+      await within(requests).findByRole('link', {
+        name: 'payments-endpoint-service',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/payments-endpoint-service',
+    );
+    expect(requests).toHaveTextContent('Approved');
+    expect(privatelinkApi.listAccessRequests).toHaveBeenCalledWith(undefined);
+  });
+
+  it('shows the error of the access requests without hiding the services', async () => {
+    render(
+      catalogApiMock({ entities: [payments] }),
+      mockPrivateLinkApi({
+        listAccessRequests: jest
+          .fn()
+          .mockRejectedValue(new Error('backend is down')),
+      }),
+    );
+    expect(
+      await screen.findByText(/Could not load the access requests/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Payments endpoint service' }),
     ).toBeInTheDocument();
   });
 });

@@ -1,4 +1,6 @@
 import { Content, Header, Page } from '@backstage/core-components';
+import Grid from '@material-ui/core/Grid';
+import { AccessRequestsTable } from '../requests/AccessRequestsTable';
 import { PrivateLinkServicesTable } from './PrivateLinkServicesTable';
 
 /**
@@ -8,13 +10,21 @@ import { PrivateLinkServicesTable } from './PrivateLinkServicesTable';
 export function PrivateLinkPageContent() {
   return (
     <Content>
-      <PrivateLinkServicesTable />
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <PrivateLinkServicesTable />
+        </Grid>
+        <Grid item xs={12}>
+          <AccessRequestsTable title="Your access requests" />
+        </Grid>
+      </Grid>
     </Content>
   );
 }
 
 /**
- * The standalone PrivateLink page: every endpoint service one can consume privately.
+ * The standalone PrivateLink page: every endpoint service one can consume privately, and the user's access
+ * requests.
  *
  * @public
  */

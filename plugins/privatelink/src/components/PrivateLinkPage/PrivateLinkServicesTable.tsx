@@ -1,8 +1,4 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CopyTextButton,
   EmptyState,
@@ -11,15 +7,12 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  EntityRefLink,
-  catalogApiRef,
-  humanizeEntityRef,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLink, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
-import { ENDPOINT_SERVICE_FILTER } from '../../hooks/usePrivateLinkService';
+import { humanizeRef } from '../../lib/format';
 import {
+  ENDPOINT_SERVICE_FILTER,
   getDependentResourceRefs,
   getOwnerRef,
   getSystemRef,
@@ -54,15 +47,6 @@ interface ServiceRow {
   consumers: number;
 }
 
-function humanize(ref: string | undefined, defaultKind: string): string {
-  if (!ref) return '';
-  try {
-    return humanizeEntityRef(parseEntityRef(ref), { defaultKind });
-  } catch {
-    return ref;
-  }
-}
-
 function toRow(entity: Entity): ServiceRow {
   const info = readEndpointService(entity);
   const ownerRef = getOwnerRef(entity);
@@ -76,9 +60,9 @@ function toRow(entity: Entity): ServiceRow {
     entity,
     title: entity.metadata.title ?? entity.metadata.name,
     ownerRef,
-    owner: humanize(ownerRef, 'group'),
+    owner: humanizeRef(ownerRef, 'group'),
     systemRef,
-    system: humanize(systemRef, 'system'),
+    system: humanizeRef(systemRef, 'system'),
     serviceName: info.serviceName ?? '',
     privateDnsName: info.privateDnsName ?? '',
     privateDnsState: info.privateDnsName

@@ -1,0 +1,132 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AccessRequest,
+  PrivateLinkConsumer,
+  PrivateLinkServiceDetails,
+  normalizeEndpointState,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { PrivateLinkApi } from '../src/api';
+import {
+  sampleComponent,
+  sampleEndpoints,
+  sampleService,
+} from './sampleEntities';
+
+/** An in-memory PrivateLink API over the sample entities, for `yarn start` without a backend. */
+export function createSamplePrivateLinkApi(): PrivateLinkApi {
+  const serviceRef = stringifyEntityRef(sampleService);
+  const a = sampleService.metadata.annotations!;
+  const consumers: PrivateLinkConsumer[] = sampleEndpoints.map(e => ({
+    entityRef: stringifyEntityRef(e),
+    endpointId: e.metadata.annotations!['privatelink.io/endpoint-id'],
+    accountId: e.metadata.annotations!['amazonaws.com/account-id'],
+    region: 'eu-west-1',
+    state: normalizeEndpointState(
+      e.metadata.annotations!['privatelink.io/state'],
+    ),
+    owner: e.spec?.owner as string,
+    createdAt: '2024-05-01T09:00:00Z',
+    dnsNames: [],
+  }));
+  const principals = [
+    'arn:aws:iam::222222222222:root',
+    'arn:aws:iam::333333333333:root',
+  ];
+  const requests: AccessRequest[] = [];
+
+  const details = (): PrivateLinkServiceDetails => {
+    const counts: PrivateLinkServiceDetails['counts'] = {};
+    for (const c of consumers) counts[c.state] = (counts[c.state] ?? 0) + 1;
+    return {
+      entityRef: serviceRef,
+      title: sampleService.metadata.title,
+      owner: 'group:default/payments',
+      serviceId: a['privatelink.io/service-id'],
+      serviceName: a['privatelink.io/service-name'],
+      accountId: a['amazonaws.com/account-id'],
+      region: a['amazonaws.com/region'],
+      state: a['privatelink.io/state'],
+      acceptanceRequired: true,
+      privateDnsName: a['privatelink.io/private-dns-name'],
+      privateDnsState: a['privatelink.io/private-dns-state'],
+      dnsNames: a['privatelink.io/dns-names'].split(','),
+      loadBalancerArns: [],
+      supportedRegions: ['eu-west-1'],
+      allowedPrincipals: [...principals],
+      consumers: consumers.map(c => ({ ...c })),
+      counts,
+    };
+  };
+  const decide = (
+    id: string,
+    status: AccessRequest['status'],
+    reason?: string,
+  ) => {
+    const request = requests.find(r => r.id === id)!;
+    Object.assign(request, {
+      status,
+      decidedBy: 'user:default/guest',
+      decidedAt: new Date().toISOString(),
+      decisionReason: reason,
+    });
+    if (status === 'approved')
+      principals.push(`arn:aws:iam::${request.accountId}:root`);
+    return { ...request };
+  };
+  const review = (state: 'available' | 'rejected', ids: string[]) => {
+    for (const c of consumers) if (ids.includes(c.endpointId)) c.state = state;
+    return { changed: ids, failed: [] };
+  };
+
+  return {
+    async getServiceDetails(entityRef) {
+      const known = [serviceRef, stringifyEntityRef(sampleComponent)];
+      return known.includes(entityRef) ? details() : undefined;
+    },
+    async getSettings() {
+      return {
+        regions: ['eu-west-1'],
+        accounts: [],
+        allowWildcardPrincipal: false,
+        syncEnabled: false,
+      };
+    },
+    async listAccessRequests() {
+      return requests.map(r => ({ ...r }));
+    },
+    async createAccessRequest(body) {
+      const request: AccessRequest = {
+        ...body,
+        id: `request-${requests.length + 1}`,
+        status: 'pending',
+        requestedBy: 'user:default/guest',
+        requestedAt: new Date().toISOString(),
+      };
+      requests.push(request);
+      return { ...request };
+    },
+    async approveAccessRequest(id, reason) {
+      return decide(id, 'approved', reason);
+    },
+    async denyAccessRequest(id, reason) {
+      return decide(id, 'denied', reason);
+    },
+    async acceptConnections(_ref, ids) {
+      return review('available', ids);
+    },
+    async rejectConnections(_ref, ids) {
+      return review('rejected', ids);
+    },
+    async allowPrincipals(_ref, added) {
+      principals.push(...added);
+      return { changed: added };
+    },
+    async revokePrincipals(_ref, removed) {
+      removed.forEach(p => principals.splice(principals.indexOf(p), 1));
+      return { changed: removed };
+    },
+    async listAudit() {
+      return [];
+    },
+  };
+}

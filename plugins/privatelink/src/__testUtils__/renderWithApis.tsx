@@ -1,0 +1,115 @@
+import { ReactElement } from 'react';
+import { Entity } from '@backstage/catalog-model';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  catalogApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { PrivateLinkApi, privatelinkApiRef } from '../api';
+import { makeDetails } from '../__fixtures__/details';
+
+/** Who the signed-in user is to the service, as the permission framework would decide. */
+export type Role = 'owner' | 'consumer' | 'outsider';
+
+/** A mocked PrivateLink API: the payments service, no access requests, every change succeeding. */
+export function mockPrivateLinkApi(
+  overrides: Partial<jest.Mocked<PrivateLinkApi>> = {},
+): jest.Mocked<PrivateLinkApi> {
+  const changed = { changed: [], failed: [] };
+  return {
+    getServiceDetails: jest.fn().mockResolvedValue(makeDetails()),
+    getSettings: jest.fn(),
+    listAccessRequests: jest.fn().mockResolvedValue([]),
+    createAccessRequest: jest.fn(async body => ({
+      ...body,
+      id: 'new',
+      status: 'pending' as const,
+      requestedBy: 'user:default/jane',
+      requestedAt: new Date().toISOString(),
+    })),
+    approveAccessRequest: jest.fn().mockResolvedValue({}),
+    denyAccessRequest: jest.fn().mockResolvedValue({}),
+    acceptConnections: jest.fn().mockResolvedValue(changed),
+    rejectConnections: jest.fn().mockResolvedValue(changed),
+    allowPrincipals: jest.fn(),
+    revokePrincipals: jest.fn(),
+    listAudit: jest.fn().mockResolvedValue([]),
+    ...overrides,
+  };
+}
+
+/** Owners may do everything; consumers may only file access requests; outsiders nothing. */
+export function permissionApiFor(
+  role: Role,
+): ReturnType<typeof mockApis.permission> {
+  return mockApis.permission({
+    authorize: request => {
+      if (role === 'owner') return AuthorizeResult.ALLOW;
+      if (
+        role === 'consumer' &&
+        request.permission.name === 'privatelink.accessRequest.create'
+      ) {
+        return AuthorizeResult.ALLOW;
+      }
+      return AuthorizeResult.DENY;
+    },
+  });
+}
+
+/** Renders an element in a test app with the PrivateLink, permission, catalog, identity and config APIs. */
+export function renderWithApis(
+  element: ReactElement,
+  options: {
+    api: PrivateLinkApi;
+    role?: Role;
+    entity?: Entity;
+    catalogEntities?: Entity[];
+    config?: object;
+  },
+) {
+  const content = options.entity ? (
+    <EntityProvider entity={options.entity}>{element}</EntityProvider>
+  ) : (
+    element
+  );
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [privatelinkApiRef, options.api],
+        permissionApiFor(options.role ?? 'consumer'),
+        [catalogApiRef, catalogApiMock({ entities: options.catalogEntities })],
+        mockApis.identity({
+          userEntityRef: 'user:default/jane',
+          ownershipEntityRefs: ['user:default/jane', 'group:default/checkout'],
+        }),
+        mockApis.config({ data: options.config ?? {} }),
+      ]}
+    >
+      {content}
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+/** Types into a field in one go: typing key by key re-renders MUI fields slowly in jsdom. */
+export async function fill(field: HTMLElement, text: string) {
+  await userEvent.click(field);
+  await userEvent.paste(text);
+}
+
+/** The core-components Table whose toolbar shows the given title. */
+export async function tableTitled(title: string): Promise<HTMLElement> {
+  const heading = await screen.findByRole('heading', { name: title });
+  const table = heading.closest<HTMLElement>('[class*="BackstageTable-root"]');
+  if (!table) throw new Error(`No table around the heading ${title}`);
+  return table;
+}

@@ -1,0 +1,208 @@
+import { ResponseError } from '@backstage/errors';
+import { mockApis } from '@backstage/frontend-test-utils';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { PrivateLinkClient } from './PrivateLinkClient';
+
+const base = 'http://example.com/api/privatelink';
+const server = setupServer();
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const client = new PrivateLinkClient({
+  discoveryApi: mockApis.discovery(),
+  fetchApi: mockApis.fetch(),
+});
+
+/** Records each request's method, URL and JSON body, and answers with `reply`. */
+function record(
+  method: 'get' | 'post',
+  path: string,
+  reply: unknown,
+  status = 200,
+) {
+  const seen: Array<{ url: URL; body?: unknown }> = [];
+  server.use(
+    http[method](`${base}${path}`, async ({ request }) => {
+      const body = method === 'post' ? await request.clone().json() : undefined;
+      seen.push({ url: new URL(request.url), body });
+      return HttpResponse.json(reply as any, { status });
+    }),
+  );
+  return seen;
+}
+
+function backstageError(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, response: { statusCode: status } },
+    { status },
+  );
+}
+
+describe('PrivateLinkClient', () => {
+  it('reads the service details of an entity, encoding the ref', async () => {
+    const seen = record('get', '/v1/services', { entityRef: 'x' });
+    await expect(
+      client.getServiceDetails('component:team a/payments&api'),
+    ).resolves.toEqual({ entityRef: 'x' });
+    expect(seen[0].url.search).toBe(
+      '?entityRef=component%3Ateam+a%2Fpayments%26api',
+    );
+    expect(seen[0].url.searchParams.get('entityRef')).toBe(
+      'component:team a/payments&api',
+    );
+  });
+
+  it('returns undefined when the backend has no service for the entity', async () => {
+    server.use(
+      http.get(`${base}/v1/services`, () =>
+        backstageError(404, 'NotFoundError', 'No entity'),
+      ),
+    );
+    await expect(
+      client.getServiceDetails('component:default/x'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('reads the settings', async () => {
+    const settings = {
+      regions: ['us-east-1'],
+      accounts: [],
+      allowWildcardPrincipal: false,
+      syncEnabled: true,
+    };
+    record('get', '/v1/settings', settings);
+    await expect(client.getSettings()).resolves.toEqual(settings);
+  });
+
+  it('lists access requests of a service, or the caller’s own', async () => {
+    const seen = record('get', '/v1/access-requests', {
+      items: [{ id: '1' }],
+    });
+    await expect(
+      client.listAccessRequests('resource:default/svc'),
+    ).resolves.toEqual([{ id: '1' }]);
+    await client.listAccessRequests();
+    expect(seen.map(s => s.url.search)).toEqual([
+      '?serviceRef=resource%3Adefault%2Fsvc',
+      '',
+    ]);
+  });
+
+  it('posts an access request', async () => {
+    const body = {
+      serviceRef: 'resource:default/svc',
+      consumerRef: 'component:default/checkout',
+      accountId: '222222222222',
+      reason: 'Checkout pays through it',
+    };
+    const seen = record('post', '/v1/access-requests', { id: 'r1' }, 201);
+    await expect(client.createAccessRequest(body)).resolves.toEqual({
+      id: 'r1',
+    });
+    expect(seen[0].body).toEqual(body);
+  });
+
+  it('approves with an optional reason and denies with one', async () => {
+    const approve = record('post', '/v1/access-requests/:id/approve', {
+      status: 'approved',
+    });
+    const deny = record('post', '/v1/access-requests/:id/deny', {
+      status: 'denied',
+    });
+    await client.approveAccessRequest('a/b');
+    await client.approveAccessRequest('id-1', 'fine');
+    await client.denyAccessRequest('id-2', 'not yet');
+    expect(approve.map(s => [s.url.pathname, s.body])).toEqual([
+      ['/api/privatelink/v1/access-requests/a%2Fb/approve', {}],
+      ['/api/privatelink/v1/access-requests/id-1/approve', { reason: 'fine' }],
+    ]);
+    expect(deny.map(s => [s.url.pathname, s.body])).toEqual([
+      ['/api/privatelink/v1/access-requests/id-2/deny', { reason: 'not yet' }],
+    ]);
+  });
+
+  it('accepts and rejects connections', async () => {
+    const result = { changed: ['vpce-1'], failed: [] };
+    const accept = record('post', '/v1/connections/accept', result);
+    const reject = record('post', '/v1/connections/reject', result);
+    await expect(
+      client.acceptConnections('resource:default/svc', ['vpce-1']),
+    ).resolves.toEqual(result);
+    await client.rejectConnections('resource:default/svc', ['vpce-2']);
+    expect(accept[0].body).toEqual({
+      serviceRef: 'resource:default/svc',
+      endpointIds: ['vpce-1'],
+    });
+    expect(reject[0].body).toEqual({
+      serviceRef: 'resource:default/svc',
+      endpointIds: ['vpce-2'],
+    });
+  });
+
+  it('allows and revokes principals', async () => {
+    const allow = record('post', '/v1/principals/allow', { changed: ['p'] });
+    const revoke = record('post', '/v1/principals/revoke', { changed: [] });
+    const principal = 'arn:aws:iam::222222222222:root';
+    await expect(
+      client.allowPrincipals('resource:default/svc', [principal]),
+    ).resolves.toEqual({ changed: ['p'] });
+    await client.revokePrincipals('resource:default/svc', [principal]);
+    for (const seen of [allow, revoke]) {
+      expect(seen[0].body).toEqual({
+        serviceRef: 'resource:default/svc',
+        principals: [principal],
+      });
+    }
+  });
+
+  it('reads the audit log', async () => {
+    const seen = record('get', '/v1/audit', { items: [{ id: 1 }] });
+    await expect(client.listAudit('resource:default/svc')).resolves.toEqual([
+      { id: 1 },
+    ]);
+    expect(seen[0].url.searchParams.get('serviceRef')).toBe(
+      'resource:default/svc',
+    );
+  });
+
+  it('maps error responses to ResponseError', async () => {
+    server.use(
+      http.get(`${base}/v1/audit`, () =>
+        backstageError(403, 'NotAllowedError', 'owners only'),
+      ),
+      http.post(`${base}/v1/access-requests`, () =>
+        backstageError(409, 'ConflictError', 'already pending'),
+      ),
+      http.get(`${base}/v1/settings`, () =>
+        HttpResponse.text('bad gateway', { status: 502 }),
+      ),
+    );
+
+    const forbidden = await client.listAudit('resource:default/svc').then(
+      () => undefined,
+      e => e,
+    );
+    expect(forbidden).toBeInstanceOf(ResponseError);
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.body.error).toEqual({
+      name: 'NotAllowedError',
+      message: 'owners only',
+    });
+    expect(forbidden.cause.message).toBe('owners only');
+
+    await expect(
+      client.createAccessRequest({
+        serviceRef: 's',
+        consumerRef: 'c',
+        accountId: '1',
+        reason: 'r',
+      }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 409 });
+    await expect(client.getSettings()).rejects.toMatchObject({
+      statusCode: 502,
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
+import { useAuditLog } from '../../hooks/data';
+import { formatDateTime, humanizeRef } from '../../lib/format';
+
+interface Row {
+  id: number;
+  time: string;
+  actor: string;
+  action: string;
+  result: string;
+  details: string;
+}
+
+function toRow(e: AuditEntry): Row {
+  return {
+    id: e.id,
+    time: formatDateTime(e.createdAt),
+    actor: humanizeRef(e.actor, 'user'),
+    action: e.action,
+    result: e.result === 'success' ? 'Success' : 'Error',
+    details: [e.message, JSON.stringify(e.details)].filter(Boolean).join(' — '),
+  };
+}
+
+const columns: TableColumn<Row>[] = [
+  { title: 'Time', field: 'time', defaultSort: 'desc' },
+  { title: 'Actor', field: 'actor' },
+  { title: 'Action', field: 'action' },
+  { title: 'Result', field: 'result' },
+  { title: 'Details', field: 'details', sorting: false },
+];
+
+/** For owners: who changed what on the service, and how it ended. */
+export function AuditLogTable(props: { serviceRef: string }) {
+  const { value, loading, error } = useAuditLog(props.serviceRef);
+  if (error) {
+    return (
+      <ResponseErrorPanel title="Could not load the audit log" error={error} />
+    );
+  }
+  return (
+    <Table<Row>
+      title="Audit log"
+      columns={columns}
+      data={(value ?? []).map(toRow)}
+      isLoading={loading}
+      filters={[
+        { column: 'Action', type: 'select' },
+        { column: 'Result', type: 'select' },
+      ]}
+      options={{
+        search: true,
+        paging: true,
+        pageSize: 10,
+        pageSizeOptions: [10, 25, 50],
+        padding: 'dense',
+        emptyRowsWhenPaging: false,
+      }}
+      emptyContent={
+        <div style={{ padding: 16 }}>Nothing has been changed here yet.</div>
+      }
+    />
+  );
+}

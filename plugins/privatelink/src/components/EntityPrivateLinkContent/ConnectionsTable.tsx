@@ -1,0 +1,117 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { PrivateLinkConsumer } from '@privatelink-backstage/plugin-privatelink-common';
+import { formatDate, humanizeRef } from '../../lib/format';
+import { stateLabel } from '../../lib/model';
+import { ConnectionActions } from '../actions/ConnectionActions';
+import { EntityLink } from '../EntityLink';
+import { OwnerLink } from '../EntityPrivateLinkCard/ConsumersSection';
+import { StateChip } from '../StateChip';
+
+interface Row {
+  id: string;
+  consumer: PrivateLinkConsumer;
+  endpointId: string;
+  owner: string;
+  component: string;
+  account: string;
+  region: string;
+  state: string;
+  since: string;
+}
+
+function toRow(c: PrivateLinkConsumer): Row {
+  return {
+    id: c.entityRef,
+    consumer: c,
+    endpointId: c.endpointId,
+    owner: humanizeRef(c.owner, 'group'),
+    component: humanizeRef(c.component, 'component'),
+    account: c.accountId ?? '',
+    region: c.region,
+    state: stateLabel(c.state),
+    since: formatDate(c.createdAt),
+  };
+}
+
+/** Every connection to the service: sortable, filterable, paginated; owners accept or reject pending ones. */
+export function ConnectionsTable(props: {
+  serviceRef: string;
+  consumers: PrivateLinkConsumer[];
+  canReview: boolean;
+  onChanged: () => void;
+}) {
+  const columns: TableColumn<Row>[] = [
+    {
+      title: 'Endpoint',
+      field: 'endpointId',
+      highlight: true,
+      render: row => (
+        <EntityLink entityRef={row.consumer.entityRef} defaultKind="resource">
+          {row.endpointId}
+        </EntityLink>
+      ),
+    },
+    {
+      title: 'Owner',
+      field: 'owner',
+      render: row => <OwnerLink owner={row.consumer.owner} />,
+    },
+    {
+      title: 'Component',
+      field: 'component',
+      render: row => (
+        <EntityLink
+          entityRef={row.consumer.component}
+          defaultKind="component"
+        />
+      ),
+    },
+    { title: 'Account', field: 'account' },
+    { title: 'Region', field: 'region' },
+    {
+      title: 'State',
+      field: 'state',
+      render: row => <StateChip state={row.consumer.state} />,
+    },
+    { title: 'Since', field: 'since', defaultSort: 'desc' },
+  ];
+  if (props.canReview) {
+    columns.push({
+      title: 'Actions',
+      sorting: false,
+      render: row =>
+        row.consumer.state === 'pendingAcceptance' ? (
+          <ConnectionActions
+            serviceRef={props.serviceRef}
+            consumer={row.consumer}
+            onDone={props.onChanged}
+          />
+        ) : null,
+    });
+  }
+  return (
+    <Table<Row>
+      title={`Connections (${props.consumers.length})`}
+      columns={columns}
+      data={props.consumers.map(toRow)}
+      filters={[
+        { column: 'State', type: 'multiple-select' },
+        { column: 'Owner', type: 'select' },
+        { column: 'Account', type: 'select' },
+      ]}
+      options={{
+        search: true,
+        paging: true,
+        pageSize: 10,
+        pageSizeOptions: [10, 25, 50],
+        padding: 'dense',
+        emptyRowsWhenPaging: false,
+      }}
+      emptyContent={
+        <div style={{ padding: 16 }}>
+          No VPC endpoint connects to this endpoint service yet.
+        </div>
+      }
+    />
+  );
+}

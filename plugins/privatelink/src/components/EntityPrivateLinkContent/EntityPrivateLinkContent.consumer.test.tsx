@@ -1,0 +1,45 @@
+import { screen, within } from '@testing-library/react';
+import { makeRequest } from '../../__fixtures__/details';
+import { makeService } from '../../__fixtures__/entities';
+import {
+  mockPrivateLinkApi,
+  renderWithApis,
+  tableTitled,
+} from '../../__testUtils__/renderWithApis';
+import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
+
+// material-table renders slowly in jsdom, more so when the suites run in parallel.
+jest.setTimeout(20_000);
+
+describe('EntityPrivateLinkContent for consumers', () => {
+  it('shows their own requests and Request access, without owner actions or audit log', async () => {
+    const api = mockPrivateLinkApi({
+      listAccessRequests: jest
+        .fn()
+        .mockResolvedValue([
+          makeRequest({ status: 'denied', decisionReason: 'no' }),
+        ]),
+    });
+    renderWithApis(<EntityPrivateLinkContent />, {
+      api,
+      role: 'consumer',
+      entity: makeService(),
+    });
+
+    const requests = await tableTitled('Your access requests');
+    expect(await within(requests).findByText('Denied')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Request access' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Open the Request access template' }),
+    ).toBeInTheDocument();
+
+    const connections = await tableTitled('Connections (3)');
+    expect(
+      within(connections).queryByRole('button', { name: /^Accept/ }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Audit log')).not.toBeInTheDocument();
+    expect(api.listAudit).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,123 @@
+import { ReactNode, memo } from 'react';
+import { CopyTextButton } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  PrivateLinkServiceDetails,
+  normalizeEndpointState,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { privateDnsStateLabel } from '../lib/model';
+import { StateChip } from './StateChip';
+
+const useDetailStyles = makeStyles(theme => ({
+  list: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(10em, max-content) 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(1),
+    margin: 0,
+  },
+  term: {
+    fontWeight: theme.typography.fontWeightBold as number,
+    color: theme.palette.text.secondary,
+  },
+  value: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
+  code: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
+  withButton: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    maxWidth: '100%',
+  },
+  plainList: { listStyle: 'none', margin: 0, padding: 0 },
+}));
+
+function Detail(props: { label: string; children: ReactNode }) {
+  const classes = useDetailStyles();
+  return (
+    <>
+      <Typography component="dt" variant="body2" className={classes.term}>
+        {props.label}
+      </Typography>
+      <Typography component="dd" variant="body2" className={classes.value}>
+        {props.children}
+      </Typography>
+    </>
+  );
+}
+
+/** A list of values in monospace, or a dash. */
+export function CodeList(props: { label: string; items: string[] }) {
+  const classes = useDetailStyles();
+  if (props.items.length === 0) return <>—</>;
+  return (
+    <ul className={classes.plainList} aria-label={props.label}>
+      {props.items.map(item => (
+        <li key={item} className={classes.code}>
+          {item}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The connection details of an endpoint service. `showServiceLink` adds a link to the service entity, for
+ * when the card is on another entity's page.
+ */
+function DetailsList(props: {
+  details: PrivateLinkServiceDetails;
+  showServiceLink?: boolean;
+}) {
+  const { details, showServiceLink } = props;
+  const classes = useDetailStyles();
+  return (
+    <dl className={classes.list}>
+      {showServiceLink && (
+        <Detail label="Endpoint service">
+          <EntityRefLink entityRef={details.entityRef} title={details.title} />
+        </Detail>
+      )}
+      <Detail label="Service name">
+        <span className={classes.withButton}>
+          <span className={classes.code}>{details.serviceName}</span>
+          <CopyTextButton
+            text={details.serviceName}
+            tooltipText="Service name copied to clipboard"
+            aria-label="Copy service name"
+          />
+        </span>
+      </Detail>
+      <Detail label="State">
+        <StateChip state={normalizeEndpointState(details.state)} />
+      </Detail>
+      <Detail label="DNS names">
+        <CodeList label="DNS names" items={details.dnsNames} />
+      </Detail>
+      <Detail label="Private DNS name">
+        {details.privateDnsName ? (
+          <>
+            <span className={classes.code}>{details.privateDnsName}</span> (
+            {privateDnsStateLabel(details.privateDnsState)})
+          </>
+        ) : (
+          '—'
+        )}
+      </Detail>
+      <Detail label="Acceptance required">
+        {details.acceptanceRequired ? 'Yes' : 'No'}
+      </Detail>
+      <Detail label="Supported regions">
+        {details.supportedRegions.length > 0
+          ? details.supportedRegions.join(', ')
+          : details.region}
+      </Detail>
+      <Detail label="Account">
+        <span className={classes.code}>{details.accountId}</span>
+      </Detail>
+    </dl>
+  );
+}
+
+export const ServiceDetailsList = memo(DetailsList);

@@ -1,0 +1,125 @@
+import { ReactNode } from 'react';
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { AccessRequest } from '@privatelink-backstage/plugin-privatelink-common';
+import { useAccessRequests } from '../../hooks/data';
+import { formatDate, humanizeRef } from '../../lib/format';
+import { AccessRequestActions } from '../actions/AccessRequestActions';
+import { EntityLink } from '../EntityLink';
+import { RequestStatusChip } from '../StateChip';
+
+interface Row {
+  id: string;
+  request: AccessRequest;
+  service: string;
+  consumer: string;
+  account: string;
+  requestedBy: string;
+  requested: string;
+  status: string;
+  decision: string;
+}
+
+function toRow(r: AccessRequest): Row {
+  const decided = r.decidedBy
+    ? `${humanizeRef(r.decidedBy, 'user')}: ${r.decisionReason ?? ''}`
+    : '';
+  return {
+    id: r.id,
+    request: r,
+    service: humanizeRef(r.serviceRef, 'resource'),
+    consumer: humanizeRef(r.consumerRef, 'component'),
+    account: r.accountId,
+    requestedBy: humanizeRef(r.requestedBy, 'user'),
+    requested: formatDate(r.requestedAt),
+    status: r.status,
+    decision: [decided, r.error].filter(Boolean).join(' — '),
+  };
+}
+
+/**
+ * Access requests: of a service (all of them for owners, who approve or deny the pending ones; their own for
+ * others), or without `serviceRef` the user's own requests to any service.
+ */
+export function AccessRequestsTable(props: {
+  serviceRef?: string;
+  canReview?: boolean;
+  onChanged?: () => void;
+  title?: string;
+  /** Rendered above the table, with a function that reloads it (for Request access). */
+  header?: (reload: () => void) => ReactNode;
+}) {
+  const { value, loading, error, retry } = useAccessRequests(props.serviceRef);
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        title="Could not load the access requests"
+        error={error}
+      />
+    );
+  }
+  const columns: TableColumn<Row>[] = [
+    { title: 'Consumer', field: 'consumer', highlight: true },
+    { title: 'Account', field: 'account' },
+    { title: 'Requested by', field: 'requestedBy' },
+    { title: 'Requested', field: 'requested', defaultSort: 'desc' },
+    { title: 'Reason', field: 'request.reason', sorting: false },
+    {
+      title: 'Status',
+      field: 'status',
+      render: row => <RequestStatusChip status={row.request.status} />,
+    },
+    { title: 'Decision', field: 'decision', sorting: false },
+  ];
+  if (!props.serviceRef) {
+    columns.unshift({
+      title: 'Service',
+      field: 'service',
+      render: row => (
+        <EntityLink entityRef={row.request.serviceRef} defaultKind="resource" />
+      ),
+    });
+  }
+  if (props.canReview) {
+    columns.push({
+      title: 'Actions',
+      sorting: false,
+      render: row =>
+        row.request.status === 'pending' ? (
+          <AccessRequestActions
+            request={row.request}
+            onDone={() => {
+              retry();
+              props.onChanged?.();
+            }}
+          />
+        ) : null,
+    });
+  }
+  return (
+    <>
+      {props.header?.(retry)}
+      <Table<Row>
+        title={props.title ?? 'Access requests'}
+        columns={columns}
+        data={(value ?? []).map(toRow)}
+        isLoading={loading && !value}
+        filters={[{ column: 'Status', type: 'select' }]}
+        options={{
+          search: true,
+          paging: true,
+          pageSize: 10,
+          pageSizeOptions: [10, 25, 50],
+          padding: 'dense',
+          emptyRowsWhenPaging: false,
+        }}
+        emptyContent={
+          <div style={{ padding: 16 }}>No access requests yet.</div>
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  privatelinkAccessRequestCreatePermission,
+  privatelinkAccessRequestReviewPermission,
+  privatelinkAuditReadPermission,
+  privatelinkConnectionReviewPermission,
+} from '@privatelink-backstage/plugin-privatelink-common';
+
+/** What the signed-in user may do on an endpoint service. */
+export interface PrivateLinkRoles {
+  /** False until every decision is in: nothing role-specific should show before. */
+  ready: boolean;
+  canReviewConnections: boolean;
+  canReviewRequests: boolean;
+  canReadAudit: boolean;
+  /** May file an access request, and is not one of those who decide on them. */
+  canRequestAccess: boolean;
+}
+
+/**
+ * The user's roles on a service, decided by the permission framework on the service's catalog entity. The
+ * backend decides again on every call; these only choose what to show.
+ */
+export function usePrivateLinkRoles(serviceRef: string): PrivateLinkRoles {
+  const connections = usePermission({
+    permission: privatelinkConnectionReviewPermission,
+    resourceRef: serviceRef,
+  });
+  const requests = usePermission({
+    permission: privatelinkAccessRequestReviewPermission,
+    resourceRef: serviceRef,
+  });
+  const audit = usePermission({
+    permission: privatelinkAuditReadPermission,
+    resourceRef: serviceRef,
+  });
+  const create = usePermission({
+    permission: privatelinkAccessRequestCreatePermission,
+    resourceRef: serviceRef,
+  });
+  return {
+    ready: ![connections, requests, audit, create].some(p => p.loading),
+    canReviewConnections: connections.allowed,
+    canReviewRequests: requests.allowed,
+    canReadAudit: audit.allowed,
+    canRequestAccess: create.allowed && !requests.allowed,
+  };
+}

@@ -1,0 +1,41 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+
+/** `YYYY-MM-DD` (UTC) of an ISO time; the raw value when it is not one, '' when there is none. */
+export function formatDate(iso: string | undefined): string {
+  if (!iso) return '';
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? iso : time.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD HH:mm UTC` of an ISO time; the raw value when it is not one. */
+export function formatDateTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A short, readable form of an entity ref (`checkout`, `component:checkout`); the raw value if it is not one. */
+export function humanizeRef(
+  ref: string | undefined,
+  defaultKind: string,
+): string {
+  if (!ref) return '';
+  try {
+    return humanizeEntityRef(parseEntityRef(ref, { defaultKind }), {
+      defaultKind,
+    });
+  } catch {
+    return ref;
+  }
+}
+
+/** The message to show for a failed call: the backend's own message when it sent one. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return error.body?.error?.message || error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
