@@ -40,9 +40,9 @@ test('expose: "Expose service privately" succeeds and the new service shows its 
   // The scheduled sync runs every 5 minutes; the targeted refresh has to bring the entity in seconds.
   await entityLink.click();
   await expect(async () => {
-    await page.reload();
-    await expect(page.getByText(dns).first()).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+    await page.goto(`/catalog/default/resource/${name}`);
+    await expect(page.getByText(dns).first()).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 60_000 });
   const seconds = (Date.now() - finished) / 1000;
   test.info().annotations.push({ type: 'dns-visible-after-seconds', description: seconds.toFixed(1) });
   console.log(`expose: the new service's DNS name was on its page ${seconds.toFixed(1)} s after the task finished`);

@@ -47,7 +47,7 @@ export async function seededService(name: string) {
 export async function signIn(page: Page) {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
-  const catalog = page.getByRole('link', { name: 'Catalog', exact: true });
+  const catalog = page.getByTestId('sidebar-root').getByRole('link', { name: 'Catalog', exact: true });
   // The guest sign-in page shows on a first visit; with a session the app opens straight away.
   await expect(enter.or(catalog).first()).toBeVisible();
   if (await enter.isVisible()) await enter.click();
@@ -79,8 +79,9 @@ export async function demoNetwork(accountId: string, accountName: string) {
 /** Opens a template prefilled with form data, walks to the review step and starts it. */
 export async function runTemplate(page: Page, template: string, formData: object, journey: string) {
   await page.goto(`/create/templates/default/${template}?formData=${encodeURIComponent(JSON.stringify(formData))}`);
-  const create = page.getByRole('button', { name: 'Create' });
-  const next = page.getByRole('button', { name: 'Next' });
+  const create = page.getByRole('button', { name: 'Create', exact: true });
+  // Every step but the last has Next; the last has Review; the review step has Create.
+  const next = page.getByRole('button', { name: /^(Next|Review)$/ });
   await expect(next.or(create).first()).toBeVisible();
   await step(page, journey, 'template-form');
   while (!(await create.isVisible())) {

@@ -43,6 +43,7 @@ export function usePrivateLinkRoles(serviceRef: string): PrivateLinkRoles {
     canReviewConnections: connections.allowed,
     canReviewRequests: requests.allowed,
     canReadAudit: audit.allowed,
-    canRequestAccess: create.allowed && !requests.allowed,
+    // Owners may file too: a team that owns the service often asks on behalf of one of its other components.
+    canRequestAccess: create.allowed,
   };
 }

@@ -95,7 +95,17 @@ export function AccessRequestsSection(props: {
   }
 
   if (roles.canReviewRequests) {
-    return <Section title="Access requests">{body}</Section>;
+    return (
+      <Section title="Access requests">
+        <RequestAccess
+          serviceRef={serviceRef}
+          serviceTitle={props.serviceTitle}
+          canRequest={roles.canRequestAccess}
+          onSent={requests.retry}
+        />
+        {body}
+      </Section>
+    );
   }
   return (
     <Section title="Your access">
