@@ -25,4 +25,14 @@ test('view: the catalog lists the seeded endpoint services; a service page shows
   const graph = page.locator('svg').filter({ hasText: 'payments-api → orders-api' }).first();
   await expect(graph).toBeVisible();
   await step(page, 'view', '3-catalog-graph');
+
+  // The PrivateLink tab of the service, and the PrivateLink page: "what can I consume privately?"
+  await page.goto('/catalog/default/resource/orders-api/privatelink');
+  for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).first()).toBeVisible();
+  await step(page, 'view', '4-privatelink-tab');
+  await page.goto('/privatelink');
+  for (const name of ['orders-api', 'auth-service', 'central-logging']) {
+    await expect(page.getByText(name, { exact: true }).first()).toBeVisible();
+  }
+  await step(page, 'view', '5-privatelink-page');
 });
