@@ -7,7 +7,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: './tests',
   outputDir: '../e2e-test-results/artifacts',
-  timeout: 120_000,
+  // A journey drives several pages of the development bundle and a scaffolder run on a 2-core machine.
+  timeout: 300_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
