@@ -52,7 +52,7 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   await signIn(page);
   await expect(async () => {
     await page.goto(`/catalog/default/resource/${name}`);
-    await expect(page.getByText(service.ServiceName!).first()).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText(service.ServiceName!).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 60_000 });
   await step(page, 'access', '1-service-page');
 
@@ -102,7 +102,7 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   const endpointId = VpcEndpoints[0].VpcEndpointId!;
   await expect(async () => {
     await page.goto(`/catalog/default/resource/${name}`);
-    await expect(page.getByText(endpointId).first()).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText(endpointId).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 60_000 });
   await step(page, 'access', '6-consumer-listed');
 });

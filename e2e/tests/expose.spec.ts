@@ -41,7 +41,7 @@ test('expose: "Expose service privately" succeeds and the new service shows its 
   await entityLink.click();
   await expect(async () => {
     await page.goto(`/catalog/default/resource/${name}`);
-    await expect(page.getByText(dns).first()).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText(dns).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: 60_000 });
   const seconds = (Date.now() - finished) / 1000;
   test.info().annotations.push({ type: 'dns-visible-after-seconds', description: seconds.toFixed(1) });

@@ -15,9 +15,9 @@ test('view: the catalog lists the seeded endpoint services; a service page shows
 
   await page.getByRole('link', { name: 'orders-api', exact: true }).first().click();
   await expect(page).toHaveURL(/\/catalog\/default\/resource\/orders-api/);
-  await expect(page.getByText(orders.serviceName).first()).toBeVisible();
-  for (const dns of orders.dnsNames) await expect(page.getByText(dns).first()).toBeVisible();
-  for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).first()).toBeVisible();
+  await expect(page.getByText(orders.serviceName).filter({ visible: true }).first()).toBeVisible();
+  for (const dns of orders.dnsNames) await expect(page.getByText(dns).filter({ visible: true }).first()).toBeVisible();
+  for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).filter({ visible: true }).first()).toBeVisible();
   await step(page, 'view', '2-service-page-card');
 
   // The catalog graph draws the provider → consumer relation: the payments endpoint (titled after its component)
@@ -28,7 +28,7 @@ test('view: the catalog lists the seeded endpoint services; a service page shows
 
   // The PrivateLink tab of the service, and the PrivateLink page: "what can I consume privately?"
   await page.goto('/catalog/default/resource/orders-api/privatelink');
-  for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).first()).toBeVisible();
+  for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).filter({ visible: true }).first()).toBeVisible();
   await step(page, 'view', '4-privatelink-tab');
   await page.goto('/privatelink');
   for (const name of ['orders-api', 'auth-service', 'central-logging']) {
