@@ -10,7 +10,7 @@ import { AwsClientFactory } from '../aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
 import { AccountRegionSnapshot } from '../aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '../config';
-import { buildEntities } from './entities';
+import { buildEntities, locationOf } from './entities';
 
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
@@ -31,7 +31,6 @@ export interface ServiceChange extends AccountRegion {
   serviceId: string;
 }
 
-export const locationOf = (t: AccountRegion) => `privatelink:aws/${t.accountId}/${t.region}`;
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
 
 /**

@@ -31,6 +31,12 @@ interface Consumer {
 
 const ENTITY_NAME_MAX = 63;
 
+/**
+ * The `backstage.io/managed-by-location` of everything read in one account and region. The provider finds an
+ * unreadable account's last entities by it, so it is defined here only.
+ */
+export const locationOf = (t: { accountId: string; region: string }) => `privatelink:aws/${t.accountId}/${t.region}`;
+
 /** Makes a catalog-safe entity name: [a-z0-9] separated by - _ or ., at most 63 characters. */
 export function toEntityName(raw: string): string {
   return raw
@@ -76,20 +82,23 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
       return undefined;
     }
   };
+  // The configured fallbacks are parsed once, not once per entity.
+  const defaultOwner = refOr(config.defaultOwner, 'group')!;
+  const accountOwner = new Map(config.accounts.map(a => [a.accountId, refOr(a.owner, 'group')]));
+  const accountSystem = new Map(config.accounts.map(a => [a.accountId, refOr(a.system, 'system')]));
   const ownerOf = (tags: Record<string, string>, accountId?: string) =>
-    refOr(tags[config.tagKeys.owner], 'group') ??
-    refOr(accountId ? accounts.get(accountId)?.owner : undefined, 'group') ??
-    refOr(config.defaultOwner, 'group')!;
+    refOr(tags[config.tagKeys.owner], 'group') ?? (accountId ? accountOwner.get(accountId) : undefined) ?? defaultOwner;
   const systemOf = (tags: Record<string, string>, accountId?: string) =>
-    refOr(tags[config.tagKeys.system], 'system') ??
-    refOr(accountId ? accounts.get(accountId)?.system : undefined, 'system');
+    refOr(tags[config.tagKeys.system], 'system') ?? (accountId ? accountSystem.get(accountId) : undefined);
   const componentOf = (tags: Record<string, string>) => refOr(tags[config.tagKeys.component], 'component');
-  const accountLabel = (accountId?: string) =>
-    accountId ? `${accountId}${accounts.get(accountId)?.name ? ` (${accounts.get(accountId)!.name})` : ''}` : 'an unknown account';
+  const accountLabel = (accountId?: string) => {
+    const name = accountId ? accounts.get(accountId)?.name : undefined;
+    return accountId ? `${accountId}${name ? ` (${name})` : ''}` : 'an unknown account';
+  };
 
   const staleOf = new Map<string, string>();
   for (const s of snapshots) if (s.staleSince) staleOf.set(`${s.accountId}/${s.region}`, s.readAt);
-  const location = (accountId: string, region: string) => `privatelink:aws/${accountId}/${region}`;
+  const location = (accountId: string, region: string) => locationOf({ accountId, region });
 
   // Service entity names: the name tag when unique, else the service id (never two entities with one name).
   const services = snapshots
