@@ -48,6 +48,17 @@ export interface Config {
      * Default: false.
      */
     allowWildcardPrincipal?: boolean;
+    /**
+     * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps
+     * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an
+     * unconditional allow share one answer per service; others get their own, read with their credentials.
+     */
+    detailsCache?: {
+      /** How long an answer and a caller's read decision are reused. 0 turns the cache off. Default: 5. */
+      ttlSeconds?: number;
+      /** Bound on the memory the answers take, least recently used dropped first. Default: 64. */
+      maxMegabytes?: number;
+    };
     /** The scheduled sync of endpoint services, permissions and connections into the catalog. */
     sync?: {
       /** Set to false to run the plugins without reading AWS. Default: true. */

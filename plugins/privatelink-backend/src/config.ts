@@ -62,6 +62,13 @@ const schema = z
       .strict()
       .prefault({}),
     allowWildcardPrincipal: z.boolean().default(false),
+    detailsCache: z
+      .object({
+        ttlSeconds: z.number().min(0).max(300).default(5),
+        maxMegabytes: z.number().min(1).max(4096).default(64),
+      })
+      .strict()
+      .prefault({}),
     sync: z
       .object({
         enabled: z.boolean().default(true),
@@ -101,6 +108,7 @@ export interface PrivateLinkConfig {
   defaultOwner: string;
   tagKeys: { owner: string; system: string; component: string; name: string };
   allowWildcardPrincipal: boolean;
+  detailsCache: { ttlSeconds: number; maxMegabytes: number };
   sync: {
     enabled: boolean;
     schedule: SchedulerServiceTaskScheduleDefinition;

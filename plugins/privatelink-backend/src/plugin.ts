@@ -9,6 +9,7 @@ import { readPrivateLinkConfig } from './config';
 import { createRouter } from './router';
 import { createAwsChanges } from './service/awsChanges';
 import { PrivateLinkService } from './service/PrivateLinkService';
+import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
 import { createPrivateLinkStore } from './service/store';
 
@@ -50,14 +51,23 @@ export const privatelinkPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(privatelinkPermissions);
 
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
+        const reader = createServiceDetailsReader(catalog);
+        const details = new ServiceDetailsCache({
+          load: (ref, credentials) => reader.getDetails(ref, credentials),
+          permissions,
+          auth,
+          ttlMs: privatelinkConfig.detailsCache.ttlSeconds * 1000,
+          maxBytes: privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024,
+        });
         const service = new PrivateLinkService({
-          reader: createServiceDetailsReader(catalog),
+          reader,
           store: await createPrivateLinkStore(database),
           aws: createAwsChanges(createAwsClientFactory({ config, endpoint: privatelinkConfig.endpoint })),
           permissions,
           logger,
           events,
           notifications,
+          onChanged: target => details.invalidate(target.serviceId),
           entityLink: ref => {
             const { kind, namespace, name } = parseEntityRef(ref);
             return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
@@ -79,7 +89,7 @@ export const privatelinkPlugin = createBackendPlugin({
         }
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service }));
+        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details }));
       },
     });
   },

@@ -153,6 +153,8 @@ async function startApi(privatelink: Record<string, unknown> = {}): Promise<Api>
   const permissions = mockServices.permissions.mock({
     authorize: (async (requests: AuthorizePermissionRequest[], options: { credentials: BackstageCredentials }) =>
       requests.map(r => ({ result: decide(r, options.credentials) })) as AuthorizePermissionResponse[]) as any,
+    // The catalog read decision the details cache asks: everybody may read the whole catalog here.
+    authorizeConditional: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
   });
 
   const { server } = await startTestBackend({
@@ -349,6 +351,30 @@ describe('privatelink API', () => {
       await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, CARL).expect(200, ORDERS_DETAILS);
       await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, SERVICE).expect(200, ORDERS_DETAILS);
       expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it('answers gzip with an ETag, and 304 to a client that holds it', async () => {
+      const a = await startApi();
+      const first = await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, CARL).set('Accept-Encoding', 'gzip');
+      expect(first.status).toBe(200);
+      expect(first.headers['content-encoding']).toBe('gzip');
+      expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+      expect(first.headers.vary).toContain('Accept-Encoding');
+      expect(first.body).toEqual(ORDERS_DETAILS);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[\w-]{32}"$/);
+
+      const plain = await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, CARL).set('Accept-Encoding', 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(plain.text)).toEqual(ORDERS_DETAILS);
+      expect(plain.headers.etag).toBe(etag);
+
+      const again = await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, CARL).set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      // Another service has another tag: the 304 is not given for any tag.
+      await api(a.server).get(`/v1/services?entityRef=${OTHER_SERVICE_REF}`, CARL).set('If-None-Match', etag).expect(200);
     });
 
     it('resolves a component to the service it is exposed through, by service id or by entity ref', async () => {

@@ -6,10 +6,11 @@ import {
   endpointIdSchema,
   principalSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
-import express, { Request } from 'express';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { PrivateLinkConfig } from './config';
+import { DetailsPayload, ServiceDetailsCache } from './service/detailsCache';
 import { PrivateLinkService } from './service/PrivateLinkService';
 
 /** What the router needs; each piece is a service with its own interface. */
@@ -18,6 +19,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   config: PrivateLinkConfig;
   service: PrivateLinkService;
+  details: ServiceDetailsCache;
 }
 
 const entityRef = z.string().min(3).max(255);
@@ -28,9 +30,24 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
   return parsed.data;
 }
 
+/**
+ * Writes bytes serialised and compressed once: gzip to a client that accepts it (the root router's compression
+ * middleware leaves a response with a Content-Encoding alone), 304 to a client that already holds this ETag.
+ */
+function sendPayload(req: Request, res: Response, payload: DetailsPayload) {
+  res.vary('Accept-Encoding');
+  res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'private, no-cache', ETag: payload.etag });
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    res.set('Content-Encoding', 'gzip');
+    res.send(payload.gzip);
+  } else {
+    res.send(payload.json);
+  }
+}
+
 /** The HTTP API of the PrivateLink plugin, mounted at /api/privatelink. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, auditor, config, service } = options;
+  const { httpAuth, auditor, config, service, details } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
@@ -83,7 +100,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/v1/services', async (req, res) => {
     const { entityRef: ref } = parse(schemas.details, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await service.getDetails(ref, credentials));
+    sendPayload(req, res, await details.get(ref, credentials));
   });
 
   router.get('/v1/access-requests', async (req, res) => {

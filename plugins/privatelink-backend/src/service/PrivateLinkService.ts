@@ -15,7 +15,6 @@ import {
   AuditEntry,
   CreateAccessRequest,
   PRIVATELINK_SERVICE_CHANGED_TOPIC,
-  PrivateLinkServiceDetails,
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
@@ -39,6 +38,8 @@ export interface PrivateLinkServiceOptions {
   logger: LoggerService;
   events?: EventsService;
   notifications?: NotificationService;
+  /** Told of every service the plugin changed in AWS (e.g. to drop what is cached of it). */
+  onChanged?: (target: ServiceTarget) => void;
   /** Link to an entity page in the frontend, for notifications. */
   entityLink?: (entityRef: string) => string;
 }
@@ -53,10 +54,6 @@ export class PrivateLinkService {
 
   constructor(options: PrivateLinkServiceOptions) {
     this.#o = options;
-  }
-
-  getDetails(entityRef: string, credentials: BackstageCredentials): Promise<PrivateLinkServiceDetails> {
-    return this.#o.reader.getDetails(entityRef, credentials);
   }
 
   async createAccessRequest(body: CreateAccessRequest, credentials: UserCredentials): Promise<AccessRequest> {
@@ -272,6 +269,7 @@ export class PrivateLinkService {
   }
 
   async #changed(target: ServiceTarget) {
+    this.#o.onChanged?.(target);
     await this.#o.events?.publish({ topic: PRIVATELINK_SERVICE_CHANGED_TOPIC, eventPayload: { ...target } });
   }
 
