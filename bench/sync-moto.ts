@@ -29,11 +29,6 @@ import {
   CreateLoadBalancerCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  AssumeRoleCommand,
-  GetCallerIdentityCommand,
-  STSClient,
-} from '@aws-sdk/client-sts';
 import { ConfigReader } from '@backstage/config';
 import { MOTO_CREDENTIALS, startMoto } from '@privatelink-backstage/dev-aws';
 import {
@@ -56,6 +51,8 @@ import {
   startRssSampler,
 } from './lib/common.ts';
 import { generateData, targetKey } from './lib/ec2Simulator.ts';
+import { credentialsFor, limiter, MOTO_DEFAULT_ACCOUNT, tagList } from './lib/moto.ts';
+import type { Credentials } from './lib/moto.ts';
 import type { SimAccount } from './lib/ec2Simulator.ts';
 
 const argOf = (name: string) => {
@@ -72,8 +69,6 @@ const RUNS = arg('runs', 2);
 const CREATE_CONCURRENCY = arg('create-concurrency', 8);
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const ROLE = 'PrivateLinkBench';
-/** moto's default account: the one the static `testing` credentials act in. */
-const MOTO_DEFAULT_ACCOUNT = '123456789012';
 const ACCOUNTS: SimAccount[] = [
   {
     accountId: MOTO_DEFAULT_ACCOUNT,
@@ -110,64 +105,6 @@ const OP_SHORT: Record<string, string> = {
   DescribeVpcEndpoints: 'VpcEndpoints',
 };
 
-type Credentials = {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-};
-
-/** At most `n` of the functions at once. */
-function limiter(n: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>(resolve => queue.push(resolve));
-    active += 1;
-    try {
-      return await fn();
-    } finally {
-      active -= 1;
-      queue.shift()?.();
-    }
-  };
-}
-
-async function credentialsFor(
-  endpoint: string,
-  accountId: string,
-): Promise<Credentials> {
-  let credentials: Credentials = { ...MOTO_CREDENTIALS };
-  if (accountId !== MOTO_DEFAULT_ACCOUNT) {
-    const sts = new STSClient({ endpoint, region: 'us-east-1', credentials });
-    const c = (
-      await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`,
-          RoleSessionName: 'bench-seed',
-          DurationSeconds: 3600,
-        }),
-      )
-    ).Credentials!;
-    credentials = {
-      accessKeyId: c.AccessKeyId!,
-      secretAccessKey: c.SecretAccessKey!,
-      sessionToken: c.SessionToken,
-    };
-    sts.destroy();
-  }
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials });
-  const identity = await sts.send(new GetCallerIdentityCommand({}));
-  sts.destroy();
-  if (identity.Account !== accountId)
-    throw new Error(
-      `expected to act in ${accountId}, moto says ${identity.Account}`,
-    );
-  return credentials;
-}
-
-const tagList = (tags: Record<string, string>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
 /** Creates the generated organisation in moto; returns how long each phase took and how many calls it made. */
 async function createData(endpoint: string) {
   const plan = generateData({
@@ -196,7 +133,7 @@ async function createData(endpoint: string) {
       for (const a of ACCOUNTS)
         credentials.set(
           a.accountId,
-          await credentialsFor(endpoint, a.accountId),
+          await credentialsFor(endpoint, a.accountId, ROLE),
         );
     },
   );
@@ -464,7 +401,7 @@ async function probeMoto(endpoint: string) {
     const ec2 = new EC2Client({
       endpoint,
       region,
-      credentials: await credentialsFor(endpoint, accountId),
+      credentials: await credentialsFor(endpoint, accountId, ROLE),
       maxAttempts: 1,
     });
     const t0 = performance.now();
