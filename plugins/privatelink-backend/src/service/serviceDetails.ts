@@ -11,6 +11,9 @@ import {
   VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
+/** What {@link toConsumer} reads of a vpc-endpoint entity. */
+const CONSUMER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner', 'relations'];
+
 const list = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);
 
 /** Reads what the card shows from the synced catalog state, with the caller's credentials: never from AWS. */
@@ -61,9 +64,13 @@ export function createServiceDetailsReader(catalog: CatalogService): ServiceDeta
     async getDetails(entityRef, credentials) {
       const service = await resolveServiceEntity(entityRef, credentials);
       const serviceRef = stringifyEntityRef(service);
-      // One query for every consumer, filtered on the relation the sync emits.
+      // One query for every consumer, filtered on the relation the sync emits, with only the fields the card
+      // shows: about half of each entity (no labels, tags, links, spec) to serialise, send and parse.
       const { items } = await catalog.getEntities(
-        { filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': serviceRef } },
+        {
+          filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': serviceRef },
+          fields: CONSUMER_FIELDS,
+        },
         { credentials },
       );
       const a = service.metadata.annotations ?? {};
