@@ -74,6 +74,8 @@ export function renderWithApis(
     entity?: Entity;
     catalogEntities?: Entity[];
     config?: object;
+    /** Collects the alerts posted, e.g. `mockApis.alert()`; by default the test app's own. */
+    alertApi?: ReturnType<typeof mockApis.alert>;
   },
 ) {
   const content = options.entity ? (
@@ -92,6 +94,7 @@ export function renderWithApis(
           ownershipEntityRefs: ['user:default/jane', 'group:default/checkout'],
         }),
         mockApis.config({ data: options.config ?? {} }),
+        ...(options.alertApi ? [options.alertApi] : []),
       ]}
     >
       {content}

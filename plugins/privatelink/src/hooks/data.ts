@@ -1,4 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { privatelinkApiRef } from '../api';
 
@@ -27,4 +28,10 @@ export function useAccessRequests(serviceRef?: string) {
 export function useAuditLog(serviceRef: string) {
   const api = useApi(privatelinkApiRef);
   return useAsyncRetry(() => api.listAudit(serviceRef), [api, serviceRef]);
+}
+
+/** What the backend tells of the installation (regions, accounts, whether `*` may be allowed). */
+export function useSettings() {
+  const api = useApi(privatelinkApiRef);
+  return useAsync(() => api.getSettings(), [api]);
 }

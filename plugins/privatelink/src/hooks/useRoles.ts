@@ -4,6 +4,7 @@ import {
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
   privatelinkConnectionReviewPermission,
+  privatelinkPrincipalManagePermission,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
 /** What the signed-in user may do on an endpoint service. */
@@ -11,6 +12,7 @@ export interface PrivateLinkRoles {
   /** False until every decision is in: nothing role-specific should show before. */
   ready: boolean;
   canReviewConnections: boolean;
+  canManagePrincipals: boolean;
   canReviewRequests: boolean;
   canReadAudit: boolean;
   /** May file an access request, and is not one of those who decide on them. */
@@ -26,6 +28,10 @@ export function usePrivateLinkRoles(serviceRef: string): PrivateLinkRoles {
     permission: privatelinkConnectionReviewPermission,
     resourceRef: serviceRef,
   });
+  const principals = usePermission({
+    permission: privatelinkPrincipalManagePermission,
+    resourceRef: serviceRef,
+  });
   const requests = usePermission({
     permission: privatelinkAccessRequestReviewPermission,
     resourceRef: serviceRef,
@@ -39,8 +45,11 @@ export function usePrivateLinkRoles(serviceRef: string): PrivateLinkRoles {
     resourceRef: serviceRef,
   });
   return {
-    ready: ![connections, requests, audit, create].some(p => p.loading),
+    ready: ![connections, principals, requests, audit, create].some(
+      p => p.loading,
+    ),
     canReviewConnections: connections.allowed,
+    canManagePrincipals: principals.allowed,
     canReviewRequests: requests.allowed,
     canReadAudit: audit.allowed,
     // Owners may file too: a team that owns the service often asks on behalf of one of its other components.

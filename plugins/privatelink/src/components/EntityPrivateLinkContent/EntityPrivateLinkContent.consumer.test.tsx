@@ -39,6 +39,15 @@ describe('EntityPrivateLinkContent for consumers', () => {
     expect(
       within(connections).queryByRole('button', { name: /^Accept/ }),
     ).not.toBeInTheDocument();
+    // Principals are listed, but only owners allow or revoke them.
+    const principals = await tableTitled('Allowed principals (3)');
+    expect(principals).toHaveTextContent('arn:aws:iam::333333333333:root');
+    expect(
+      within(principals).queryByRole('button', { name: /^Revoke/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Allow principal' }),
+    ).not.toBeInTheDocument();
     expect(screen.queryByText('Audit log')).not.toBeInTheDocument();
     expect(api.listAudit).not.toHaveBeenCalled();
   });

@@ -50,7 +50,11 @@ function ContentBody(props: {
         />
       </Grid>
       <Grid item xs={12}>
-        <PrincipalsTable principals={details.allowedPrincipals} />
+        <PrincipalsTable
+          service={details}
+          canManage={roles.ready && roles.canManagePrincipals}
+          onChanged={reload}
+        />
       </Grid>
       {roles.ready && (
         <Grid item xs={12}>

@@ -1,4 +1,7 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
+import { AllowPrincipals, RevokePrincipal } from '../actions/PrincipalActions';
 
 interface Row {
   id: string;
@@ -33,27 +36,56 @@ const columns: TableColumn<Row>[] = [
   { title: 'Account', field: 'account' },
 ];
 
-/** The principals allowed to connect to the service. */
-export function PrincipalsTable(props: { principals: string[] }) {
+/** The principals allowed to connect to the service; owners allow more and revoke them. */
+export function PrincipalsTable(props: {
+  service: PrivateLinkServiceDetails;
+  canManage: boolean;
+  onChanged: () => void;
+}) {
+  const { service, canManage, onChanged } = props;
+  const principals = service.allowedPrincipals;
+  const shown = canManage
+    ? [
+        ...columns,
+        {
+          title: 'Actions',
+          sorting: false,
+          render: (row: Row) => (
+            <RevokePrincipal
+              service={service}
+              principal={row.principal}
+              onDone={onChanged}
+            />
+          ),
+        },
+      ]
+    : columns;
   return (
-    <Table<Row>
-      title={`Allowed principals (${props.principals.length})`}
-      columns={columns}
-      data={props.principals.map(toRow)}
-      filters={[{ column: 'Type', type: 'select' }]}
-      options={{
-        search: true,
-        paging: true,
-        pageSize: 10,
-        pageSizeOptions: [10, 25, 50],
-        padding: 'dense',
-        emptyRowsWhenPaging: false,
-      }}
-      emptyContent={
-        <div style={{ padding: 16 }}>
-          No principal is allowed: no other account can connect yet.
-        </div>
-      }
-    />
+    <>
+      {canManage && (
+        <Box mb={2}>
+          <AllowPrincipals service={service} onDone={onChanged} />
+        </Box>
+      )}
+      <Table<Row>
+        title={`Allowed principals (${principals.length})`}
+        columns={shown}
+        data={principals.map(toRow)}
+        filters={[{ column: 'Type', type: 'select' }]}
+        options={{
+          search: true,
+          paging: true,
+          pageSize: 10,
+          pageSizeOptions: [10, 25, 50],
+          padding: 'dense',
+          emptyRowsWhenPaging: false,
+        }}
+        emptyContent={
+          <div style={{ padding: 16 }}>
+            No principal is allowed: no other account can connect yet.
+          </div>
+        }
+      />
+    </>
   );
 }

@@ -11,6 +11,122 @@ import { errorMessage } from '../../lib/format';
 
 let nextId = 0;
 
+/** What a field's check says of its value: an error blocks confirming, a hint is shown when there is none. */
+export interface FieldCheck {
+  error?: string;
+  hint?: string;
+}
+
+/** The one text field an {@link ActionDialog} may ask for. */
+export interface ActionField {
+  label: string;
+  /** Confirming stays disabled while the field is empty. */
+  required?: boolean;
+  helperText?: string;
+  placeholder?: string;
+  /** Checks the trimmed value; its error is shown once something is typed, and disables confirming. */
+  validate?: (value: string) => FieldCheck;
+}
+
+/** Props of {@link ActionDialog}. */
+export interface ActionDialogProps {
+  title: string;
+  description: ReactNode;
+  /** Text of the confirming button. */
+  confirmLabel: string;
+  color?: 'primary' | 'secondary';
+  field?: ActionField;
+  /** Take the full width the screen allows, for long values. */
+  wide?: boolean;
+  /** Does the work with the trimmed field value; a rejection is shown in the dialog, which then stays open. */
+  onConfirm: (value: string) => Promise<void>;
+  onClose: () => void;
+}
+
+/** A dialog that confirms an action, optionally with a checked text field, and shows its failure. */
+export function ActionDialog(props: ActionDialogProps) {
+  const { field, onClose } = props;
+  const [titleId] = useState(() => `privatelink-confirm-${++nextId}`);
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const trimmed = value.trim();
+  const check = field?.validate?.(trimmed) ?? {};
+  const invalid = (!!field?.required && !trimmed) || !!check.error;
+  const shownError = trimmed ? check.error : undefined;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onConfirm(trimmed);
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={busy ? undefined : onClose}
+      aria-labelledby={titleId}
+      fullWidth={props.wide}
+    >
+      <DialogTitle id={titleId}>{props.title}</DialogTitle>
+      <DialogContent>
+        <DialogContentText component="div">
+          {props.description}
+        </DialogContentText>
+        {field && (
+          <TextField
+            id={`${titleId}-field`}
+            label={field.label}
+            value={value}
+            onChange={e => setValue(e.target.value)}
+            required={field.required}
+            placeholder={field.placeholder}
+            error={!!shownError}
+            helperText={shownError ?? check.hint ?? field.helperText}
+            fullWidth
+            multiline
+            minRows={2}
+            margin="dense"
+          />
+        )}
+        {error && <Alert severity="error">{error}</Alert>}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={confirm}
+          color={props.color ?? 'primary'}
+          variant="contained"
+          disabled={busy || invalid}
+        >
+          {props.confirmLabel}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+const REASON_FIELDS: Record<'optional' | 'required', ActionField> = {
+  optional: { label: 'Reason (optional)' },
+  required: {
+    label: 'Reason',
+    required: true,
+    validate: value =>
+      value.length < 3
+        ? { error: 'Give a reason of at least 3 characters' }
+        : {},
+  },
+};
+
 /** Props of {@link ConfirmAction}. */
 interface ConfirmActionProps {
   /** Text of the button that opens the dialog, and of the one that confirms. */
@@ -29,30 +145,6 @@ interface ConfirmActionProps {
 /** A small button that asks for confirmation (and optionally a reason) in a dialog before acting. */
 export function ConfirmAction(props: ConfirmActionProps) {
   const [open, setOpen] = useState(false);
-  const [titleId] = useState(() => `privatelink-confirm-${++nextId}`);
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const reasonMissing = props.reason === 'required' && reason.trim().length < 3;
-
-  const close = () => {
-    setOpen(false);
-    setReason('');
-    setError(undefined);
-  };
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onConfirm(reason.trim());
-      close();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <>
       <Button
@@ -65,47 +157,15 @@ export function ConfirmAction(props: ConfirmActionProps) {
         {props.label}
       </Button>
       {open && (
-        <Dialog
-          open
-          onClose={busy ? undefined : close}
-          aria-labelledby={titleId}
-        >
-          <DialogTitle id={titleId}>{props.title}</DialogTitle>
-          <DialogContent>
-            <DialogContentText component="div">
-              {props.description}
-            </DialogContentText>
-            {props.reason && (
-              <TextField
-                id={`${titleId}-reason`}
-                label={
-                  props.reason === 'required' ? 'Reason' : 'Reason (optional)'
-                }
-                value={reason}
-                onChange={e => setReason(e.target.value)}
-                required={props.reason === 'required'}
-                fullWidth
-                multiline
-                minRows={2}
-                margin="dense"
-              />
-            )}
-            {error && <Alert severity="error">{error}</Alert>}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={close} disabled={busy}>
-              Cancel
-            </Button>
-            <Button
-              onClick={confirm}
-              color={props.color ?? 'primary'}
-              variant="contained"
-              disabled={busy || reasonMissing}
-            >
-              {props.label}
-            </Button>
-          </DialogActions>
-        </Dialog>
+        <ActionDialog
+          title={props.title}
+          description={props.description}
+          confirmLabel={props.label}
+          color={props.color}
+          field={props.reason && REASON_FIELDS[props.reason]}
+          onConfirm={props.onConfirm}
+          onClose={() => setOpen(false)}
+        />
       )}
     </>
   );
