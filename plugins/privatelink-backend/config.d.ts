@@ -75,7 +75,10 @@ export interface Config {
        * bucket (100 calls, refilled at 20 per second). Lower it when other tools share the accounts' budget.
        */
       rateLimit?: {
-        /** Calls that may go at once. Default: 95, a few under EC2's 100 so that drift never draws a throttle. */
+        /**
+         * Calls that may go at once. Default: 100, EC2's own; a call's token counts against it until the call is
+         * answered, so that the client never gets ahead of EC2's bucket.
+         */
         burst?: number;
         /** Calls per second after the burst. Default: 20. */
         perSecond?: number;

@@ -20,7 +20,7 @@ describe('readPrivateLinkConfig', () => {
     expect(config.sync).toEqual({
       enabled: true,
       concurrency: 4,
-      rateLimit: { burst: 95, perSecond: 20 },
+      rateLimit: { burst: 100, perSecond: 20 },
       schedule: { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } },
     });
   });

@@ -77,7 +77,7 @@ const schema = z
         concurrency: z.number().int().min(1).max(50).default(4),
         rateLimit: z
           .object({
-            burst: z.number().int().min(1).max(1000).default(95),
+            burst: z.number().int().min(1).max(1000).default(100),
             perSecond: z.number().min(0.1).max(1000).default(20),
           })
           .strict()

@@ -64,14 +64,38 @@ export function createAwsClientFactory(options: {
   };
 }
 
-/** Every attempt of a Describe* call (retries included) waits for a token of this client's bucket. */
+/** The token release of the current attempt, handed from the pacing middleware to the response middleware. */
+const RELEASE = Symbol('privatelinkTokenRelease');
+
+/**
+ * Every attempt of a Describe* call (retries included) waits for a token of this client's bucket, and releases
+ * it when the response's headers arrive (see TokenBucket), before its body is read and parsed.
+ */
 function pace(ec2: EC2Client, limit: DescribeRateLimit) {
   const bucket = new TokenBucket({ capacity: limit.burst, perSecond: limit.perSecond });
   ec2.middlewareStack.addRelativeTo(
     (next: any, context: any) => async (args: any) => {
-      if (String(context.commandName ?? '').startsWith('Describe')) await bucket.take();
-      return next(args);
+      if (!String(context.commandName ?? '').startsWith('Describe')) return next(args);
+      const release = await bucket.take();
+      context[RELEASE] = release;
+      try {
+        return await next(args);
+      } finally {
+        // Without a response (the request failed before, or no response middleware ran): released now.
+        release();
+      }
     },
     { relation: 'after', toMiddleware: 'retryMiddleware', name: 'privatelinkDescribePacing', override: true },
+  );
+  // The innermost middleware: its `next` is the HTTP handler, which resolves with the response's headers.
+  ec2.middlewareStack.add(
+    (next: any, context: any) => async (args: any) => {
+      try {
+        return await next(args);
+      } finally {
+        context[RELEASE]?.();
+      }
+    },
+    { step: 'deserialize', priority: 'low', name: 'privatelinkDescribeRelease', override: true },
   );
 }

@@ -127,46 +127,89 @@ async function readConnections(
  * DescribeVpcEndpointServicePermissions per service (at most `concurrency` at once), one paginated
  * DescribeVpcEndpointConnections, one paginated DescribeVpcEndpoints. A failure of the connections call
  * degrades to the consumer-side view; any other failure rejects, and the caller keeps the last good snapshot.
+ *
+ * `listsAfter`: the connections and endpoints reads start once this many permissions calls have started (or
+ * all of them, when there are fewer services); 0, the default: at once. Their pages are the largest of the
+ * sync (up to 1,000 items each), and parsing one holds the event loop for tens of milliseconds. While EC2's
+ * bucket is still full, a pause of the permissions calls loses its refill (a full bucket refills no further);
+ * once they have drawn it down, the same pause costs nothing. Hence, in a full sync: the rate limit's burst.
+ *
+ * `onLists`: called once everything but the services' allowed principals is read, with the snapshot this
+ * call then resolves to, except that every `allowedPrincipals` is still empty (the permissions calls that
+ * fill them in are still running). The resolved snapshot shares its `endpoints` and `warnings` arrays.
  */
 export async function readAccountRegion(
   ec2: EC2Client,
   target: AccountRegion,
-  options: { concurrency: number; now?: () => Date },
+  options: {
+    concurrency: number;
+    now?: () => Date;
+    listsAfter?: number;
+    onLists?: (snapshot: AccountRegionSnapshot) => void;
+  },
 ): Promise<AccountRegionSnapshot> {
   const readAt = (options.now?.() ?? new Date()).toISOString();
   const warnings: string[] = [];
   const limit = pLimit(options.concurrency);
 
-  // Each service's permissions call starts as soon as its configurations page arrives, so the paced calls
-  // overlap the list reads instead of waiting for all of them.
-  const pending: Array<Promise<EndpointServiceRecord>> = [];
+  const listsAfter = options.listsAfter ?? 0;
+  let queued = 0;
+  let started = 0;
+  let allQueued = false;
+  let startLists!: () => void;
+  const listsMayStart = new Promise<void>(resolve => (startLists = resolve));
+  const maybeStartLists = () => {
+    if (started >= listsAfter || (allQueued && started === queued)) startLists();
+  };
+  maybeStartLists();
+
+  // Each service's permissions call starts as soon as its configurations page arrives.
+  const records: EndpointServiceRecord[] = [];
+  const principals: Array<Promise<string[]>> = [];
+  const queuePermissions = (serviceId: string) => {
+    queued += 1;
+    const read = limit(() => {
+      started += 1;
+      maybeStartLists();
+      return readPermissions(ec2, serviceId);
+    });
+    // Awaited below, after the list reads: until then a failure must not count as an unhandled rejection.
+    read.catch(() => {});
+    principals.push(read);
+  };
   const readServices = (async () => {
     for await (const page of paginateDescribeVpcEndpointServiceConfigurations({ client: ec2 }, { MaxResults: PAGE_SIZE })) {
       for (const s of page.ServiceConfigurations ?? []) {
         if (!s.ServiceId || !s.ServiceName) continue;
-        const record = toServiceRecord(target, s);
-        pending.push(limit(async () => ({ ...record, allowedPrincipals: await readPermissions(ec2, record.serviceId) })));
+        records.push(toServiceRecord(target, s));
+        queuePermissions(s.ServiceId);
       }
     }
+    allQueued = true;
+    maybeStartLists();
   })();
-  const [, connections, endpoints] = await Promise.all([
-    readServices,
-    readConnections(ec2, undefined, warnings),
-    collect(paginateDescribeVpcEndpoints({ client: ec2 }, { MaxResults: PAGE_SIZE }), p => p.VpcEndpoints),
-  ]);
-  const services = (await Promise.all(pending)).map(record => ({
-    ...record,
-    connections: connections ? connections.get(record.serviceId) ?? [] : undefined,
-  }));
+  const lists = listsMayStart.then(() =>
+    Promise.all([
+      readConnections(ec2, undefined, warnings),
+      collect(paginateDescribeVpcEndpoints({ client: ec2 }, { MaxResults: PAGE_SIZE }), p => p.VpcEndpoints),
+    ]),
+  );
+  const [, [connections, endpoints]] = await Promise.all([readServices, lists]);
 
-  return {
+  const snapshot: AccountRegionSnapshot = {
     accountId: target.accountId,
     region: target.region,
     readAt,
-    services,
+    services: records.map(record => ({
+      ...record,
+      connections: connections ? connections.get(record.serviceId) ?? [] : undefined,
+    })),
     endpoints: endpoints.filter(e => e.VpcEndpointId && e.ServiceName).map(e => toEndpointRecord(target, e)),
     warnings,
   };
+  options.onLists?.(snapshot);
+  const allowed = await Promise.all(principals);
+  return { ...snapshot, services: snapshot.services.map((record, i) => ({ ...record, allowedPrincipals: allowed[i] })) };
 }
 
 /**

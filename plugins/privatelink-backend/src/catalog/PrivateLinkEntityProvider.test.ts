@@ -118,6 +118,8 @@ describe('PrivateLinkEntityProvider', () => {
       'backstage.io/managed-by-location': `privatelink:aws/${PROVIDER}/${REGION}`,
     });
     expect(orders.metadata.labels).toEqual({ 'aws-tag.privatelink.io/cost-center': 'CC-1234-shared' });
+    expect(orders.metadata.annotations!['privatelink.io/allowed-principals']).toBe(`arn:aws:iam::${CONSUMER}:root`);
+    expect(entities['auth-service'].metadata.annotations!['privatelink.io/allowed-principals']).toBe('');
 
     // No owner tag: the account's owner, never `unknown`.
     expect(entities['auth-service'].spec!.owner).toBe('group:default/platform');
@@ -226,6 +228,48 @@ describe('PrivateLinkEntityProvider', () => {
     const report = await failingLoader.refresh();
     expect(report.mutation).toBe('delta');
     expect(mutations[1]).toMatchObject({ type: 'delta', removed: [] });
+  });
+
+  it('emits what a targeted refresh changed while the last permissions calls of a full sync ran', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+    await provider.refresh();
+
+    // The next sync: auth-service's permissions call answers only when told to, after every list was read.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand).resolves(
+      configurationsPage([
+        serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' }),
+        serviceConfiguration(2, { name: 'auth-service', privateDnsName: 'auth.internal.example.com', acceptanceRequired: false }),
+      ]),
+    );
+    let answer: (() => void) | undefined;
+    mocks[PROVIDER].on(DescribeVpcEndpointServicePermissionsCommand, { ServiceId: serviceId(2) }).callsFake(
+      () => new Promise(resolve => (answer = () => resolve({ AllowedPrincipals: [{ Principal: '999999999999', PrincipalType: 'Account' }] }))),
+    );
+    const sync = provider.refresh();
+    for (let i = 0; i < 100 && !answer; i++) await new Promise(resolve => setImmediate(resolve));
+    for (let i = 0; i < 20; i++) await new Promise(resolve => setImmediate(resolve));
+    expect(answer).toBeDefined();
+
+    // Meanwhile a consumer endpoint 30 connects to orders-api, and a targeted refresh reads it.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand, { Filters: [{ Name: 'service-name', Values: [`com.amazonaws.vpce.${REGION}.${serviceId(1)}`] }] }).resolves({
+      VpcEndpoints: [vpcEndpoint(10, 1, { owner: 'group:default/payments', component: 'payments-api' }), vpcEndpoint(30, 1, { component: 'payments-api' })],
+    });
+    await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+    expect(mutations.at(-1).added.map((d: any) => d.entity.metadata.name)).toContain(endpointId(30));
+
+    answer!();
+    await sync;
+    const entities = byName(mutations.at(-1));
+    expect(mutations.at(-1).type).toBe('full');
+    expect(entities[endpointId(30)]).toBeDefined();
+    expect(entities['auth-service'].metadata.annotations!['privatelink.io/allowed-principals']).toBe('999999999999');
+    expect(entities['orders-api'].metadata.annotations!['privatelink.io/allowed-principals']).toBe(`arn:aws:iam::${CONSUMER}:root`);
   });
 
   it('applies a targeted refresh of one service as a delta', async () => {

@@ -10,7 +10,7 @@ import { AwsClientFactory } from '../aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
 import { AccountRegionSnapshot } from '../aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '../config';
-import { buildEntities, locationOf } from './entities';
+import { buildEntities, fillAllowedPrincipals, locationOf } from './entities';
 
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
@@ -93,12 +93,34 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const limit = pLimit(PARALLEL_TARGETS);
     const report: SyncReport = { entities: 0, targets: [], mutation: 'full' };
 
+    // Everything but the services' allowed principals is known once every account × region has read its
+    // lists, well before the last of the paced permissions calls: the entities are built then, in the time
+    // those calls take anyway, and only their allowed principals are filled in at the end.
+    const keys = [...new Set(targets.map(keyOf))];
+    const early = new Map<string, AccountRegionSnapshot>();
+    const read = new Map<string, AccountRegionSnapshot>();
+    let prebuilt: Entity[] | undefined;
+    const onLists = (key: string, snapshot: AccountRegionSnapshot) => {
+      early.set(key, snapshot);
+      if (early.size < keys.length) return;
+      try {
+        prebuilt = buildEntities(keys.map(k => early.get(k)!), this.#config);
+      } catch (e) {
+        logger.debug('Could not build the entities before the last permissions calls', { error: (e as Error).message });
+      }
+    };
+
     await Promise.all(
       targets.map(target =>
         limit(async () => {
           try {
             const ec2 = await this.#clients.ec2(target);
-            const snapshot = await readAccountRegion(ec2, target, { concurrency: this.#config.sync.concurrency });
+            const snapshot = await readAccountRegion(ec2, target, {
+              concurrency: this.#config.sync.concurrency,
+              listsAfter: this.#config.sync.rateLimit.burst,
+              onLists: partial => onLists(keyOf(target), partial),
+            });
+            read.set(keyOf(target), snapshot);
             this.#snapshots.set(keyOf(target), snapshot);
             this.#preserved.delete(keyOf(target));
             for (const warning of snapshot.warnings) logger.warn(warning, { ...target });
@@ -121,7 +143,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       ),
     );
 
-    const entities = this.#buildEntities();
+    const entities = this.#entitiesAfterSync(keys, early, read, prebuilt);
     report.entities = entities.length;
     if (report.mutation === 'full') {
       await connection.applyMutation({
@@ -204,15 +226,47 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     return { added: added.length, removed: removed.length };
   }
 
+  /**
+   * The entities after a full sync: the ones built when every list was read, with their allowed principals
+   * filled in, when every account × region was read and nothing else changed the snapshots since (a targeted
+   * refresh may have); else built anew.
+   */
+  #entitiesAfterSync(
+    keys: string[],
+    early: Map<string, AccountRegionSnapshot>,
+    read: Map<string, AccountRegionSnapshot>,
+    prebuilt: Entity[] | undefined,
+  ): Entity[] {
+    const snapshots = this.#orderedSnapshots();
+    const unchanged =
+      prebuilt !== undefined &&
+      this.#preserved.size === 0 &&
+      snapshots.length === keys.length &&
+      keys.every((key, i) => {
+        const [final, partial] = [read.get(key), early.get(key)];
+        // readAccountRegion's final snapshot shares its endpoints with the one it passed to onLists.
+        return snapshots[i] === final && partial !== undefined && final.endpoints === partial.endpoints;
+      });
+    if (unchanged && fillAllowedPrincipals(prebuilt, snapshots)) return prebuilt;
+    return this.#buildEntities();
+  }
+
+  /** The snapshots in the order of the configured account × regions (not in the order their reads ended). */
+  #orderedSnapshots(): AccountRegionSnapshot[] {
+    const order = new Map<string, number>();
+    for (const t of accountRegions(this.#config)) if (!order.has(keyOf(t))) order.set(keyOf(t), order.size);
+    const rank = (key: string) => order.get(key) ?? order.size;
+    return [...this.#snapshots].sort(([a], [b]) => rank(a) - rank(b)).map(([, snapshot]) => snapshot);
+  }
+
   #buildEntities(): Entity[] {
     // A kept entity wins over one rebuilt from the provider's view alone: it carries what only its own
     // account could tell (tags, owner, component), and says it is stale.
     const preserved = [...this.#preserved.values()].flat();
+    const entities = buildEntities(this.#orderedSnapshots(), this.#config);
+    if (preserved.length === 0) return entities;
     const kept = new Set(preserved.map(e => stringifyEntityRef(e)));
-    return [
-      ...buildEntities([...this.#snapshots.values()], this.#config).filter(e => !kept.has(stringifyEntityRef(e))),
-      ...preserved,
-    ];
+    return [...entities.filter(e => !kept.has(stringifyEntityRef(e))), ...preserved];
   }
 
   async #fromCatalog(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {

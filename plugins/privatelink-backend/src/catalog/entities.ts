@@ -69,6 +69,31 @@ function consoleUrl(region: string, fragment: string) {
   return `https://${region}.console.aws.amazon.com/vpcconsole/home?region=${region}#${fragment}`;
 }
 
+/** Every service of the snapshots, in the order buildEntities emits their entities. */
+const servicesInOrder = (snapshots: AccountRegionSnapshot[]) =>
+  snapshots.flatMap(s => s.services).sort((a, b) => a.serviceId.localeCompare(b.serviceId));
+
+/**
+ * Turns what buildEntities returned for snapshots whose services had no allowed principals yet into what it
+ * returns for `snapshots`, equal to them but for those principals: sets the allowed-principals annotation of
+ * each service entity, in place. Returns false, having changed nothing, when the entities do not line up with
+ * the snapshots' services (they were built from other snapshots): the caller then builds them anew.
+ */
+export function fillAllowedPrincipals(entities: Entity[], snapshots: AccountRegionSnapshot[]): boolean {
+  const services = servicesInOrder(snapshots);
+  const serviceEntities = entities.filter(e => e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE);
+  if (
+    serviceEntities.length !== services.length ||
+    serviceEntities.some((e, i) => e.metadata.annotations?.[ANNOTATIONS.serviceId] !== services[i].serviceId)
+  ) {
+    return false;
+  }
+  serviceEntities.forEach((e, i) => {
+    e.metadata.annotations![ANNOTATIONS.allowedPrincipals] = [...services[i].allowedPrincipals].sort().join(',');
+  });
+  return true;
+}
+
 /** Builds the entities for every snapshot: deterministic, so that equal input gives equal entities. */
 export function buildEntities(snapshots: AccountRegionSnapshot[], config: EntityConfig): Entity[] {
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
@@ -101,9 +126,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
   const location = (accountId: string, region: string) => locationOf({ accountId, region });
 
   // Service entity names: the name tag when unique, else the service id (never two entities with one name).
-  const services = snapshots
-    .flatMap(s => s.services)
-    .sort((a, b) => a.serviceId.localeCompare(b.serviceId));
+  const services = servicesInOrder(snapshots);
   const nameCount = new Map<string, number>();
   const wantedName = (s: EndpointServiceRecord) => toEntityName(s.tags[config.tagKeys.name] ?? '') || s.serviceId;
   for (const s of services) nameCount.set(wantedName(s), (nameCount.get(wantedName(s)) ?? 0) + 1);

@@ -1,0 +1,65 @@
+import { AccountRegionSnapshot, EndpointServiceRecord } from '../aws/types';
+import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName } from '../__fixtures__/ec2';
+import { buildEntities, EntityConfig, fillAllowedPrincipals } from './entities';
+
+const config: EntityConfig = {
+  accounts: [{ accountId: PROVIDER, regions: [REGION] }, { accountId: CONSUMER, regions: [REGION] }],
+  defaultOwner: 'group:default/platform',
+  tagKeys: { owner: 'backstage:owner', system: 'backstage:system', component: 'backstage:component', name: 'backstage:name' },
+};
+
+const service = (n: number, allowedPrincipals: string[]): EndpointServiceRecord => ({
+  accountId: PROVIDER,
+  region: REGION,
+  serviceId: serviceId(n),
+  serviceName: serviceName(n),
+  state: 'Available',
+  acceptanceRequired: true,
+  baseEndpointDnsNames: [],
+  loadBalancerArns: [],
+  supportedIpAddressTypes: ['ipv4'],
+  supportedRegions: [],
+  tags: { 'backstage:name': `service-${n}` },
+  allowedPrincipals,
+  connections: [{ endpointId: endpointId(n), ownerAccountId: CONSUMER, state: 'available', dnsNames: [] }],
+});
+
+function snapshots(principals: string[][]): AccountRegionSnapshot[] {
+  return [
+    // Services listed out of id order: the entities come in id order.
+    { accountId: PROVIDER, region: REGION, readAt: '2026-11-01T00:00:00.000Z', warnings: [], endpoints: [], services: principals.map((p, i) => service(principals.length - i, p)) },
+    {
+      accountId: CONSUMER,
+      region: REGION,
+      readAt: '2026-11-01T00:00:00.000Z',
+      warnings: [],
+      services: [],
+      endpoints: [
+        { accountId: CONSUMER, region: REGION, endpointId: endpointId(1), serviceName: serviceName(1), subnetIds: [], state: 'available', privateDnsEnabled: false, dnsNames: [], tags: {} },
+      ],
+    },
+  ];
+}
+
+describe('fillAllowedPrincipals', () => {
+  const principals = [[`arn:aws:iam::${CONSUMER}:root`, '111111111111'], [], [`arn:aws:iam::${CONSUMER}:role/app`]];
+
+  it('turns the entities built without allowed principals into the ones built with them', () => {
+    const entities = buildEntities(snapshots(principals.map(() => [])), config);
+    const full = snapshots(principals);
+
+    expect(fillAllowedPrincipals(entities, full)).toBe(true);
+    expect(entities).toEqual(buildEntities(full, config));
+    expect(entities.find(e => e.metadata.name === 'service-3')!.metadata.annotations!['privatelink.io/allowed-principals']).toBe(
+      `111111111111,arn:aws:iam::${CONSUMER}:root`,
+    );
+  });
+
+  it('changes nothing when the entities were built from other services', () => {
+    const entities = buildEntities(snapshots([[], []]), config);
+    const before = JSON.stringify(entities);
+
+    expect(fillAllowedPrincipals(entities, snapshots(principals))).toBe(false);
+    expect(JSON.stringify(entities)).toBe(before);
+  });
+});
