@@ -5,7 +5,8 @@
 //   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/sync-simulated.ts [options]
 //
 // Options: --services N (1000) --endpoints N (5000) --latency MS (50) --runs N (2) --concurrency N (the
-// config default) --simulator worker|main (worker: the simulator runs on its own thread of this process;
+// config default) --burst N (the client bucket's burst in the main scenario; the config default)
+// --simulator worker|main (worker: the simulator runs on its own thread of this process;
 // main: on the sync's own event loop) --no-sequential --no-unpaced. See bench/README.md for the loader.
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -677,11 +678,15 @@ async function main() {
     accountId: a.accountId,
     regions: REGIONS,
   }));
-  const concurrency = arg(
-    'concurrency',
-    readPrivateLinkConfig(rootConfig(sim.endpoint, allTargets)).sync
-      .concurrency,
-  );
+  const defaults = readPrivateLinkConfig(
+    rootConfig(sim.endpoint, allTargets),
+  ).sync;
+  const concurrency = arg('concurrency', defaults.concurrency);
+  // The client bucket of the main scenario: the config default unless --burst N.
+  const rateLimit = {
+    burst: arg('burst', defaults.rateLimit.burst),
+    perSecond: defaults.rateLimit.perSecond,
+  };
   const L = LATENCY_MS / 1000;
 
   // Lower bounds per target. Token bucket: the k-th call (k > capacity) cannot be admitted before
@@ -769,13 +774,17 @@ async function main() {
   for (let run = 1; run <= RUNS; run++) {
     const o = await scenario(
       sim,
-      `parallel sync, client-side token bucket (rateLimit ${BUCKET.capacity}, ${
-        BUCKET.perSecond
+      `parallel sync, client-side token bucket (rateLimit ${rateLimit.burst}, ${
+        rateLimit.perSecond
       }/s), concurrency ${concurrency} — run ${run}/${RUNS}${
         run === 1 ? ' (cold: first calls of the process)' : ''
       }`,
       async () => [
-        await runProvider(sim, allTargets, { concurrency, paced: true }),
+        await runProvider(sim, allTargets, {
+          concurrency,
+          paced: true,
+          rateLimit,
+        }),
       ],
     );
     const s = printOutcome(o, minimumByAction, bound);
