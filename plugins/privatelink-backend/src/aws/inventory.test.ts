@@ -71,14 +71,13 @@ describe('readAccountRegion', () => {
     expect(snapshot.endpoints).toHaveLength(1);
   });
 
-  it('starts them with the last permissions call when there are fewer services than `listsAfter`', async () => {
+  it('starts them once the configurations are read when there are fewer services than `listsAfter`', async () => {
     const { ec2, answer, permissionsCalls, listCalls } = setup(2);
-    const read = readAccountRegion(ec2, target, { concurrency: 1, listsAfter: 100 });
+    const read = readAccountRegion(ec2, target, { concurrency: 1, listsAfter: 3 });
     await flush();
-    expect(listCalls()).toBe(0);
-    await answer(1);
-    expect(permissionsCalls()).toBe(2);
+    expect(permissionsCalls()).toBe(1);
     expect(listCalls()).toBe(2);
+    await answer(1);
     await answer(2);
     await read;
   });

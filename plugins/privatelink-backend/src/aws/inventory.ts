@@ -129,10 +129,11 @@ async function readConnections(
  * degrades to the consumer-side view; any other failure rejects, and the caller keeps the last good snapshot.
  *
  * `listsAfter`: the connections and endpoints reads start once this many permissions calls have started (or
- * all of them, when there are fewer services); 0, the default: at once. Their pages are the largest of the
- * sync (up to 1,000 items each), and parsing one holds the event loop for tens of milliseconds. While EC2's
- * bucket is still full, a pause of the permissions calls loses its refill (a full bucket refills no further);
- * once they have drawn it down, the same pause costs nothing. Hence, in a full sync: the rate limit's burst.
+ * once the configurations are read, when there are fewer services); 0, the default: at once. Their pages are
+ * the largest of the sync (up to 1,000 items each), and parsing one holds the event loop for tens of
+ * milliseconds. While EC2's bucket is still full, a pause of the permissions calls loses its refill (a full
+ * bucket refills no further); once they have drawn it down, the same pause costs nothing. Hence, in a full
+ * sync: the rate limit's burst (fewer permissions calls than that never wait for a token anyway).
  *
  * `onLists`: called once everything but the services' allowed principals is read, with the snapshot this
  * call then resolves to, except that every `allowedPrincipals` is still empty (the permissions calls that
@@ -159,7 +160,7 @@ export async function readAccountRegion(
   let startLists!: () => void;
   const listsMayStart = new Promise<void>(resolve => (startLists = resolve));
   const maybeStartLists = () => {
-    if (started >= listsAfter || (allQueued && started === queued)) startLists();
+    if (started >= listsAfter || (allQueued && queued < listsAfter)) startLists();
   };
   maybeStartLists();
 
