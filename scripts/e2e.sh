@@ -60,7 +60,7 @@ log "app ready after $(( $(date +%s) - started )) s"
 export MOTO_ENDPOINT="$(sed -n 's/^.*moto listening at \(http[^;]*\);.*$/\1/p' e2e-test-results/app.log | head -n 1)"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 journeys_started=$(date +%s)
-yarn playwright test --config e2e/playwright.config.ts
+yarn playwright test --config e2e/playwright.config.ts "$@"
 status=$?
 log "journeys took $(( $(date +%s) - journeys_started )) s"
 exit $status
