@@ -19,8 +19,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateVpcEndpointCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DEMO_ASSUME_ROLE_NAME, MOTO_CREDENTIALS, seedDemoOrg, startMoto } from '@privatelink-backstage/dev-aws';
-import { pass, printTable, secs } from './lib/common.ts';
-import { credentialsFor, limiter, tagList } from './lib/moto.ts';
+import { limiter, pass, printTable, secs } from './lib/common.ts';
+import { credentialsFor, tagList } from './lib/moto.ts';
 
 const argOf = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -43,6 +43,7 @@ import type {
 import {
   collectGarbage,
   countingConnection,
+  limiter,
   maxRssBytes,
   mb,
   printTable,
@@ -51,7 +52,7 @@ import {
   startRssSampler,
 } from './lib/common.ts';
 import { generateData, targetKey } from './lib/ec2Simulator.ts';
-import { credentialsFor, limiter, MOTO_DEFAULT_ACCOUNT, tagList } from './lib/moto.ts';
+import { credentialsFor, MOTO_DEFAULT_ACCOUNT, tagList } from './lib/moto.ts';
 import type { Credentials } from './lib/moto.ts';
 import type { SimAccount } from './lib/ec2Simulator.ts';
 

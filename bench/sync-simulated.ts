@@ -31,6 +31,7 @@ import type {
 import {
   collectGarbage,
   countingConnection,
+  limiter,
   maxRssBytes,
   mb,
   pass,
@@ -230,21 +231,6 @@ async function runProvider(
   }
 }
 
-/** At most `n` of the functions at once (what p-limit does). */
-function limiter(n: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>(resolve => queue.push(resolve));
-    active += 1;
-    try {
-      return await fn();
-    } finally {
-      active -= 1;
-      queue.shift()?.();
-    }
-  };
-}
 
 /**
  * WHAT-IF, BENCH-ONLY (not product code): the same four reads as readAccountRegion, through the same real

@@ -128,3 +128,19 @@ export const hex = (rand: () => number, n: number) =>
   );
 
 export const pass = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+
+/** At most `n` of the functions at once. */
+export function limiter(n: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>(resolve => queue.push(resolve));
+    active += 1;
+    try {
+      return await fn();
+    } finally {
+      active -= 1;
+      queue.shift()?.();
+    }
+  };
+}

@@ -1,6 +1,6 @@
 // moto helpers shared by the benchmark scripts that create data in a real moto_server: credentials in another
-// account through STS AssumeRole (moto maps arn:aws:iam::<account>:role/<name> to that account), a concurrency
-// limiter for the creation calls, tags in the SDK's shape. Erasable TypeScript only.
+// account through STS AssumeRole (moto maps arn:aws:iam::<account>:role/<name> to that account), tags in the
+// SDK's shape. Erasable TypeScript only.
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { MOTO_CREDENTIALS } from '@privatelink-backstage/dev-aws';
 
@@ -12,22 +12,6 @@ export type Credentials = {
   secretAccessKey: string;
   sessionToken?: string;
 };
-
-/** At most `n` of the functions at once. */
-export function limiter(n: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>(resolve => queue.push(resolve));
-    active += 1;
-    try {
-      return await fn();
-    } finally {
-      active -= 1;
-      queue.shift()?.();
-    }
-  };
-}
 
 /** Credentials acting in `accountId`: moto's static ones for its default account, else an assumed `role`. */
 export async function credentialsFor(endpoint: string, accountId: string, role: string): Promise<Credentials> {

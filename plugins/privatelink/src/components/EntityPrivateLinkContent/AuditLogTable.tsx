@@ -6,6 +6,7 @@ import {
 import { AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
 import { useAuditLog } from '../../hooks/data';
 import { formatDateTime, humanizeRef } from '../../lib/format';
+import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
 interface Row {
   id: number;
@@ -53,16 +54,9 @@ export function AuditLogTable(props: { serviceRef: string }) {
         { column: 'Action', type: 'select' },
         { column: 'Result', type: 'select' },
       ]}
-      options={{
-        search: true,
-        paging: true,
-        pageSize: 10,
-        pageSizeOptions: [10, 25, 50],
-        padding: 'dense',
-        emptyRowsWhenPaging: false,
-      }}
+      options={pagedTableOptions}
       emptyContent={
-        <div style={{ padding: 16 }}>Nothing has been changed here yet.</div>
+        <EmptyTableText>Nothing has been changed here yet.</EmptyTableText>
       }
     />
   );

@@ -6,6 +6,7 @@ import { ConnectionActions } from '../actions/ConnectionActions';
 import { EntityLink } from '../EntityLink';
 import { OwnerLink } from '../EntityPrivateLinkCard/ConsumersSection';
 import { StateChip } from '../StateChip';
+import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
 interface Row {
   id: string;
@@ -99,18 +100,11 @@ export function ConnectionsTable(props: {
         { column: 'Owner', type: 'select' },
         { column: 'Account', type: 'select' },
       ]}
-      options={{
-        search: true,
-        paging: true,
-        pageSize: 10,
-        pageSizeOptions: [10, 25, 50],
-        padding: 'dense',
-        emptyRowsWhenPaging: false,
-      }}
+      options={pagedTableOptions}
       emptyContent={
-        <div style={{ padding: 16 }}>
+        <EmptyTableText>
           No VPC endpoint connects to this endpoint service yet.
-        </div>
+        </EmptyTableText>
       }
     />
   );

@@ -2,6 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { AllowPrincipals, RevokePrincipal } from '../actions/PrincipalActions';
+import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
 interface Row {
   id: string;
@@ -72,18 +73,11 @@ export function PrincipalsTable(props: {
         columns={shown}
         data={principals.map(toRow)}
         filters={[{ column: 'Type', type: 'select' }]}
-        options={{
-          search: true,
-          paging: true,
-          pageSize: 10,
-          pageSizeOptions: [10, 25, 50],
-          padding: 'dense',
-          emptyRowsWhenPaging: false,
-        }}
+        options={pagedTableOptions}
         emptyContent={
-          <div style={{ padding: 16 }}>
+          <EmptyTableText>
             No principal is allowed: no other account can connect yet.
-          </div>
+          </EmptyTableText>
         }
       />
     </>

@@ -10,6 +10,7 @@ import { formatDate, humanizeRef } from '../../lib/format';
 import { AccessRequestActions } from '../actions/AccessRequestActions';
 import { EntityLink } from '../EntityLink';
 import { RequestStatusChip } from '../StateChip';
+import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
 interface Row {
   id: string;
@@ -108,17 +109,8 @@ export function AccessRequestsTable(props: {
         data={(value ?? []).map(toRow)}
         isLoading={loading && !value}
         filters={[{ column: 'Status', type: 'select' }]}
-        options={{
-          search: true,
-          paging: true,
-          pageSize: 10,
-          pageSizeOptions: [10, 25, 50],
-          padding: 'dense',
-          emptyRowsWhenPaging: false,
-        }}
-        emptyContent={
-          <div style={{ padding: 16 }}>No access requests yet.</div>
-        }
+        options={pagedTableOptions}
+        emptyContent={<EmptyTableText>No access requests yet.</EmptyTableText>}
       />
     </>
   );
