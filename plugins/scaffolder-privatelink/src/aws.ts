@@ -2,16 +2,20 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Config } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import {
+  AwsClientOptions,
+  AwsClientTarget,
+  createAwsClientSettings,
+} from '@privatelink-backstage/plugin-privatelink-node';
 
 /** The account and region a client acts in. */
-export type ClientTarget = { accountId: string; region: string };
+export type ClientTarget = AwsClientTarget;
 
 /**
  * Per-client overrides. `maxAttempts: 1` is used for create calls: after a lost response the action looks the
  * resource up before sending the create again, instead of letting the SDK resend it blindly.
  */
-export type ClientOptions = { maxAttempts?: number };
+export type ClientOptions = AwsClientOptions;
 
 /** Creates an EC2 client for one account and region, with credentials from the root `aws` block. */
 export type Ec2ClientFactory = (
@@ -36,31 +40,16 @@ export interface AwsClientFactories {
   route53: Route53ClientFactory;
 }
 
-/** Attempts in all for a throttled or failed call, with the SDK's adaptive rate limiter. */
-const MAX_ATTEMPTS = 8;
-
 /**
  * Clients are created per call, never shared and mutated across requests. `privatelink.endpoint` points them
- * at moto in the demo and the integration tests; the SDK's adaptive retry mode absorbs EC2 throttling.
+ * at moto in the demo and the integration tests; the SDK's adaptive retry mode absorbs EC2 throttling (the
+ * settings are the shared createAwsClientSettings).
  */
 export function createAwsClientFactories(config: Config): AwsClientFactories {
-  const credentials = DefaultAwsCredentialsManager.fromConfig(config);
-  const endpoint = config.getOptionalString('privatelink.endpoint');
-  const settings = async (
-    { accountId, region }: ClientTarget,
-    options?: ClientOptions,
-  ) => {
-    const { sdkCredentialProvider } = await credentials.getCredentialProvider({
-      accountId,
-    });
-    return {
-      region,
-      credentials: sdkCredentialProvider,
-      retryMode: 'adaptive',
-      maxAttempts: options?.maxAttempts ?? MAX_ATTEMPTS,
-      ...(endpoint ? { endpoint } : {}),
-    };
-  };
+  const settings = createAwsClientSettings({
+    config,
+    endpoint: config.getOptionalString('privatelink.endpoint'),
+  });
   return {
     ec2: async (target, options) =>
       new EC2Client(await settings(target, options)),

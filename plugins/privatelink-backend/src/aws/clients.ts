@@ -1,9 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Config } from '@backstage/config';
-import {
-  AwsCredentialsManager,
-  DefaultAwsCredentialsManager,
-} from '@backstage/integration-aws-node';
+import { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import { createAwsClientSettings } from '@privatelink-backstage/plugin-privatelink-node';
 import { AccountRegion } from '../config';
 import { TokenBucket } from './tokenBucket';
 
@@ -19,13 +17,13 @@ export interface AwsClientFactory {
 }
 
 /** Retries a throttled or failed call up to this many attempts in all, with the SDK's adaptive rate limiter. */
-export const MAX_ATTEMPTS = 8;
+export { MAX_ATTEMPTS } from '@privatelink-backstage/plugin-privatelink-node';
 
 /**
  * One EC2 client per account × region, created on first use and reused: SDK clients are safe to share and keep
  * their connection pool and, in adaptive retry mode, the client-side rate limiter that learns the account's
- * EC2 throttling. Credentials come from @backstage/integration-aws-node (the root `aws` block), refreshed by
- * the SDK as they expire; `endpoint` points every client at moto in the demo and the integration tests.
+ * EC2 throttling. The settings (credentials from the root `aws` block, adaptive retries, `endpoint` pointing
+ * every client at moto in the demo and the integration tests) come from the shared createAwsClientSettings.
  */
 export function createAwsClientFactory(options: {
   config: Config;
@@ -33,8 +31,11 @@ export function createAwsClientFactory(options: {
   credentialsManager?: AwsCredentialsManager;
   rateLimit?: DescribeRateLimit;
 }): AwsClientFactory {
-  const credentials =
-    options.credentialsManager ?? DefaultAwsCredentialsManager.fromConfig(options.config);
+  const settings = createAwsClientSettings({
+    config: options.config,
+    endpoint: options.endpoint,
+    credentialsManager: options.credentialsManager,
+  });
   const clients = new Map<string, Promise<EC2Client>>();
 
   return {
@@ -42,19 +43,11 @@ export function createAwsClientFactory(options: {
       const key = `${accountId}/${region}`;
       let client = clients.get(key);
       if (!client) {
-        client = credentials
-          .getCredentialProvider({ accountId })
-          .then(({ sdkCredentialProvider }) => {
-            const ec2 = new EC2Client({
-              region,
-              credentials: sdkCredentialProvider,
-              retryMode: 'adaptive',
-              maxAttempts: MAX_ATTEMPTS,
-              ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-            });
-            if (options.rateLimit) pace(ec2, options.rateLimit);
-            return ec2;
-          });
+        client = settings({ accountId, region }).then(clientSettings => {
+          const ec2 = new EC2Client(clientSettings);
+          if (options.rateLimit) pace(ec2, options.rateLimit);
+          return ec2;
+        });
         // A failed credential look-up is not cached: the next sync tries again.
         client.catch(() => clients.delete(key));
         clients.set(key, client);

@@ -3,7 +3,6 @@ import {
   paginateDescribeVpcEndpointConnections,
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcEndpointServiceConfigurations,
-  paginateDescribeVpcEndpointServicePermissions,
   ServiceConfiguration,
   Tag,
   VpcEndpoint,
@@ -11,6 +10,11 @@ import {
   Filter,
 } from '@aws-sdk/client-ec2';
 import { normalizeEndpointState } from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  collect,
+  PAGE_SIZE,
+  readAllowedPrincipals,
+} from '@privatelink-backstage/plugin-privatelink-node';
 import pLimit from 'p-limit';
 import { AccountRegion } from '../config';
 import {
@@ -21,7 +25,7 @@ import {
 } from './types';
 
 /** Page size of every Describe call: the largest EC2 accepts, so that calls = minimum pages. */
-export const PAGE_SIZE = 1000;
+export { PAGE_SIZE };
 
 const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
   Object.fromEntries((tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']));
@@ -75,23 +79,8 @@ function toEndpointRecord(target: AccountRegion, e: VpcEndpoint): EndpointRecord
   };
 }
 
-async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...(pick(page) ?? []));
-  return all;
-}
-
 /** Reads one service's allowed principals (one paginated call: the only per-service call of the sync). */
-export async function readPermissions(ec2: EC2Client, serviceId: string): Promise<string[]> {
-  const principals = await collect(
-    paginateDescribeVpcEndpointServicePermissions(
-      { client: ec2 },
-      { ServiceId: serviceId, MaxResults: PAGE_SIZE },
-    ),
-    p => p.AllowedPrincipals,
-  );
-  return principals.map(p => p.Principal!).filter(Boolean);
-}
+export const readPermissions = readAllowedPrincipals;
 
 /** Reads connections, grouped by service id; undefined where EC2 refused (moto does not implement it). */
 async function readConnections(

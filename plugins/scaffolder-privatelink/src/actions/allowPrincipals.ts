@@ -1,7 +1,4 @@
-import {
-  ModifyVpcEndpointServicePermissionsCommand,
-  paginateDescribeVpcEndpointServicePermissions,
-} from '@aws-sdk/client-ec2';
+import { ModifyVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -11,6 +8,7 @@ import {
   principalSchema,
   regionSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
+import { readAllowedPrincipals } from '@privatelink-backstage/plugin-privatelink-node';
 import { z as zod } from 'zod';
 import { Ec2ClientFactory } from '../aws';
 import { examples } from './allowPrincipals.examples';
@@ -71,13 +69,7 @@ export function createAllowPrincipalsAction(options: {
       }
 
       const ec2 = await options.ec2({ accountId, region });
-      const current = new Set<string>();
-      for await (const page of paginateDescribeVpcEndpointServicePermissions(
-        { client: ec2 },
-        { ServiceId: serviceId, MaxResults: 1000 },
-      )) {
-        for (const p of page.AllowedPrincipals ?? []) if (p.Principal) current.add(p.Principal);
-      }
+      const current = new Set(await readAllowedPrincipals(ec2, serviceId));
       const added = wanted.filter(p => !current.has(p));
       const alreadyAllowed = wanted.filter(p => current.has(p));
 

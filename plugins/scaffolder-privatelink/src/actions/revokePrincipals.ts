@@ -1,7 +1,4 @@
-import {
-  ModifyVpcEndpointServicePermissionsCommand,
-  paginateDescribeVpcEndpointServicePermissions,
-} from '@aws-sdk/client-ec2';
+import { ModifyVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   accountIdSchema,
@@ -9,6 +6,7 @@ import {
   principalSchema,
   regionSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
+import { readAllowedPrincipals } from '@privatelink-backstage/plugin-privatelink-node';
 import { z as zod } from 'zod';
 import { Ec2ClientFactory } from '../aws';
 import { OnServiceChanged, parseInput } from '../lib/input';
@@ -80,15 +78,7 @@ export function createRevokePrincipalsAction(options: {
 
       const ec2 = await options.ec2({ accountId, region });
       try {
-        const current = new Set<string>();
-        for await (const page of paginateDescribeVpcEndpointServicePermissions(
-          { client: ec2 },
-          { ServiceId: serviceId, MaxResults: 1000 },
-        )) {
-          for (const p of page.AllowedPrincipals ?? []) {
-            if (p.Principal) current.add(p.Principal);
-          }
-        }
+        const current = new Set(await readAllowedPrincipals(ec2, serviceId));
         const removed = wanted.filter(p => current.has(p));
         const notAllowed = wanted.filter(p => !current.has(p));
 
