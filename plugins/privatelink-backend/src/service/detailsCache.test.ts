@@ -193,6 +193,30 @@ describe('ServiceDetailsCache', () => {
     expect(t.loads).toHaveLength(5); // the load that raced the change was answered but not kept
   });
 
+  it('after a change, keeps the service briefly and never serves it stale, for a minute', async () => {
+    const t = setup();
+    await t.cache.get('resource:default/orders', ALICE);
+    t.cache.invalidate('vpce-svc-orders');
+    await t.cache.get('resource:default/orders', ALICE); // the catalog may not show the change yet
+    await t.cache.get('resource:default/orders', ALICE);
+    expect(t.loads).toHaveLength(2);
+    t.bump(); // now it does
+    t.advance(1000);
+    expect(principalsOf(await t.cache.get('resource:default/orders', ALICE))).toEqual(['arn:aws:iam::000000000002:root']);
+    expect(t.loads).toHaveLength(3);
+    // Other services keep the normal TTL meanwhile.
+    await t.cache.get('resource:default/billing', ALICE);
+    t.advance(1000);
+    await t.cache.get('resource:default/billing', ALICE);
+    expect(t.loads).toHaveLength(4);
+    // Once the window has passed, the normal TTL and stale-while-revalidate again.
+    t.advance(60_000);
+    await t.cache.get('resource:default/orders', ALICE);
+    t.advance(1000);
+    await t.cache.get('resource:default/orders', ALICE);
+    expect(t.loads).toHaveLength(5);
+  });
+
   it('holds at most maxBytes, dropping the least recently used entry first', async () => {
     const t = setup({ consumers: 50 });
     const one = await t.cache.get('resource:default/a', ALICE);

@@ -35,8 +35,18 @@ export interface ServiceDetailsCacheOptions {
 interface Entry {
   payload: DetailsPayload;
   expiresAt: number;
+  /** How long after expiry the entry is still served while it is reloaded. */
+  graceMs: number;
   bytes: number;
 }
+
+/**
+ * After the plugin changed a service, the catalog shows the change once the targeted refresh has been applied and
+ * processed, seconds later. For this long, the service's answers are kept only briefly and never served stale,
+ * so that the card shows the change about as soon as the catalog has it.
+ */
+const CHANGE_WINDOW_MS = 60_000;
+const CHANGING_TTL_MS = 1_000;
 
 /** Decisions are tiny; this bounds them against a flood of distinct principals. */
 const MAX_DECISIONS = 10_000;
@@ -67,6 +77,8 @@ export class ServiceDetailsCache {
   readonly #loading = new Map<string, Promise<DetailsPayload>>();
   readonly #decisions = new Map<string, { readsAll: boolean; expiresAt: number }>();
   readonly #deciding = new Map<string, Promise<boolean>>();
+  /** Services the plugin changed lately: service id → end of their change window. */
+  readonly #changing = new Map<string, number>();
   #bytes = 0;
   #generation = 0;
 
@@ -85,7 +97,7 @@ export class ServiceDetailsCache {
 
     const entry = this.#entries.get(key);
     const now = this.#now();
-    if (entry && now < entry.expiresAt + this.#o.ttlMs) {
+    if (entry && now < entry.expiresAt + entry.graceMs) {
       // Most recently used last: eviction takes the first.
       this.#entries.delete(key);
       this.#entries.set(key, entry);
@@ -98,6 +110,9 @@ export class ServiceDetailsCache {
   /** Drops what is held of a service, e.g. after the plugin changed it in AWS. */
   invalidate(serviceId: string) {
     this.#generation += 1;
+    const now = this.#now();
+    for (const [id, until] of this.#changing) if (until <= now) this.#changing.delete(id);
+    this.#changing.set(serviceId, now + CHANGE_WINDOW_MS);
     for (const [key, entry] of this.#entries) {
       if (entry.payload.serviceId === serviceId) this.#drop(key);
     }
@@ -140,7 +155,10 @@ export class ServiceDetailsCache {
   #store(key: string, payload: DetailsPayload) {
     this.#drop(key);
     const bytes = payload.json.length + payload.gzip.length;
-    this.#entries.set(key, { payload, bytes, expiresAt: this.#now() + this.#o.ttlMs });
+    const now = this.#now();
+    const changing = payload.serviceId !== undefined && (this.#changing.get(payload.serviceId) ?? 0) > now;
+    const ttlMs = changing ? Math.min(this.#o.ttlMs, CHANGING_TTL_MS) : this.#o.ttlMs;
+    this.#entries.set(key, { payload, bytes, expiresAt: now + ttlMs, graceMs: changing ? 0 : ttlMs });
     this.#bytes += bytes;
     for (const oldest of this.#entries.keys()) {
       if (this.#bytes <= this.#o.maxBytes || oldest === key) break;
