@@ -98,12 +98,37 @@ describe('PrivateLinkService', () => {
           actor: 'plugin:privatelink',
           action: 'connections.accept',
           serviceRef: SERVICE_REF,
-          details: { requestId: id, endpointIds: [EP_OTHER_PENDING] },
+          details: { requestIds: [id], endpointIds: [EP_OTHER_PENDING] },
           result: 'success',
           createdAt: expect.stringMatching(ISO),
         },
       ]);
       expect(events.publish).toHaveBeenCalledWith({ topic: 'privatelink.service.changed', eventPayload: TARGET });
+    });
+
+    it('looks up and accepts once for all the requests of one service and account', async () => {
+      const { knex, store, aws, events, service, loadService } = await setup();
+      const first = await approved(store, knex);
+      const second = await approved(store, knex, { acceptedEndpointIds: [EP_PENDING] });
+      const otherAccount = await approved(store, knex, { accountId: CONSUMER });
+      aws.pendingConnectionsFrom.mockImplementation(async (_target: unknown, accountId: string) =>
+        accountId === OTHER ? [EP_OTHER_PENDING] : [],
+      );
+
+      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(1);
+
+      expect(aws.pendingConnectionsFrom.mock.calls).toEqual([
+        [TARGET, OTHER],
+        [TARGET, CONSUMER],
+      ]);
+      expect(aws.acceptConnections).toHaveBeenCalledTimes(1);
+      expect(await store.getRequest(first)).toMatchObject({ acceptedEndpointIds: [EP_OTHER_PENDING] });
+      expect(await store.getRequest(second)).toMatchObject({ acceptedEndpointIds: [EP_PENDING, EP_OTHER_PENDING] });
+      expect((await store.getRequest(otherAccount))!.acceptedEndpointIds).toBeUndefined();
+      const audit = await store.listAudit(SERVICE_REF, 10);
+      expect(audit).toHaveLength(1);
+      expect(audit[0].details).toEqual({ requestIds: expect.arrayContaining([first, second]), endpointIds: [EP_OTHER_PENDING] });
+      expect(events.publish).toHaveBeenCalledTimes(1);
     });
 
     it('does nothing when no connection is waiting', async () => {

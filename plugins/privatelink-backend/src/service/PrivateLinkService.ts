@@ -202,19 +202,35 @@ export class PrivateLinkService {
 
   /**
    * Accepts the connections of consumers approved lately whose endpoint appeared after the approval. Runs on a
-   * schedule with the plugin's own service credentials: the owner's approval is the authority.
+   * schedule with the plugin's own service credentials: the owner's approval is the authority. Requests for the
+   * same service and account are handled together: one look-up of pending connections, one acceptance, one audit
+   * entry, whatever the number of requests.
    */
   async acceptApprovedConnections(loadService: (ref: string) => Promise<Entity | undefined>): Promise<number> {
-    let accepted = 0;
+    const groups = new Map<string, AccessRequest[]>();
     for (const request of await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS))) {
-      const service = await loadService(request.serviceRef);
+      const key = `${request.serviceRef}\n${request.accountId}`;
+      groups.set(key, [...(groups.get(key) ?? []), request]);
+    }
+    let accepted = 0;
+    for (const requests of groups.values()) {
+      const { serviceRef, accountId } = requests[0];
+      const service = await loadService(serviceRef);
       if (!service || service.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') continue;
       const target = targetOf(service);
-      const result = await this.#acceptPendingFrom(target, request.accountId);
+      const result = await this.#acceptPendingFrom(target, accountId);
       if (result.changed.length === 0 && !result.error) continue;
-      const all = [...new Set([...(request.acceptedEndpointIds ?? []), ...result.changed])];
-      await this.#o.store.setAccepted(request.id, all, result.error);
-      await this.#audit(`plugin:privatelink`, 'connections.accept', request.serviceRef, { requestId: request.id, endpointIds: result.changed }, result.error ? new Error(result.error) : undefined);
+      for (const request of requests) {
+        const all = [...new Set([...(request.acceptedEndpointIds ?? []), ...result.changed])];
+        await this.#o.store.setAccepted(request.id, all, result.error);
+      }
+      await this.#audit(
+        `plugin:privatelink`,
+        'connections.accept',
+        serviceRef,
+        { requestIds: requests.map(r => r.id), endpointIds: result.changed },
+        result.error ? new Error(result.error) : undefined,
+      );
       if (result.changed.length) await this.#changed(target);
       accepted += result.changed.length;
     }
