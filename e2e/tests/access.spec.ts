@@ -1,6 +1,6 @@
 import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
 import { expect, request as playwrightRequest, test } from '@playwright/test';
-import { demoNetwork, ec2In, runTemplate, serviceByName, signIn, step } from './helpers';
+import { demoNetwork, ec2In, exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
 
 const BACKEND = 'http://localhost:7007';
 const ORDERS_PROD = '345678901234';
@@ -10,27 +10,11 @@ async function exposeThroughApi(name: string) {
   const api = await playwrightRequest.newContext();
   const { backstageIdentity } = await (await api.get(`${BACKEND}/api/auth/guest/refresh`)).json();
   const headers = { Authorization: `Bearer ${backstageIdentity.token}` };
-  const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
   const created = await api.post(`${BACKEND}/api/scaffolder/v2/tasks`, {
     headers,
     data: {
       templateRef: 'template:default/expose-service-privately',
-      values: {
-        component: 'component:default/search-api',
-        owner: 'group:default/platform',
-        name,
-        accountId: '123456789012',
-        region: 'us-east-1',
-        nlbMode: 'new',
-        vpcId,
-        subnetIds: subnetIds.slice(0, 2),
-        port: 443,
-        targetPort: 8080,
-        targetType: 'ip',
-        principals: [],
-        acceptanceRequired: true,
-        iac: false,
-      },
+      values: await exposeValues({ component: 'component:default/search-api', name, principals: [] }),
     },
   });
   expect(created.status()).toBe(201);

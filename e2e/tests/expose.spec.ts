@@ -1,30 +1,18 @@
 import { expect, test } from '@playwright/test';
-import { demoNetwork, runTemplate, serviceByName, signIn, step } from './helpers';
+import { exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
 
 test('expose: "Expose service privately" succeeds and the new service shows its DNS name within seconds', async ({ page }) => {
   const name = `inventory-${Date.now().toString(36)}`;
-  const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
 
   await signIn(page);
   await runTemplate(
     page,
     'expose-service-privately',
-    {
+    await exposeValues({
       component: 'component:default/inventory-api',
-      owner: 'group:default/platform',
       name,
-      accountId: '123456789012',
-      region: 'us-east-1',
-      nlbMode: 'new',
-      vpcId,
-      subnetIds: subnetIds.slice(0, 2),
-      port: 443,
-      targetPort: 8080,
-      targetType: 'ip',
       principals: ['arn:aws:iam::210987654321:root'],
-      acceptanceRequired: true,
-      iac: false,
-    },
+    }),
     'expose',
   );
 

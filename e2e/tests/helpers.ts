@@ -98,3 +98,22 @@ export async function serviceByName(name: string) {
   const { ServiceConfigurations = [] } = await provider.send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
   return ServiceConfigurations.find(s => s.Tags?.some(t => t.Key === 'backstage:name' && t.Value === name));
 }
+
+/** The "Expose service privately" values of a fresh service behind a new NLB in the demo's shared-services VPC. */
+export async function exposeValues(values: { name: string; component: string; principals: string[] }) {
+  const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
+  return {
+    owner: 'group:default/platform',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    nlbMode: 'new',
+    vpcId,
+    subnetIds: subnetIds.slice(0, 2),
+    port: 443,
+    targetPort: 8080,
+    targetType: 'ip',
+    acceptanceRequired: true,
+    iac: false,
+    ...values,
+  };
+}

@@ -94,21 +94,8 @@ export function AccessRequestsSection(props: {
     body = <RequestsTable label="Your access requests" requests={items} />;
   }
 
-  if (roles.canReviewRequests) {
-    return (
-      <Section title="Access requests">
-        <RequestAccess
-          serviceRef={serviceRef}
-          serviceTitle={props.serviceTitle}
-          canRequest={roles.canRequestAccess}
-          onSent={requests.retry}
-        />
-        {body}
-      </Section>
-    );
-  }
   return (
-    <Section title="Your access">
+    <Section title={roles.canReviewRequests ? 'Access requests' : 'Your access'}>
       <RequestAccess
         serviceRef={serviceRef}
         serviceTitle={props.serviceTitle}
