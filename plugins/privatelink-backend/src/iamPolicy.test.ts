@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrivateLinkEntityProvider } from './catalog/PrivateLinkEntityProvider';
-import { readPrivateLinkConfig } from './config';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { CONSUMER, PROVIDER, REGION, serviceConfiguration, serviceId } from './__fixtures__/ec2';
 
 const policyFile = path.resolve(__dirname, '../../../docs/iam/privatelink-read-policy.json');

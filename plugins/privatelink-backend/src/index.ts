@@ -10,5 +10,5 @@ export type { SyncReport, ServiceChange, LastEmittedLoader } from './catalog/Pri
 export { buildEntities } from './catalog/entities';
 export { createAwsClientFactory } from './aws/clients';
 export type { AwsClientFactory } from './aws/clients';
-export { readPrivateLinkConfig, PrivateLinkConfigError } from './config';
-export type { PrivateLinkConfig, AccountRegion } from './config';
+export { readPrivateLinkConfig, PrivateLinkConfigError } from '@privatelink-backstage/plugin-privatelink-node';
+export type { PrivateLinkConfig, AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';

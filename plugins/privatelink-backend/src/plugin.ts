@@ -3,11 +3,22 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { privatelinkPermissions } from '@privatelink-backstage/plugin-privatelink-common';
-import { createAwsClientFactory } from './aws/clients';
-import { readPrivateLinkConfig } from './config';
+import {
+  privatelinkPermissions,
+  privatelinkResourceCreatePermission,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  accountResource,
+  createEc2ClientFactory,
+  createServiceOperations,
+  eventsPublisher,
+  privatelinkAccountResourceRef,
+  privatelinkAccountRules,
+  readPrivateLinkConfig,
+  WriteGate,
+} from '@privatelink-backstage/plugin-privatelink-node';
 import { createRouter } from './router';
-import { createAwsChanges } from './service/awsChanges';
+import { subscribeDetailsCacheToChanges } from './service/changeSubscriptions';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
@@ -15,7 +26,8 @@ import { createPrivateLinkStore } from './service/store';
 
 /**
  * The PrivateLink backend plugin: serves the API at /api/privatelink (service details from the synced
- * catalog, access requests, owner reviews and the audit log).
+ * catalog, access requests, owner reviews and the audit log), and keeps the audit log that every AWS change
+ * through Backstage is written to, the scaffolder's included.
  *
  * @public
  */
@@ -49,6 +61,13 @@ export const privatelinkPlugin = createBackendPlugin({
           syncEnabled: privatelinkConfig.sync.enabled,
         });
         permissionsRegistry.addPermissions(privatelinkPermissions);
+        // Who may create in which account is the policy's to decide, with the rules of configured accounts.
+        permissionsRegistry.addResourceType({
+          resourceRef: privatelinkAccountResourceRef,
+          permissions: [privatelinkResourceCreatePermission],
+          rules: Object.values(privatelinkAccountRules),
+          getResources: async refs => refs.map(ref => accountResource(privatelinkConfig, ref)),
+        });
 
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
         const reader = createServiceDetailsReader(catalog);
@@ -59,15 +78,25 @@ export const privatelinkPlugin = createBackendPlugin({
           ttlMs: privatelinkConfig.detailsCache.ttlSeconds * 1000,
           maxBytes: privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024,
         });
+        // Changes made anywhere (this plugin, the scaffolder actions, another replica) reach the cache as events.
+        await subscribeDetailsCacheToChanges({ events, details, logger });
+
+        const store = await createPrivateLinkStore(database);
+        const gate = new WriteGate({ permissions, audit: store, publish: eventsPublisher(events), logger });
+        const operations = createServiceOperations({
+          gate,
+          ec2: createEc2ClientFactory({ config, endpoint: privatelinkConfig.endpoint }),
+          catalog,
+          config: privatelinkConfig,
+        });
         const service = new PrivateLinkService({
           reader,
-          store: await createPrivateLinkStore(database),
-          aws: createAwsChanges(createAwsClientFactory({ config, endpoint: privatelinkConfig.endpoint })),
+          store,
+          operations,
+          config: privatelinkConfig,
           permissions,
           logger,
-          events,
           notifications,
-          onChanged: target => details.invalidate(target.serviceId),
           entityLink: ref => {
             const { kind, namespace, name } = parseEntityRef(ref);
             return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
@@ -83,13 +112,13 @@ export const privatelinkPlugin = createBackendPlugin({
             initialDelay: { seconds: 30 },
             fn: async () => {
               const credentials = await auth.getOwnServiceCredentials();
-              await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }));
+              await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials);
             },
           });
         }
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details }));
+        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details, store }));
       },
     });
   },

@@ -4,14 +4,18 @@ import {
   accountIdSchema,
   describeIssues,
   endpointIdSchema,
+  endpointServiceIdSchema,
   principalSchema,
+  regionSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { PrivateLinkConfig } from './config';
+import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { DetailsPayload, ServiceDetailsCache } from './service/detailsCache';
 import { PrivateLinkService } from './service/PrivateLinkService';
+import { PrivateLinkStore } from './service/store';
+import { scaffolderAuditWriter } from './service/scaffolderAudit';
 
 /** What the router needs; each piece is a service with its own interface. */
 export interface RouterOptions {
@@ -20,9 +24,15 @@ export interface RouterOptions {
   config: PrivateLinkConfig;
   service: PrivateLinkService;
   details: ServiceDetailsCache;
+  store: PrivateLinkStore;
 }
 
 const entityRef = z.string().min(3).max(255);
+
+/** Details of an audit row: a JSON object of bounded size. */
+const auditDetails = z
+  .record(z.string(), z.unknown())
+  .refine(d => JSON.stringify(d).length <= 16_384, 'must be at most 16 KiB of JSON');
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const parsed = schema.safeParse(value);
@@ -47,7 +57,8 @@ function sendPayload(req: Request, res: Response, payload: DetailsPayload) {
 
 /** The HTTP API of the PrivateLink plugin, mounted at /api/privatelink. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, auditor, config, service, details } = options;
+  const { httpAuth, auditor, config, service, details, store } = options;
+  const scaffolderAudit = scaffolderAuditWriter(store);
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
@@ -65,6 +76,31 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     connections: z.object({ serviceRef: entityRef, endpointIds }).strict(),
     principals: z.object({ serviceRef: entityRef, principals }).strict(),
     audit: z.object({ serviceRef: entityRef, limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(),
+    auditAttempt: z
+      .object({
+        action: z.string().regex(/^[a-z][a-zA-Z-]*(\.[a-z][a-zA-Z-]*)+$/, 'must be an action name like principals.allow').max(64),
+        serviceRef: entityRef.optional(),
+        accountId: accountIdSchema,
+        region: regionSchema.optional(),
+        serviceId: endpointServiceIdSchema.optional(),
+        details: auditDetails,
+        result: z.enum(['started', 'refused']),
+        message: z.string().max(4000).optional(),
+      })
+      .strict(),
+    auditId: z.object({ id: z.coerce.number().int().positive() }),
+    auditOutcome: z
+      .object({
+        result: z.enum(['success', 'error']),
+        message: z.string().max(4000).optional(),
+        details: auditDetails.optional(),
+        subject: z
+          .object({ serviceRef: entityRef, region: regionSchema, serviceId: endpointServiceIdSchema })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict(),
   };
 
   /** Runs a mutation as one auditor event: its outcome, success or failure (refusals included), is recorded. */
@@ -154,6 +190,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       );
     });
   }
+
+  // The scaffolder actions' rows: only a token the scaffolder issued on behalf of the initiator may write here,
+  // and the row's actor and door come from that verified token, never from the body.
+  router.post('/v1/audit/attempts', async (req, res) => {
+    const body = parse(schemas.auditAttempt, req.body, 'request body');
+    const actor = scaffolderAudit.actorOf(await user(req));
+    res.status(201).json({ id: await scaffolderAudit.write(actor, body) });
+  });
+
+  router.post('/v1/audit/attempts/:id/outcome', async (req, res) => {
+    const { id } = parse(schemas.auditId, req.params, 'path');
+    const body = parse(schemas.auditOutcome, req.body, 'request body');
+    const actor = scaffolderAudit.actorOf(await user(req));
+    await scaffolderAudit.complete(actor, id, body);
+    res.json({ id });
+  });
 
   router.get('/v1/audit', async (req, res) => {
     const { serviceRef, limit } = parse(schemas.audit, req.query, 'query');

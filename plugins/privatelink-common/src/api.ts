@@ -1,3 +1,4 @@
+import type { AuditResult, WriteChannel } from './changes';
 import { EndpointState } from './entityModel';
 
 /** A consumer of an endpoint service: its endpoint, seen from the provider's and, where readable, its own account. @public */
@@ -77,17 +78,25 @@ export interface CreateAccessRequest {
 }
 
 /**
- * One line of the audit log: who changed what on which service, and how it ended. Refused attempts are not
- * stored here (nothing is written for a refused request); they are events of Backstage's auditor service.
+ * One line of the audit log: one attempt to change AWS through Backstage (refused, failed or done), who made it,
+ * through which door, on which service or account, and how it ended. The row is written before AWS is called and
+ * completed after it answers, so a crash halfway leaves a `started` row behind.
  * @public
  */
 export interface AuditEntry {
   id: number;
+  /** The person who caused the change (user entity ref), or `plugin:privatelink` for its scheduled job. */
   actor: string;
+  via: WriteChannel;
   action: string;
-  serviceRef: string;
+  /** The endpoint service's entity ref, when the change is on a service the catalog knows. */
+  serviceRef?: string;
+  accountId?: string;
+  region?: string;
+  serviceId?: string;
   details: Record<string, unknown>;
-  result: 'success' | 'error';
+  result: AuditResult;
   message?: string;
   createdAt: string;
+  completedAt?: string;
 }

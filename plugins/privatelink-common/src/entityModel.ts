@@ -56,6 +56,11 @@ export const ANNOTATIONS = {
   createdAt: 'privatelink.io/created-at',
   /** Set when the account or region could not be read: ISO time of the last good read. */
   staleSince: 'privatelink.io/stale-since',
+  /**
+   * Set when the owner tag named an owner that the account does not permit (`privatelink.accounts[].owners`):
+   * the entity is owned by the account's owner instead, and this says why.
+   */
+  ownerWarning: 'privatelink.io/owner-warning',
 } as const;
 
 /** Endpoint and connection states, normalised from the lowerCamel values EC2 sends. @public */
@@ -93,9 +98,3 @@ export const DEFAULT_TAG_KEYS = {
   name: 'backstage:name',
 } as const;
 
-/**
- * Events topic on which a change to one endpoint service is announced (payload: accountId, region, serviceId).
- * The catalog module re-reads that service and applies a delta mutation, so the change shows within seconds.
- * @public
- */
-export const PRIVATELINK_SERVICE_CHANGED_TOPIC = 'privatelink.service.changed';

@@ -7,3 +7,4 @@ export * from './entityModel';
 export * from './validation';
 export * from './permissions';
 export * from './api';
+export * from './changes';

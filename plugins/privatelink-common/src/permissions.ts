@@ -8,6 +8,14 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
 
+/**
+ * Resource type of a configured AWS account, for the permission to create in it. The resource ref is the
+ * 12-digit account id; the backend plugin registers the type and its rules (see `privatelinkAccountConditions`
+ * in the backend plugin), so that a policy can decide, for example, "members of the account's owner only".
+ * @public
+ */
+export const RESOURCE_TYPE_PRIVATELINK_ACCOUNT = 'privatelink-account';
+
 /** Accept or reject consumers' connections to an endpoint service. @public */
 export const privatelinkConnectionReviewPermission = createPermission({
   name: 'privatelink.connection.review',
@@ -20,6 +28,28 @@ export const privatelinkPrincipalManagePermission = createPermission({
   name: 'privatelink.principal.manage',
   attributes: { action: 'update' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Change an endpoint service's own configuration, such as starting the verification of its private DNS name.
+ * @public
+ */
+export const privatelinkServiceManagePermission = createPermission({
+  name: 'privatelink.service.manage',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Create PrivateLink resources (network load balancers, endpoint services, consumer VPC endpoints) in an AWS
+ * account. A resource permission on the account (resource type {@link RESOURCE_TYPE_PRIVATELINK_ACCOUNT},
+ * resource ref the account id): the policy decides who may create in which account.
+ * @public
+ */
+export const privatelinkResourceCreatePermission = createPermission({
+  name: 'privatelink.resource.create',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_PRIVATELINK_ACCOUNT,
 });
 
 /** File an access request to an endpoint service. @public */
@@ -47,6 +77,8 @@ export const privatelinkAuditReadPermission = createPermission({
 export const privatelinkPermissions = [
   privatelinkConnectionReviewPermission,
   privatelinkPrincipalManagePermission,
+  privatelinkServiceManagePermission,
+  privatelinkResourceCreatePermission,
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
@@ -56,6 +88,7 @@ export const privatelinkPermissions = [
 export const privatelinkOwnerPermissions = [
   privatelinkConnectionReviewPermission,
   privatelinkPrincipalManagePermission,
+  privatelinkServiceManagePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
 ];

@@ -1,3 +1,4 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { Config } from '@backstage/config';
 import {
   AwsCredentialProvider,
@@ -64,4 +65,17 @@ export function createAwsClientSettings(options: {
       ...(endpoint ? { endpoint } : {}),
     };
   };
+}
+
+/**
+ * EC2 clients for changes: a new client per call (destroyed by the caller), with the shared settings. The sync
+ * keeps one client per account × region instead, for its connection pool and rate limiter.
+ */
+export function createEc2ClientFactory(options: {
+  config: Config;
+  endpoint?: string;
+  credentialsManager?: AwsCredentialsManager;
+}): (target: AwsClientTarget, clientOptions?: AwsClientOptions) => Promise<EC2Client> {
+  const settings = createAwsClientSettings(options);
+  return async (target, clientOptions) => new EC2Client(await settings(target, clientOptions));
 }

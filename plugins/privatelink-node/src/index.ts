@@ -1,8 +1,17 @@
 /**
- * AWS client settings and the permission read shared by the PrivateLink backend plugin and the scaffolder
- * module.
+ * What the PrivateLink backend packages share: the validated `privatelink` configuration, AWS client settings,
+ * the trust rules for endpoint service entities, the permission rules of configured accounts, and the one write
+ * path (authorise → audit → AWS → outcome → change event) through which every AWS mutation goes.
  *
  * @packageDocumentation
  */
 export * from './clientSettings';
-export * from './permissions';
+export * from './config/privatelinkConfig';
+export * from './permissions/allowedPrincipals';
+export * from './permissions/accountRules';
+export * from './trust/trustedService';
+export * from './operations/audit';
+export * from './operations/WriteGate';
+export * from './operations/creationChecks';
+export * from './operations/serviceOperations';
+export * from './operations/httpAuditLog';

@@ -1,28 +1,19 @@
 import { Config } from '@backstage/config';
-import { readTagKeys, TagKeys } from './tags';
+import { PrivateLinkConfig, readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 
-/** What the actions take from the app config, read once at start-up. */
+/** What the actions take from the app config, read and validated once at start-up. */
 export type ActionsConfig = {
-  tagKeys: TagKeys;
-  /** `privatelink.allowWildcardPrincipal`: whether `*` may be allowed on a service. */
-  allowWildcardPrincipal: boolean;
+  /** The validated `privatelink` block, the same the backend plugin reads. */
+  privatelink: PrivateLinkConfig;
   /**
    * True when `privatelink.endpoint` points the clients at an emulator (moto). moto writes every load balancer
    * ARN as `loadbalancer/app/…`, even for network load balancers; only then are such ARNs accepted.
    */
   emulator: boolean;
-  /** Accounts listed under `privatelink.accounts`: the services the catalog knows. Empty when none are listed. */
-  knownAccountIds: string[];
 };
 
+/** Reads the `privatelink` block with the same validation as the backend plugin: a bad field stops the start. */
 export function readActionsConfig(config: Config): ActionsConfig {
-  return {
-    tagKeys: readTagKeys(config),
-    allowWildcardPrincipal:
-      config.getOptionalBoolean('privatelink.allowWildcardPrincipal') ?? false,
-    emulator: Boolean(config.getOptionalString('privatelink.endpoint')),
-    knownAccountIds: (
-      config.getOptionalConfigArray('privatelink.accounts') ?? []
-    ).map(account => account.getString('accountId')),
-  };
+  const privatelink = readPrivateLinkConfig(config);
+  return { privatelink, emulator: Boolean(privatelink.endpoint) };
 }

@@ -1,13 +1,11 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { PRIVATELINK_SERVICE_CHANGED_TOPIC } from '@privatelink-backstage/plugin-privatelink-common';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { eventsPublisher } from '@privatelink-backstage/plugin-privatelink-node';
 import { createAwsClientFactories } from './aws';
 import { readActionsConfig } from './config';
-import { ServiceChange } from './lib/input';
+import { createActionWrites } from './lib/writes';
 import { createAcceptConnectionsAction } from './actions/acceptConnections';
 import { createAllowPrincipalsAction } from './actions/allowPrincipals';
 import { createEndpointServiceAction } from './actions/createEndpointService';
@@ -18,7 +16,9 @@ import { createVerifyPrivateDnsAction } from './actions/verifyPrivateDns';
 import { createVpcEndpointAction } from './actions/createVpcEndpoint';
 
 /**
- * Registers the `aws:privatelink:*` actions with the scaffolder.
+ * Registers the `aws:privatelink:*` actions with the scaffolder. Every action authorises the person who started
+ * the task, writes its attempt to the PrivateLink backend plugin's audit log and announces its changes, through
+ * the write path shared with the API.
  *
  * @public
  */
@@ -30,45 +30,39 @@ export const scaffolderModulePrivateLink = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
-      async init({ scaffolderActions, config, events }) {
-        const clients = createAwsClientFactories(config);
+      async init({ scaffolderActions, config, logger, permissions, userInfo, auth, discovery, catalog, events }) {
         const settings = readActionsConfig(config);
-        // The catalog module of the backend plugin listens and re-reads the service: seconds, not a sync interval.
-        const onServiceChanged = async (change: ServiceChange) =>
-          events.publish({
-            topic: PRIVATELINK_SERVICE_CHANGED_TOPIC,
-            eventPayload: change,
-          });
-        const known = new Set(settings.knownAccountIds);
+        const clients = createAwsClientFactories(config);
+        const writes = createActionWrites({
+          config: settings.privatelink,
+          permissions,
+          userInfo,
+          catalog,
+          ec2: clients.ec2,
+          // The catalog module re-reads the service and the backend plugin drops its cached details: seconds.
+          publish: eventsPublisher(events),
+          logger,
+          discovery,
+          auth,
+        });
+        const { tagKeys } = settings.privatelink;
         scaffolderActions.addActions(
-          createNetworkLoadBalancerAction({
-            clients,
-            tagKeys: settings.tagKeys,
-          }),
-          createEndpointServiceAction({
-            clients,
-            tagKeys: settings.tagKeys,
-            emulator: settings.emulator,
-            onServiceChanged,
-          }),
-          createAllowPrincipalsAction({
-            ec2: clients.ec2,
-            allowWildcardPrincipal: settings.allowWildcardPrincipal,
-            onServiceChanged,
-          }),
-          createRevokePrincipalsAction({ ec2: clients.ec2, onServiceChanged }),
-          createVerifyPrivateDnsAction({ clients, onServiceChanged }),
-          createVpcEndpointAction({
-            ec2: clients.ec2,
-            tagKeys: settings.tagKeys,
-            // Without a list of accounts, any provider account is announced; the catalog ignores unknown ones.
-            isKnownAccount: id => known.size === 0 || known.has(id),
-            onServiceChanged,
-          }),
-          createAcceptConnectionsAction({ ec2: clients.ec2, onServiceChanged }),
-          createRejectConnectionsAction({ ec2: clients.ec2, onServiceChanged }),
+          createNetworkLoadBalancerAction({ clients, tagKeys, writes }),
+          createEndpointServiceAction({ clients, tagKeys, emulator: settings.emulator, writes }),
+          createAllowPrincipalsAction({ writes, allowWildcardPrincipal: settings.privatelink.allowWildcardPrincipal }),
+          createRevokePrincipalsAction({ writes }),
+          createVerifyPrivateDnsAction({ clients, writes }),
+          createVpcEndpointAction({ ec2: clients.ec2, tagKeys, writes }),
+          createAcceptConnectionsAction({ writes }),
+          createRejectConnectionsAction({ writes }),
         );
       },
     });

@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Config } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createAwsClientSettings } from '@privatelink-backstage/plugin-privatelink-node';
-import { AccountRegion } from '../config';
+import { AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';
 import { TokenBucket } from './tokenBucket';
 
 /** Client-side pacing of Describe* calls per account × region (EC2's bucket: 100, then 20 per second). */

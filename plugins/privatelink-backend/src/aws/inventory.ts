@@ -16,7 +16,7 @@ import {
   readAllowedPrincipals,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import pLimit from 'p-limit';
-import { AccountRegion } from '../config';
+import { AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';
 import {
   AccountRegionSnapshot,
   ConnectionRecord,

@@ -21,7 +21,7 @@ import {
   serviceId,
   vpcEndpoint,
 } from '../__fixtures__/ec2';
-import { readPrivateLinkConfig } from '../config';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 
 const config = readPrivateLinkConfig(

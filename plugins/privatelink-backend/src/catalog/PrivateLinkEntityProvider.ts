@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { AwsClientFactory } from '../aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
 import { AccountRegionSnapshot } from '../aws/types';
-import { AccountRegion, accountRegions, PrivateLinkConfig } from '../config';
+import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { buildEntities, fillAllowedPrincipals, locationOf } from './entities';
 
 /** How many account × region reads run at once in a full sync. */

@@ -11,8 +11,9 @@ import {
   VPC_ENDPOINT_SERVICE_TYPE,
   VPC_ENDPOINT_TYPE,
   EndpointState,
+  privatelinkLocationRef,
 } from '@privatelink-backstage/plugin-privatelink-common';
-import { PrivateLinkConfig } from '../config';
+import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { AccountRegionSnapshot, EndpointRecord, EndpointServiceRecord } from '../aws/types';
 
 /** The parts of the config that decide names, owners and systems. */
@@ -33,9 +34,9 @@ const ENTITY_NAME_MAX = 63;
 
 /**
  * The `backstage.io/managed-by-location` of everything read in one account and region. The provider finds an
- * unreadable account's last entities by it, so it is defined here only.
+ * unreadable account's last entities by it, and the write path trusts only entities that carry it.
  */
-export const locationOf = (t: { accountId: string; region: string }) => `privatelink:aws/${t.accountId}/${t.region}`;
+export const locationOf = privatelinkLocationRef;
 
 /** Makes a catalog-safe entity name: [a-z0-9] separated by - _ or ., at most 63 characters. */
 export function toEntityName(raw: string): string {
@@ -111,8 +112,27 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
   const defaultOwner = refOr(config.defaultOwner, 'group')!;
   const accountOwner = new Map(config.accounts.map(a => [a.accountId, refOr(a.owner, 'group')]));
   const accountSystem = new Map(config.accounts.map(a => [a.accountId, refOr(a.system, 'system')]));
-  const ownerOf = (tags: Record<string, string>, accountId?: string) =>
-    refOr(tags[config.tagKeys.owner], 'group') ?? (accountId ? accountOwner.get(accountId) : undefined) ?? defaultOwner;
+  // The owners a tag in each account may name (accounts[].owners); unset: any tag is taken as written.
+  const permitted = new Map(
+    config.accounts
+      .filter(a => a.owners)
+      .map(a => [a.accountId, new Set([a.owner, ...a.owners!].map(o => refOr(o, 'group')).filter(Boolean))]),
+  );
+  const fallbackOwner = (accountId?: string) => (accountId ? accountOwner.get(accountId) : undefined) ?? defaultOwner;
+  /** The owner and, when a tag named one the account does not permit, the warning the entity carries. */
+  const ownerOf = (tags: Record<string, string>, accountId?: string): { owner: string; warning?: string } => {
+    const tagged = refOr(tags[config.tagKeys.owner], 'group');
+    if (!tagged) return { owner: fallbackOwner(accountId) };
+    const allowed = accountId ? permitted.get(accountId) : undefined;
+    if (allowed && !allowed.has(tagged)) {
+      const owner = fallbackOwner(accountId);
+      return {
+        owner,
+        warning: `The ${config.tagKeys.owner} tag names ${tagged}, which account ${accountId} does not permit (privatelink.accounts[].owners); owned by ${owner} instead`,
+      };
+    }
+    return { owner: tagged };
+  };
   const systemOf = (tags: Record<string, string>, accountId?: string) =>
     refOr(tags[config.tagKeys.system], 'system') ?? (accountId ? accountSystem.get(accountId) : undefined);
   const componentOf = (tags: Record<string, string>) => refOr(tags[config.tagKeys.component], 'component');
@@ -175,6 +195,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
     }
 
     const stale = staleOf.get(`${service.accountId}/${service.region}`);
+    const owner = ownerOf(service.tags, service.accountId);
     const component = componentOf(service.tags);
     const system = systemOf(service.tags, service.accountId);
     const serviceRef = `resource:default/${name}`;
@@ -205,11 +226,12 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
           ...(service.privateDnsName ? { [ANNOTATIONS.privateDnsName]: service.privateDnsName } : {}),
           ...(service.privateDnsState ? { [ANNOTATIONS.privateDnsState]: service.privateDnsState } : {}),
           ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
+          ...(owner.warning ? { [ANNOTATIONS.ownerWarning]: owner.warning } : {}),
         },
       },
       spec: {
         type: VPC_ENDPOINT_SERVICE_TYPE,
-        owner: ownerOf(service.tags, service.accountId),
+        owner: owner.owner,
         ...(system ? { system } : {}),
         ...(component ? { dependencyOf: [component] } : {}),
       },
@@ -244,6 +266,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
     const stale = staleOf.get(home);
     const loc = e ? location(e.accountId, e.region) : location(consumer.accountId ?? 'unknown', consumer.region);
     const who = component ? parseEntityRef(component).name : tags.Name || accountLabel(consumer.accountId);
+    const owner = ownerOf(tags, consumer.accountId);
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
@@ -273,11 +296,12 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
           ...(e ? { [ANNOTATIONS.privateDnsEnabled]: String(e.privateDnsEnabled) } : {}),
           ...(consumer.createdAt ? { [ANNOTATIONS.createdAt]: consumer.createdAt } : {}),
           ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
+          ...(owner.warning ? { [ANNOTATIONS.ownerWarning]: owner.warning } : {}),
         },
       },
       spec: {
         type: VPC_ENDPOINT_TYPE,
-        owner: ownerOf(tags, consumer.accountId),
+        owner: owner.owner,
         ...(system ? { system } : {}),
         ...(serviceRef ? { dependsOn: [serviceRef] } : {}),
         ...(component ? { dependencyOf: [component] } : {}),

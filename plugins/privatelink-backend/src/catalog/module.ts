@@ -3,22 +3,13 @@ import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/p
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import {
-  accountIdSchema,
-  endpointServiceIdSchema,
   describeIssues,
   PRIVATELINK_SERVICE_CHANGED_TOPIC,
-  regionSchema,
+  serviceChangedEventSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
-import { z } from 'zod';
 import { createAwsClientFactory } from '../aws/clients';
-import { readPrivateLinkConfig } from '../config';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
-
-const serviceChangeSchema = z.object({
-  accountId: accountIdSchema,
-  region: regionSchema,
-  serviceId: endpointServiceIdSchema,
-});
 
 /**
  * Catalog module that syncs AWS PrivateLink into the catalog: a scheduled full sync of every configured
@@ -67,7 +58,7 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
           id: 'privatelink-entity-provider',
           topics: [PRIVATELINK_SERVICE_CHANGED_TOPIC],
           onEvent: async params => {
-            const parsed = serviceChangeSchema.safeParse(params.eventPayload);
+            const parsed = serviceChangedEventSchema.safeParse(params.eventPayload);
             if (!parsed.success) {
               logger.warn(`Ignoring a malformed ${PRIVATELINK_SERVICE_CHANGED_TOPIC} event: ${describeIssues(parsed.error)}`);
               return;

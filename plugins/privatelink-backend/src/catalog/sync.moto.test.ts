@@ -20,7 +20,7 @@ import {
   startMoto,
 } from '@privatelink-backstage/dev-aws';
 import { createAwsClientFactory } from '../aws/clients';
-import { readPrivateLinkConfig } from '../config';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 
 jest.setTimeout(120_000);

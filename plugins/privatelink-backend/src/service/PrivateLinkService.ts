@@ -5,8 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { EventsService } from '@backstage/plugin-events-node';
+import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -14,14 +13,18 @@ import {
   ANNOTATIONS,
   AuditEntry,
   CreateAccessRequest,
-  PRIVATELINK_SERVICE_CHANGED_TOPIC,
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
-  privatelinkConnectionReviewPermission,
-  privatelinkPrincipalManagePermission,
 } from '@privatelink-backstage/plugin-privatelink-common';
-import { AwsChanges, ConnectionChangeResult, ServiceTarget } from './awsChanges';
+import {
+  ConnectionDecisionResult,
+  PrivateLinkConfig,
+  ServiceOperations,
+  TrustedService,
+  trustService,
+  WriteActor,
+} from '@privatelink-backstage/plugin-privatelink-node';
 import { ServiceDetailsReader } from './serviceDetails';
 import { PrivateLinkStore } from './store';
 
@@ -33,21 +36,21 @@ const ACCEPT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 export interface PrivateLinkServiceOptions {
   reader: ServiceDetailsReader;
   store: PrivateLinkStore;
-  aws: AwsChanges;
+  /** The one write path: every AWS change is authorised, audited and announced there. */
+  operations: ServiceOperations;
+  config: Pick<PrivateLinkConfig, 'accounts'>;
   permissions: PermissionsService;
   logger: LoggerService;
-  events?: EventsService;
   notifications?: NotificationService;
-  /** Told of every service the plugin changed in AWS (e.g. to drop what is cached of it). */
-  onChanged?: (target: ServiceTarget) => void;
   /** Link to an entity page in the frontend, for notifications. */
   entityLink?: (entityRef: string) => string;
 }
 
 /**
- * What the HTTP API does: reads from the synced catalog state, and owner actions that change AWS. Every change
- * is authorised with the permission framework on the service's catalog entity, carried out, written to the
- * audit table with its outcome, and announced so that the catalog re-reads the service within seconds.
+ * What the HTTP API does: access requests, reads from the synced catalog state, and owner actions that change
+ * AWS. Every AWS change goes through the shared {@link ServiceOperations} (authorised on the service's catalog
+ * entity, audited with its outcome, announced so that the catalog re-reads the service within seconds), on
+ * endpoint services that the sync itself emitted only.
  */
 export class PrivateLinkService {
   readonly #o: PrivateLinkServiceOptions;
@@ -69,6 +72,7 @@ export class PrivateLinkService {
     const request = await this.#o.store.createRequest({ ...body, serviceRef, requestedBy });
     await this.#o.store.audit({
       actor: requestedBy,
+      via: 'api',
       action: 'accessRequest.create',
       serviceRef,
       details: { requestId: request.id, consumerRef: body.consumerRef, accountId: body.accountId },
@@ -93,27 +97,24 @@ export class PrivateLinkService {
 
   async approve(id: string, reason: string | undefined, credentials: UserCredentials): Promise<AccessRequest> {
     const request = await this.#request(id);
-    const service = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
-    await this.#authorize(privatelinkAccessRequestReviewPermission, request.serviceRef, credentials);
+    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
+    const actor: WriteActor = { credentials, via: 'api' };
+    const service = await this.#o.operations.resolve(actor, { entity }, 'accessRequest.approve');
+    await this.#authorize(privatelinkAccessRequestReviewPermission, service.ref, credentials);
     // Everything that can refuse the approval is checked before the claim, so a refusal leaves no claim behind.
-    const target = targetOf(service);
     await this.#claim(id);
-    const actor = credentials.principal.userEntityRef;
+    const decidedBy = credentials.principal.userEntityRef;
     const principal = `arn:aws:iam::${request.accountId}:root`;
+    const details = { requestId: id };
     let decided: AccessRequest;
     let accepted: { changed: string[]; error?: string };
     try {
-      try {
-        await this.#o.aws.allowPrincipals(target, [principal]);
-      } catch (e) {
-        await this.#audit(actor, 'accessRequest.approve', request.serviceRef, { requestId: id, principal }, e as Error);
-        throw new ServiceUnavailableError(`Could not allow ${principal} on ${target.serviceId}: ${(e as Error).message}`);
-      }
+      await this.#o.operations.allowPrincipals(actor, { entity }, [principal], { details });
       // The consumer's endpoint may exist already; if not, the follow-up accepts it when it appears.
-      accepted = await this.#acceptPendingFrom(target, request.accountId);
+      accepted = await this.#acceptPendingFrom(actor, service, request.accountId, details);
       decided = await this.#o.store.decide(id, {
         status: 'approved',
-        decidedBy: actor,
+        decidedBy,
         decisionReason: reason,
         acceptedEndpointIds: accepted.changed,
         error: accepted.error,
@@ -123,21 +124,21 @@ export class PrivateLinkService {
       await this.#o.store.releaseClaim(id, (e as Error).message);
       throw e;
     }
-    await this.#audit(actor, 'accessRequest.approve', request.serviceRef, { requestId: id, principal, acceptedEndpointIds: accepted.changed });
-    await this.#changed(target);
-    await this.#notifyUser(request.requestedBy, `Access to ${service.metadata.title ?? service.metadata.name} approved`, `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(), request.serviceRef);
+    await this.#o.store.audit({ actor: decidedBy, via: 'api', action: 'accessRequest.approve', serviceRef: service.ref, ...service.target, details: { ...details, principal, acceptedEndpointIds: accepted.changed }, result: 'success' });
+    await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} approved`, `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(), service.ref);
     return decided;
   }
 
   async deny(id: string, reason: string, credentials: UserCredentials): Promise<AccessRequest> {
     const request = await this.#request(id);
-    const service = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
-    await this.#authorize(privatelinkAccessRequestReviewPermission, request.serviceRef, credentials);
+    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
+    const service = await this.#o.operations.resolve({ credentials, via: 'api' }, { entity }, 'accessRequest.deny');
+    await this.#authorize(privatelinkAccessRequestReviewPermission, service.ref, credentials);
     await this.#claim(id);
     const actor = credentials.principal.userEntityRef;
     const decided = await this.#o.store.decide(id, { status: 'denied', decidedBy: actor, decisionReason: reason });
-    await this.#audit(actor, 'accessRequest.deny', request.serviceRef, { requestId: id, reason });
-    await this.#notifyUser(request.requestedBy, `Access to ${service.metadata.title ?? service.metadata.name} denied`, reason, request.serviceRef);
+    await this.#o.store.audit({ actor, via: 'api', action: 'accessRequest.deny', serviceRef: service.ref, ...service.target, details: { requestId: id, reason }, result: 'success' });
+    await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} denied`, reason, service.ref);
     return decided;
   }
 
@@ -146,25 +147,10 @@ export class PrivateLinkService {
     serviceRef: string,
     endpointIds: string[],
     credentials: UserCredentials,
-  ): Promise<ConnectionChangeResult> {
-    const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
-    const ref = stringifyEntityRef(service);
-    await this.#authorize(privatelinkConnectionReviewPermission, ref, credentials);
-    const target = targetOf(service);
-    const actor = credentials.principal.userEntityRef;
-    let outcome: ConnectionChangeResult;
-    try {
-      outcome =
-        decision === 'accept'
-          ? await this.#o.aws.acceptConnections(target, endpointIds)
-          : await this.#o.aws.rejectConnections(target, endpointIds);
-    } catch (e) {
-      await this.#audit(actor, `connections.${decision}`, ref, { endpointIds }, e as Error);
-      throw new ServiceUnavailableError(`Could not ${decision} connections on ${target.serviceId}: ${(e as Error).message}`);
-    }
-    await this.#audit(actor, `connections.${decision}`, ref, { endpointIds, ...outcome }, outcome.failed.length ? new Error(outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ')) : undefined);
-    await this.#changed(target);
-    return outcome;
+  ): Promise<ConnectionDecisionResult> {
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const { changed, unchanged, failed } = await this.#o.operations.reviewConnections(decision, { credentials, via: 'api' }, { entity }, endpointIds);
+    return { changed, unchanged, failed };
   }
 
   async managePrincipals(
@@ -173,31 +159,27 @@ export class PrivateLinkService {
     principals: string[],
     credentials: UserCredentials,
   ): Promise<{ changed: string[] }> {
-    const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
-    const ref = stringifyEntityRef(service);
-    await this.#authorize(privatelinkPrincipalManagePermission, ref, credentials);
-    const target = targetOf(service);
-    const actor = credentials.principal.userEntityRef;
-    let changed: string[];
-    try {
-      changed =
-        change === 'allow'
-          ? await this.#o.aws.allowPrincipals(target, principals)
-          : await this.#o.aws.revokePrincipals(target, principals);
-    } catch (e) {
-      await this.#audit(actor, `principals.${change}`, ref, { principals }, e as Error);
-      throw new ServiceUnavailableError(`Could not ${change} principals on ${target.serviceId}: ${(e as Error).message}`);
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const actor: WriteActor = { credentials, via: 'api' };
+    if (change === 'allow') {
+      const { added } = await this.#o.operations.allowPrincipals(actor, { entity }, principals);
+      return { changed: added };
     }
-    await this.#audit(actor, `principals.${change}`, ref, { principals, changed });
-    if (changed.length) await this.#changed(target);
-    return { changed };
+    const { removed } = await this.#o.operations.revokePrincipals(actor, { entity }, principals);
+    return { changed: removed };
   }
 
   async listAudit(serviceRef: string, credentials: UserCredentials, limit = 200): Promise<AuditEntry[]> {
-    const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
-    const ref = stringifyEntityRef(service);
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const ref = stringifyEntityRef(entity);
     await this.#authorize(privatelinkAuditReadPermission, ref, credentials);
-    return this.#o.store.listAudit(ref, limit);
+    let target;
+    try {
+      target = trustService(entity, this.#o.config).target;
+    } catch {
+      // An entity the sync did not write has no AWS service of its own: only rows on its ref are listed.
+    }
+    return this.#o.store.listAudit({ serviceRef: ref, target }, limit);
   }
 
   /**
@@ -206,48 +188,51 @@ export class PrivateLinkService {
    * same service and account are handled together: one look-up of pending connections, one acceptance, one audit
    * entry, whatever the number of requests.
    */
-  async acceptApprovedConnections(loadService: (ref: string) => Promise<Entity | undefined>): Promise<number> {
+  async acceptApprovedConnections(loadService: (ref: string) => Promise<Entity | undefined>, credentials: BackstageCredentials): Promise<number> {
     const groups = new Map<string, AccessRequest[]>();
     for (const request of await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS))) {
       const key = `${request.serviceRef}\n${request.accountId}`;
       groups.set(key, [...(groups.get(key) ?? []), request]);
     }
+    const actor: WriteActor = { credentials, via: 'job' };
     let accepted = 0;
     for (const requests of groups.values()) {
       const { serviceRef, accountId } = requests[0];
-      const service = await loadService(serviceRef);
-      if (!service || service.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') continue;
-      const target = targetOf(service);
-      const result = await this.#acceptPendingFrom(target, accountId);
+      const entity = await loadService(serviceRef);
+      if (!entity || entity.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') continue;
+      let service: TrustedService;
+      try {
+        service = trustService(entity, this.#o.config);
+      } catch (e) {
+        this.#o.logger.warn('Not accepting connections on an entity the sync did not write', { serviceRef, error: (e as Error).message });
+        continue;
+      }
+      const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, true);
       if (result.changed.length === 0 && !result.error) continue;
       for (const request of requests) {
         const all = [...new Set([...(request.acceptedEndpointIds ?? []), ...result.changed])];
         await this.#o.store.setAccepted(request.id, all, result.error);
       }
-      await this.#audit(
-        `plugin:privatelink`,
-        'connections.accept',
-        serviceRef,
-        { requestIds: requests.map(r => r.id), endpointIds: result.changed },
-        result.error ? new Error(result.error) : undefined,
-      );
-      if (result.changed.length) await this.#changed(target);
       accepted += result.changed.length;
     }
     return accepted;
   }
 
-  async #acceptPendingFrom(target: ServiceTarget, accountId: string): Promise<{ changed: string[]; error?: string }> {
+  async #acceptPendingFrom(
+    actor: WriteActor,
+    service: TrustedService,
+    accountId: string,
+    details: Record<string, unknown>,
+    quietWhenNothing = false,
+  ): Promise<{ changed: string[]; error?: string }> {
     try {
-      const pending = await this.#o.aws.pendingConnectionsFrom(target, accountId);
-      if (pending.length === 0) return { changed: [] };
-      const outcome = await this.#o.aws.acceptConnections(target, pending);
+      const outcome = await this.#o.operations.acceptPendingFrom(actor, service, accountId, { details, quietWhenNothing });
       return {
         changed: outcome.changed,
         error: outcome.failed.length ? outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ') : undefined,
       };
     } catch (e) {
-      this.#o.logger.warn('Could not accept pending connections', { ...target, accountId, error: (e as Error).message });
+      this.#o.logger.warn('Could not accept pending connections', { ...service.target, accountId, error: (e as Error).message });
       return { changed: [], error: `accepting pending connections failed: ${(e as Error).message}` };
     }
   }
@@ -280,15 +265,6 @@ export class PrivateLinkService {
     }
   }
 
-  async #audit(actor: string, action: string, serviceRef: string, details: Record<string, unknown>, error?: Error) {
-    await this.#o.store.audit({ actor, action, serviceRef, details, result: error ? 'error' : 'success', message: error?.message });
-  }
-
-  async #changed(target: ServiceTarget) {
-    this.#o.onChanged?.(target);
-    await this.#o.events?.publish({ topic: PRIVATELINK_SERVICE_CHANGED_TOPIC, eventPayload: { ...target } });
-  }
-
   async #notify(service: Entity, payload: { title: string; description: string }) {
     const owner = service.spec?.owner as string | undefined;
     if (!owner || !this.#o.notifications) return;
@@ -313,11 +289,6 @@ export class PrivateLinkService {
   }
 }
 
-function targetOf(service: Entity): ServiceTarget {
-  const a = service.metadata.annotations ?? {};
-  const target = { accountId: a[ANNOTATIONS.accountId], region: a[ANNOTATIONS.region], serviceId: a[ANNOTATIONS.serviceId] };
-  if (!target.accountId || !target.region || !target.serviceId) {
-    throw new NotFoundError(`${stringifyEntityRef(service)} carries no account, region and service id annotations`);
-  }
-  return target;
+function titleOf(service: Entity): string {
+  return service.metadata.title ?? service.metadata.name;
 }

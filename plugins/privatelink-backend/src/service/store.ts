@@ -1,5 +1,6 @@
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { AccessRequest, AccessRequestStatus, AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
+import { AuditSubject, PrivateLinkAuditLog } from '@privatelink-backstage/plugin-privatelink-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
@@ -49,8 +50,14 @@ function toRequest(row: Row): AccessRequest {
   };
 }
 
+/** The service whose audit log is read: its entity ref and the AWS service it stands for. */
+export interface AuditLogSelector {
+  serviceRef: string;
+  target?: { accountId: string; region: string; serviceId: string };
+}
+
 /** Access requests and the audit log, in the plugin's own database (SQLite or PostgreSQL). */
-export interface PrivateLinkStore {
+export interface PrivateLinkStore extends PrivateLinkAuditLog {
   createRequest(input: Omit<AccessRequest, 'id' | 'status' | 'requestedAt'>): Promise<AccessRequest>;
   getRequest(id: string): Promise<AccessRequest | undefined>;
   listRequests(filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus }): Promise<AccessRequest[]>;
@@ -62,8 +69,12 @@ export interface PrivateLinkStore {
   /** Approved requests whose consumer connection may still be waiting to be accepted. */
   listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
   setAccepted(id: string, endpointIds: string[], error?: string | null): Promise<void>;
-  audit(entry: Omit<AuditEntry, 'id' | 'createdAt'>): Promise<void>;
-  listAudit(serviceRef: string, limit: number): Promise<AuditEntry[]>;
+  /** Writes a finished row at once, for changes made in the plugin's own database (access requests). */
+  audit(entry: Omit<AuditEntry, 'id' | 'createdAt' | 'completedAt'>): Promise<void>;
+  /** A service's rows, newest first: those on its entity ref, and those on its AWS service (a create, before the entity existed). */
+  listAudit(selector: AuditLogSelector, limit: number): Promise<AuditEntry[]>;
+  /** One row, to check who may complete it. */
+  getAudit(id: number): Promise<AuditEntry | undefined>;
 }
 
 export async function createPrivateLinkStore(database: DatabaseService | { getClient(): Promise<Knex> }, options: { skipMigrations?: boolean } = {}): Promise<PrivateLinkStore> {
@@ -145,28 +156,83 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       await requests().where({ id }).update({ accepted_endpoint_ids: JSON.stringify(endpointIds), error: error ?? null });
     },
     async audit(entry) {
-      await db('privatelink_audit').insert({
-        actor: entry.actor,
-        action: entry.action,
-        service_ref: entry.serviceRef,
-        details: JSON.stringify(entry.details),
-        result: entry.result,
-        message: entry.message ?? null,
-        created_at: new Date().toISOString(),
-      });
+      const now = new Date().toISOString();
+      await db('privatelink_audit').insert({ ...auditColumns(entry), result: entry.result, message: entry.message ?? null, created_at: now, completed_at: now });
     },
-    async listAudit(serviceRef, limit) {
-      const rows = await db('privatelink_audit').where({ service_ref: serviceRef }).orderBy('id', 'desc').limit(limit);
-      return rows.map((r: any) => ({
-        id: Number(r.id),
-        actor: r.actor,
-        action: r.action,
-        serviceRef: r.service_ref,
-        details: JSON.parse(r.details),
-        result: r.result,
-        message: r.message ?? undefined,
-        createdAt: iso(r.created_at)!,
-      }));
+    async refused(attempt, message) {
+      const now = new Date().toISOString();
+      await db('privatelink_audit').insert({ ...auditColumns(attempt), result: 'refused', message, created_at: now, completed_at: now });
     },
+    async start(attempt) {
+      const [row] = await db('privatelink_audit')
+        .insert({ ...auditColumns(attempt), result: 'started', message: null, created_at: new Date().toISOString() })
+        .returning('id');
+      return Number(typeof row === 'object' ? row.id : row);
+    },
+    async complete(id, outcome) {
+      const current = await db('privatelink_audit').where({ id }).first();
+      if (!current) throw new Error(`No audit row ${id}`);
+      const subject = outcome.subject ?? {};
+      await db('privatelink_audit')
+        .where({ id, result: 'started' })
+        .update({
+          result: outcome.result,
+          message: outcome.message ?? null,
+          details: JSON.stringify({ ...JSON.parse(current.details), ...outcome.details }),
+          ...(subject.serviceRef ? { service_ref: subject.serviceRef } : {}),
+          ...(subject.region ? { region: subject.region } : {}),
+          ...(subject.serviceId ? { service_id: subject.serviceId } : {}),
+          completed_at: new Date().toISOString(),
+        });
+    },
+    async getAudit(id) {
+      const row = await db('privatelink_audit').where({ id }).first();
+      return row ? toAuditEntry(row) : undefined;
+    },
+    async listAudit(selector, limit) {
+      const { serviceRef, target } = selector;
+      const rows = await db('privatelink_audit')
+        .where(q => {
+          q.where({ service_ref: serviceRef });
+          // Service ids are unique: this also finds a consumer's endpoint.create rows, made in its own account.
+          if (target) q.orWhere({ region: target.region, service_id: target.serviceId });
+        })
+        .orderBy('id', 'desc')
+        .limit(limit);
+      return rows.map(toAuditEntry);
+    },
+  };
+}
+
+type AuditColumnsInput = Partial<AuditSubject> & { actor: string; via?: string; action: string; details: Record<string, unknown> };
+
+function auditColumns(entry: AuditColumnsInput) {
+  return {
+    actor: entry.actor,
+    via: entry.via ?? 'api',
+    action: entry.action,
+    service_ref: entry.serviceRef ?? null,
+    account_id: entry.accountId ?? null,
+    region: entry.region ?? null,
+    service_id: entry.serviceId ?? null,
+    details: JSON.stringify(entry.details),
+  };
+}
+
+function toAuditEntry(r: any): AuditEntry {
+  return {
+    id: Number(r.id),
+    actor: r.actor,
+    via: r.via,
+    action: r.action,
+    serviceRef: r.service_ref ?? undefined,
+    accountId: r.account_id ?? undefined,
+    region: r.region ?? undefined,
+    serviceId: r.service_id ?? undefined,
+    details: JSON.parse(r.details),
+    result: r.result,
+    message: r.message ?? undefined,
+    createdAt: iso(r.created_at)!,
+    completedAt: iso(r.completed_at),
   };
 }

@@ -7,22 +7,26 @@ import {
   ServiceConfiguration,
 } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   accountIdSchema,
+  DEFAULT_TAG_KEYS,
   dnsNameSchema,
   loadBalancerArnSchema,
   regionSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
+import { creationChecks } from '@privatelink-backstage/plugin-privatelink-node';
 import { randomUUID } from 'node:crypto';
 import { z as zod } from 'zod';
 import { AwsClientFactories } from '../aws';
 import { Cleanup } from '../lib/cleanup';
-import { loadBalancersByArn } from '../lib/elb';
-import { ensureResource } from '../lib/ensure';
+import { elbTags, loadBalancersByArn } from '../lib/elb';
+import { EnsureContext, ensureResource } from '../lib/ensure';
 import { isNotFound } from '../lib/errors';
-import { OnServiceChanged, parseInput } from '../lib/input';
+import { parseInput } from '../lib/input';
+import { sameOwner } from '../lib/owners';
+import { ActionWrites } from '../lib/writes';
 import {
   hasIdempotencyKey,
   idempotencyFilter,
@@ -58,17 +62,17 @@ const GONE_STATES = new Set(['Deleting', 'Deleted', 'Failed']);
  * service, tagged so that the catalog places it (owner, system, component, name). A tag look-up runs before
  * the create, so a retried task or a second run for the same name creates nothing twice.
  */
-export function createEndpointServiceAction(options: {
+type Options = {
   clients: Pick<AwsClientFactories, 'ec2' | 'elb'>;
   tagKeys: TagKeys;
   /** True against an emulator (moto), whose NLB ARNs read `loadbalancer/app/…`. */
   emulator?: boolean;
-  onServiceChanged?: OnServiceChanged;
-}) {
-  const arnSchema = options.emulator
-    ? emulatorLoadBalancerArnSchema
-    : loadBalancerArnSchema;
-  const inputSchema = zod
+  writes: ActionWrites;
+};
+
+function inputSchemaFor(emulator: boolean | undefined) {
+  const arnSchema = emulator ? emulatorLoadBalancerArnSchema : loadBalancerArnSchema;
+  return zod
     .object({
       accountId: accountIdSchema,
       region: regionSchema,
@@ -99,7 +103,10 @@ export function createEndpointServiceAction(options: {
         }
       });
     });
+}
 
+export function createEndpointServiceAction(options: Options) {
+  const inputSchema = inputSchemaFor(options.emulator);
   return createTemplateAction({
     id: 'aws:privatelink:endpoint-service:create',
     description:
@@ -192,130 +199,184 @@ export function createEndpointServiceAction(options: {
         explicit: input.idempotencyKey,
         name: input.name,
       });
-
+      const task = await options.writes.forTask(ctx);
+      const checks = creationChecks({
+        config: task.config,
+        accountId,
+        owner: input.owner,
+        ownershipRefs: task.ownershipRefs,
+      });
+      const outputs = await task.gate.run<ServiceOutputs>({
+        actor: task.actor,
+        action: 'endpoint-service.create',
+        subject: { accountId, region },
+        details: {
+          name: input.name,
+          owner: input.owner,
+          networkLoadBalancerArns: input.networkLoadBalancerArns,
+          acceptanceRequired: input.acceptanceRequired,
+          privateDnsName: input.privateDnsName,
+        },
+        ...checks,
+        precondition: async () => {
+          await checks.precondition();
+          // Only load balancers of the same owner are published: nobody publishes another team's NLB.
+          if (!ctx.isDryRun) await withClient(options.clients.elb({ accountId, region }), elb => checkLoadBalancers(elb, input.networkLoadBalancerArns, options.tagKeys, input.owner!));
+        },
+        dryRun: ctx.isDryRun,
+        preview: () => dryRunOutputs(input),
+        change: async () => {
+          const value = await publish(ctx, options, input, key);
+          return {
+            value,
+            subject: { serviceId: value.serviceId },
+            details: { serviceId: value.serviceId, created: value.created },
+          };
+        },
+      });
       if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would publish ${input.networkLoadBalancerArns.join(
-            ', ',
-          )} as an endpoint service`,
-        );
-        const serviceId = 'vpce-svc-0123456789abcdef0';
-        ctx.output('serviceId', serviceId);
-        ctx.output('serviceName', `com.amazonaws.vpce.${region}.${serviceId}`);
-        ctx.output('baseEndpointDnsNames', [
-          `${serviceId}.${region}.vpce.amazonaws.com`,
-        ]);
-        if (input.privateDnsName) {
-          ctx.output('privateDnsName', input.privateDnsName);
-        }
-        ctx.output('created', true);
-        return;
+        ctx.logger.info(`Dry run: would publish ${input.networkLoadBalancerArns.join(', ')} as an endpoint service`);
+      } else {
+        ctx.logger.info(`Endpoint service ${outputs.serviceId} (${outputs.serviceName}) is ready`);
       }
-
-      const target = { accountId, region };
-      const elb = await options.clients.elb(target);
-      const ec2 = await options.clients.ec2(target);
-      const ec2Once = await options.clients.ec2(target, { maxAttempts: 1 });
-      try {
-        await checkLoadBalancers(elb, input.networkLoadBalancerArns);
-
-        // One token for this run: the SDK-level resend of a lost create is deduplicated by AWS.
-        const clientToken = randomUUID();
-        const wanted = [...input.networkLoadBalancerArns].sort();
-        const cleanup = new Cleanup(ctx.logger);
-        const service = await cleanup.run(async () => {
-          const ensured = await ensureResource(ctx, {
-            what: `endpoint service ${input.name ?? key}`,
-            checkpointKey: `privatelink-service-${accountId}-${region}-${key}`,
-            find: async () => {
-              const found = await findByKey(ec2, key);
-              if (found && found.loadBalancerArns.join() !== wanted.join()) {
-                throw new InputError(
-                  `Endpoint service ${
-                    found.serviceId
-                  } already carries the key '${key}' but publishes ${found.loadBalancerArns.join(
-                    ', ',
-                  )}; choose another name`,
-                );
-              }
-              return found;
-            },
-            create: async () => {
-              const res = await ec2Once.send(
-                new CreateVpcEndpointServiceConfigurationCommand({
-                  NetworkLoadBalancerArns: input.networkLoadBalancerArns,
-                  AcceptanceRequired: input.acceptanceRequired,
-                  PrivateDnsName: input.privateDnsName,
-                  SupportedIpAddressTypes: input.supportedIpAddressTypes,
-                  SupportedRegions: input.supportedRegions,
-                  ClientToken: clientToken,
-                  TagSpecifications: [
-                    {
-                      ResourceType: 'vpc-endpoint-service',
-                      Tags: toAwsTags(
-                        resourceTags({
-                          keys: options.tagKeys,
-                          placement: input,
-                          idempotencyKey: key,
-                          extra: input.tags,
-                        }),
-                      ),
-                    },
-                  ],
-                }),
-              );
-              return toRecord(res.ServiceConfiguration);
-            },
-            get: async recorded => {
-              const [found] = await describeServices(ec2, [recorded.serviceId]);
-              return found ? toRecord(found) : undefined;
-            },
-          });
-          if (ensured.created) {
-            cleanup.add(`endpoint service ${ensured.value.serviceId}`, () =>
-              ec2.send(
-                new DeleteVpcEndpointServiceConfigurationsCommand({
-                  ServiceIds: [ensured.value.serviceId],
-                }),
-              ),
-            );
-          }
-          // Announced on reuse too: an earlier attempt may have stopped between creating and announcing.
-          await options.onServiceChanged?.({
-            accountId,
-            region,
-            serviceId: ensured.value.serviceId,
-          });
-          return ensured;
-        });
-
-        const { value } = service;
-        ctx.logger.info(
-          `Endpoint service ${value.serviceId} (${value.serviceName}) is ready`,
-        );
-        ctx.output('serviceId', value.serviceId);
-        ctx.output('serviceName', value.serviceName);
-        ctx.output('baseEndpointDnsNames', value.baseEndpointDnsNames);
-        if (value.privateDnsName) {
-          ctx.output('privateDnsName', value.privateDnsName);
-        }
-        if (value.verification) {
-          ctx.output('privateDnsVerification', value.verification);
-        }
-        ctx.output('created', service.created);
-      } finally {
-        elb.destroy();
-        ec2.destroy();
-        ec2Once.destroy();
+      for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined) ctx.output(name as keyof ServiceOutputs, value);
       }
     },
   });
+}
+
+type Input = zod.output<ReturnType<typeof inputSchemaFor>>;
+
+/** What the action outputs. */
+type ServiceOutputs = {
+  serviceId: string;
+  serviceName: string;
+  baseEndpointDnsNames: string[];
+  privateDnsName?: string;
+  privateDnsVerification?: ServiceRecord['verification'];
+  created: boolean;
+};
+
+function dryRunOutputs(input: Input): ServiceOutputs {
+  const serviceId = 'vpce-svc-0123456789abcdef0';
+  return {
+    serviceId,
+    serviceName: `com.amazonaws.vpce.${input.region}.${serviceId}`,
+    baseEndpointDnsNames: [`${serviceId}.${input.region}.vpce.amazonaws.com`],
+    privateDnsName: input.privateDnsName,
+    created: true,
+  };
+}
+
+async function withClient<C extends { destroy(): void }, T>(client: Promise<C>, fn: (c: C) => Promise<T>): Promise<T> {
+  const c = await client;
+  try {
+    return await fn(c);
+  } finally {
+    c.destroy();
+  }
+}
+
+/** Finds the service of this key, or creates it; removes what it created when a later part fails. */
+async function publish(
+  ctx: EnsureContext & { task: { id: string } },
+  options: Options,
+  input: Input,
+  key: string,
+): Promise<ServiceOutputs> {
+  const { accountId, region } = input;
+  const target = { accountId, region };
+  const ec2 = await options.clients.ec2(target);
+  const ec2Once = await options.clients.ec2(target, { maxAttempts: 1 });
+  try {
+    // One token for this run: the SDK-level resend of a lost create is deduplicated by AWS.
+    const clientToken = randomUUID();
+    const wanted = [...input.networkLoadBalancerArns].sort();
+    const cleanup = new Cleanup(ctx.logger);
+    const service = await cleanup.run(async () => {
+      const ensured = await ensureResource(ctx, {
+        what: `endpoint service ${input.name ?? key}`,
+        checkpointKey: `privatelink-service-${accountId}-${region}-${key}`,
+        find: async () => {
+          const found = await findByKey(ec2, key, options.tagKeys.owner);
+          if (!found) return undefined;
+          // Never hand over a service made for another owner under the same name.
+          if (!sameOwner(found.owner, input.owner)) {
+            throw new InputError(
+              `Endpoint service ${found.serviceId} already carries the key '${key}' for another owner (${found.owner ?? 'none'}); choose another name`,
+            );
+          }
+          if (found.loadBalancerArns.join() !== wanted.join()) {
+            throw new InputError(
+              `Endpoint service ${found.serviceId} already carries the key '${key}' but publishes ${found.loadBalancerArns.join(', ')}; choose another name`,
+            );
+          }
+          return found.record;
+        },
+        create: async () => {
+          const res = await ec2Once.send(
+            new CreateVpcEndpointServiceConfigurationCommand({
+              NetworkLoadBalancerArns: input.networkLoadBalancerArns,
+              AcceptanceRequired: input.acceptanceRequired,
+              PrivateDnsName: input.privateDnsName,
+              SupportedIpAddressTypes: input.supportedIpAddressTypes,
+              SupportedRegions: input.supportedRegions,
+              ClientToken: clientToken,
+              TagSpecifications: [
+                {
+                  ResourceType: 'vpc-endpoint-service',
+                  Tags: toAwsTags(
+                    resourceTags({
+                      keys: options.tagKeys,
+                      placement: input,
+                      idempotencyKey: key,
+                      extra: input.tags,
+                    }),
+                  ),
+                },
+              ],
+            }),
+          );
+          return toRecord(res.ServiceConfiguration);
+        },
+        get: async recorded => {
+          const [found] = await describeServices(ec2, [recorded.serviceId]);
+          return found ? toRecord(found) : undefined;
+        },
+      });
+      if (ensured.created) {
+        cleanup.add(`endpoint service ${ensured.value.serviceId}`, () =>
+          ec2.send(
+            new DeleteVpcEndpointServiceConfigurationsCommand({
+              ServiceIds: [ensured.value.serviceId],
+            }),
+          ),
+        );
+      }
+      return ensured;
+    });
+    const { value } = service;
+    return {
+      serviceId: value.serviceId,
+      serviceName: value.serviceName,
+      baseEndpointDnsNames: value.baseEndpointDnsNames,
+      privateDnsName: value.privateDnsName,
+      privateDnsVerification: value.verification,
+      created: service.created,
+    };
+  } finally {
+    ec2.destroy();
+    ec2Once.destroy();
+  }
 }
 
 /** Every ARN must name an existing network load balancer: a clear 400 instead of an EC2 error later. */
 async function checkLoadBalancers(
   elb: ElasticLoadBalancingV2Client,
   arns: string[],
+  tagKeys: TagKeys,
+  owner: string,
 ) {
   const found = await loadBalancersByArn(elb, arns);
   if (!found) {
@@ -333,13 +394,20 @@ async function checkLoadBalancers(
         `networkLoadBalancerArns: ${arn} is an ${lb.Type} load balancer; endpoint services need a network load balancer`,
       );
     }
+    const lbOwner = (await elbTags(elb, arn))[tagKeys.owner];
+    if (!sameOwner(lbOwner, owner)) {
+      throw new NotAllowedError(
+        `networkLoadBalancerArns: ${arn} is owned by ${lbOwner ?? 'nobody (no ' + tagKeys.owner + ' tag)'}, not by ${owner}; only a load balancer of the same owner can be published`,
+      );
+    }
   }
 }
 
 async function findByKey(
   ec2: EC2Client,
   key: string,
-): Promise<ServiceRecord | undefined> {
+  ownerTagKey: string = DEFAULT_TAG_KEYS.owner,
+): Promise<{ record: ServiceRecord; owner?: string; serviceId: string; loadBalancerArns: string[] } | undefined> {
   for await (const page of paginateDescribeVpcEndpointServiceConfigurations(
     { client: ec2 },
     { Filters: idempotencyFilter(key), MaxResults: 1000 },
@@ -350,7 +418,11 @@ async function findByKey(
         hasIdempotencyKey(c.Tags, key) &&
         !GONE_STATES.has(c.ServiceState ?? ''),
     );
-    if (found) return toRecord(found);
+    if (found) {
+      const record = toRecord(found);
+      const owner = found.Tags?.find(t => t.Key === ownerTagKey)?.Value;
+      return { record, owner, serviceId: record.serviceId, loadBalancerArns: record.loadBalancerArns };
+    }
   }
   return undefined;
 }

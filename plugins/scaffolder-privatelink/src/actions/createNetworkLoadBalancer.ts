@@ -15,7 +15,10 @@ import {
   subnetsInVpc,
   vpcCidrs,
 } from '../lib/network';
+import { EnsureContext } from '../lib/ensure';
 import { parseInput } from '../lib/input';
+import { ActionWrites } from '../lib/writes';
+import { creationChecks } from '@privatelink-backstage/plugin-privatelink-node';
 import { TagKeys } from '../tags';
 import {
   acmCertificateArnSchema,
@@ -85,12 +88,15 @@ type Input = zod.output<typeof inputSchema>;
  * Resources are found by name (derived from `name`) and carry an idempotency tag, so a retried task reuses
  * them; if a step fails, what this run created is removed again.
  */
-export function createNetworkLoadBalancerAction(options: {
+type Options = {
   clients: Pick<AwsClientFactories, 'ec2' | 'elb'>;
   tagKeys: TagKeys;
   /** First delay of the availability waiter, in seconds (the SDK's default is 15). */
   waiterMinDelaySeconds?: number;
-}) {
+  writes: ActionWrites;
+};
+
+export function createNetworkLoadBalancerAction(options: Options) {
   return createTemplateAction({
     id: 'aws:privatelink:nlb:create',
     description:
@@ -175,97 +181,94 @@ export function createNetworkLoadBalancerAction(options: {
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input);
       const { accountId, region, name } = input;
-
+      const task = await options.writes.forTask(ctx);
+      const outputs = await task.gate.run<Outputs>({
+        actor: task.actor,
+        action: 'nlb.create',
+        subject: { accountId, region },
+        details: { name, vpcId: input.vpcId, subnetIds: input.subnetIds, owner: input.owner },
+        ...creationChecks({ config: task.config, accountId, owner: input.owner, ownershipRefs: task.ownershipRefs }),
+        dryRun: ctx.isDryRun,
+        preview: () => dryRunOutputs(input),
+        // A load balancer alone is no endpoint service: nothing for the catalog to re-read.
+        change: async () => {
+          const value = await createLoadBalancer(ctx, options, input);
+          return { value, details: { loadBalancerArn: value.loadBalancerArn, created: value.created }, changed: false };
+        },
+      });
       if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would create the internal NLB ${name} in ${input.subnetIds.join(
-            ', ',
-          )} of ${input.vpcId}`,
-        );
-        const base = `arn:aws:elasticloadbalancing:${region}:${accountId}`;
-        ctx.output(
-          'loadBalancerArn',
-          `${base}:loadbalancer/net/${name}/0123456789abcdef`,
-        );
-        ctx.output(
-          'targetGroupArn',
-          `${base}:targetgroup/${name}-tg/0123456789abcdef`,
-        );
-        ctx.output(
-          'listenerArn',
-          `${base}:listener/net/${name}/0123456789abcdef/0123456789abcdef`,
-        );
-        ctx.output(
-          'dnsName',
-          `${name}-0123456789abcdef.elb.${region}.amazonaws.com`,
-        );
-        ctx.output('created', true);
-        return;
+        ctx.logger.info(`Dry run: would create the internal NLB ${name} in ${input.subnetIds.join(', ')} of ${input.vpcId}`);
       }
-
-      const target = { accountId, region };
-      const ec2 = await options.clients.ec2(target);
-      const elb = await options.clients.elb(target);
-      // Creates are sent once; a lost response is followed by a look-up, not a blind resend.
-      const elbOnce = await options.clients.elb(target, { maxAttempts: 1 });
-      try {
-        // Every check reads; nothing is created until all of them pass.
-        await checkSubnets(ec2, input);
-        const cidrs = input.targetSecurityGroupId
-          ? await vpcCidrs(ec2, input.vpcId)
-          : [];
-        if (input.targetSecurityGroupId) {
-          await checkSecurityGroups(
-            ec2,
-            [input.targetSecurityGroupId],
-            input.vpcId,
-            'targetSecurityGroupId',
-          );
-        }
-
-        const cleanup = new Cleanup(ctx.logger);
-        const result = await cleanup.run(async () => {
-          const parts = await ensureLoadBalancerParts(ctx, {
-            elb,
-            elbOnce,
-            input,
-            tagKeys: options.tagKeys,
-            cleanup,
-          });
-          if (input.targetSecurityGroupId) {
-            await ensureIngress(ctx, {
-              ec2,
-              groupId: input.targetSecurityGroupId,
-              ports: [input.targetPort ?? input.port],
-              cidrs,
-              description: `From the VPC, through the PrivateLink NLB ${name}`,
-              cleanup,
-            });
-          }
-          await waitUntilActive({
-            elb: await options.clients.elb(target),
-            arn: parts.loadBalancerArn,
-            name,
-            logger: ctx.logger,
-            timeoutSeconds: input.timeoutSeconds,
-            minDelaySeconds: options.waiterMinDelaySeconds,
-            signal: ctx.signal,
-          });
-          return parts;
-        });
-
-        ctx.output('loadBalancerArn', result.loadBalancerArn);
-        ctx.output('targetGroupArn', result.targetGroupArn);
-        ctx.output('listenerArn', result.listenerArn);
-        ctx.output('dnsName', result.dnsName);
-        ctx.output('created', result.created);
-      } finally {
-        ec2.destroy();
-        elb.destroy();
-        elbOnce.destroy();
-      }
+      for (const [key, value] of Object.entries(outputs)) ctx.output(key as keyof Outputs, value);
     },
   });
+}
+
+type Outputs = { loadBalancerArn: string; targetGroupArn: string; listenerArn: string; dnsName: string; created: boolean };
+
+function dryRunOutputs({ accountId, region, name }: Input): Outputs {
+  const base = `arn:aws:elasticloadbalancing:${region}:${accountId}`;
+  return {
+    loadBalancerArn: `${base}:loadbalancer/net/${name}/0123456789abcdef`,
+    targetGroupArn: `${base}:targetgroup/${name}-tg/0123456789abcdef`,
+    listenerArn: `${base}:listener/net/${name}/0123456789abcdef/0123456789abcdef`,
+    dnsName: `${name}-0123456789abcdef.elb.${region}.amazonaws.com`,
+    created: true,
+  };
+}
+
+/** Checks the network, then finds or creates every part and waits until the load balancer is active. */
+async function createLoadBalancer(ctx: EnsureContext, options: Options, input: Input): Promise<Outputs> {
+  const { accountId, region, name } = input;
+  const target = { accountId, region };
+  const ec2 = await options.clients.ec2(target);
+  const elb = await options.clients.elb(target);
+  // Creates are sent once; a lost response is followed by a look-up, not a blind resend.
+  const elbOnce = await options.clients.elb(target, { maxAttempts: 1 });
+  try {
+    // Every check reads; nothing is created until all of them pass.
+    await checkSubnets(ec2, input);
+    const cidrs = input.targetSecurityGroupId ? await vpcCidrs(ec2, input.vpcId) : [];
+    if (input.targetSecurityGroupId) {
+      await checkSecurityGroups(ec2, [input.targetSecurityGroupId], input.vpcId, 'targetSecurityGroupId');
+    }
+
+    const cleanup = new Cleanup(ctx.logger);
+    const result = await cleanup.run(async () => {
+      const parts = await ensureLoadBalancerParts(ctx, { elb, elbOnce, input, tagKeys: options.tagKeys, cleanup });
+      if (input.targetSecurityGroupId) {
+        await ensureIngress(ctx, {
+          ec2,
+          groupId: input.targetSecurityGroupId,
+          ports: [input.targetPort ?? input.port],
+          cidrs,
+          description: `From the VPC, through the PrivateLink NLB ${name}`,
+          cleanup,
+        });
+      }
+      await waitUntilActive({
+        elb: await options.clients.elb(target),
+        arn: parts.loadBalancerArn,
+        name,
+        logger: ctx.logger,
+        timeoutSeconds: input.timeoutSeconds,
+        minDelaySeconds: options.waiterMinDelaySeconds,
+        signal: ctx.signal,
+      });
+      return parts;
+    });
+    return {
+      loadBalancerArn: result.loadBalancerArn,
+      targetGroupArn: result.targetGroupArn,
+      listenerArn: result.listenerArn,
+      dnsName: result.dnsName,
+      created: result.created,
+    };
+  } finally {
+    ec2.destroy();
+    elb.destroy();
+    elbOnce.destroy();
+  }
 }
 
 async function checkSubnets(ec2: EC2Client, input: Input) {

@@ -15,8 +15,11 @@ import { randomUUID } from 'node:crypto';
 import { z as zod } from 'zod';
 import { Ec2ClientFactory } from '../aws';
 import { Cleanup } from '../lib/cleanup';
-import { ensureResource } from '../lib/ensure';
-import { OnServiceChanged, parseInput } from '../lib/input';
+import { EnsureContext, ensureResource } from '../lib/ensure';
+import { parseInput } from '../lib/input';
+import { sameOwner } from '../lib/owners';
+import { ActionWrites } from '../lib/writes';
+import { configuredAccount, creationChecks } from '@privatelink-backstage/plugin-privatelink-node';
 import { checkSecurityGroups, subnetsInVpc, vpcCidrs } from '../lib/network';
 import {
   checkSubnetZones,
@@ -123,24 +126,24 @@ const inputSchema = zod
 type Input = zod.output<typeof inputSchema>;
 type EndpointRecord = { endpointId: string };
 
+type Options = {
+  ec2: Ec2ClientFactory;
+  tagKeys: TagKeys;
+  writes: ActionWrites;
+  /** First delay between polls of the endpoint's state, in ms. */
+  pollMinDelayMs?: number;
+  /** Delay between attempts to delete a security group that an endpoint still holds, in ms. */
+  cleanupRetryDelayMs?: number;
+};
+
 /**
  * `aws:privatelink:endpoint:create`: a consumer's VPC endpoint, in the consumer's account, to an endpoint
  * service (interface) or an AWS service (interface, or gateway for S3 and DynamoDB). Subnets, zones and the
  * VPC's DNS attributes are checked before anything is created; a security group allowing the ports from the
  * VPC is created unless one is given. A tag look-up and a ClientToken keep a retried task from creating a
- * second endpoint.
+ * second endpoint. Only in a configured account, for an owner among the initiator's own (the write path).
  */
-export function createVpcEndpointAction(options: {
-  ec2: Ec2ClientFactory;
-  tagKeys: TagKeys;
-  /** Whether a provider account is one the catalog knows (changes to its services are announced). */
-  isKnownAccount?: (accountId: string) => boolean;
-  onServiceChanged?: OnServiceChanged;
-  /** First delay between polls of the endpoint's state, in ms. */
-  pollMinDelayMs?: number;
-  /** Delay between attempts to delete a security group that an endpoint still holds, in ms. */
-  cleanupRetryDelayMs?: number;
-}) {
+export function createVpcEndpointAction(options: Options) {
   return createTemplateAction({
     id: 'aws:privatelink:endpoint:create',
     description:
@@ -239,194 +242,184 @@ export function createVpcEndpointAction(options: {
         explicit: input.idempotencyKey,
         name: input.name,
       });
-
+      const task = await options.writes.forTask(ctx);
+      const serviceId = serviceIdOf(input.serviceName);
+      const outputs = await task.gate.run<Outputs>({
+        actor: task.actor,
+        action: 'endpoint.create',
+        // The provider's service id: the row shows in that service's audit log too.
+        subject: { accountId, region, ...(serviceId ? { serviceId } : {}) },
+        details: { serviceName: input.serviceName, vpcId: input.vpcId, owner: input.owner, name: input.name },
+        ...creationChecks({ config: task.config, accountId, owner: input.owner, ownershipRefs: task.ownershipRefs }),
+        dryRun: ctx.isDryRun,
+        preview: () => dryRunOutputs(input),
+        change: async () => {
+          const { value, providerAccountId } = await createEndpoint(ctx, options, input, key);
+          // The provider's service has a new connection: the catalog re-reads it, if it knows that account.
+          const announce =
+            serviceId && providerAccountId && configuredAccount(task.config, providerAccountId)
+              ? { accountId: providerAccountId, region, serviceId }
+              : undefined;
+          return {
+            value,
+            details: { endpointId: value.endpointId, state: value.state, created: value.created },
+            changed: Boolean(announce),
+            announce,
+          };
+        },
+      });
       if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would create a ${input.type} endpoint to ${input.serviceName} in ${input.vpcId}`);
+      } else {
         ctx.logger.info(
-          `Dry run: would create a ${input.type} endpoint to ${input.serviceName} in ${input.vpcId}`,
+          outputs.state === 'pendingAcceptance'
+            ? `Endpoint ${outputs.endpointId} awaits acceptance by the owners of ${input.serviceName}`
+            : `Endpoint ${outputs.endpointId} is available`,
         );
-        ctx.output('endpointId', 'vpce-0123456789abcdef0');
-        ctx.output(
-          'state',
-          input.type === 'Gateway' ? 'available' : 'pendingAcceptance',
-        );
-        ctx.output(
-          'dnsNames',
-          input.type === 'Gateway'
-            ? []
-            : [
-                `vpce-0123456789abcdef0-abcdefgh.${input.serviceName
-                  .split('.')
-                  .pop()}.${region}.vpce.amazonaws.com`,
-              ],
-        );
-        ctx.output(
-          'securityGroupIds',
-          input.securityGroupIds ?? ['sg-0123456789abcdef0'],
-        );
-        ctx.output('created', true);
-        return;
       }
-
-      const target = { accountId, region };
-      const ec2 = await options.ec2(target);
-      const ec2Once = await options.ec2(target, { maxAttempts: 1 });
-      try {
-        const checked = await checkBeforeCreate(ec2, input, () =>
-          options.ec2({ accountId: input.serviceAccountId!, region }),
-        );
-        const cleanup = new Cleanup(ctx.logger);
-        const result = await cleanup.run(async () => {
-          const securityGroupIds =
-            input.type === 'Gateway'
-              ? []
-              : input.securityGroupIds ?? [
-                  await ensureSecurityGroup(ctx, {
-                    ec2,
-                    ec2Once,
-                    input,
-                    key,
-                    cidrs: checked.cidrs,
-                    tagKeys: options.tagKeys,
-                    cleanup,
-                    retryDelayMs: options.cleanupRetryDelayMs,
-                  }),
-                ];
-          const clientToken = randomUUID();
-          const endpoint = await ensureResource<EndpointRecord>(ctx, {
-            what: `${input.type} endpoint to ${input.serviceName}`,
-            checkpointKey: `privatelink-endpoint-${accountId}-${region}-${key}`,
-            find: async () => {
-              const found = await findEndpoint(ec2, key, input.vpcId);
-              return found?.VpcEndpointId
-                ? { endpointId: found.VpcEndpointId }
-                : undefined;
-            },
-            create: async () => {
-              const res = await ec2Once.send(
-                new CreateVpcEndpointCommand({
-                  VpcEndpointType: input.type,
-                  VpcId: input.vpcId,
-                  ServiceName: input.serviceName,
-                  ...(input.type === 'Interface'
-                    ? {
-                        SubnetIds: input.subnetIds,
-                        SecurityGroupIds: securityGroupIds,
-                        PrivateDnsEnabled: checked.privateDnsEnabled,
-                      }
-                    : { RouteTableIds: input.routeTableIds }),
-                  ClientToken: clientToken,
-                  TagSpecifications: [
-                    {
-                      ResourceType: 'vpc-endpoint',
-                      Tags: toAwsTags(
-                        resourceTags({
-                          keys: options.tagKeys,
-                          placement: {
-                            owner: input.owner,
-                            system: input.system,
-                            component: input.component,
-                          },
-                          idempotencyKey: key,
-                          extra: {
-                            ...(input.name ? { Name: input.name } : {}),
-                            ...input.tags,
-                          },
-                        }),
-                      ),
-                    },
-                  ],
-                }),
-              );
-              return { endpointId: res.VpcEndpoint?.VpcEndpointId ?? '' };
-            },
-            get: async recorded =>
-              (await endpointById(ec2, recorded.endpointId))
-                ? recorded
-                : undefined,
-          });
-          if (endpoint.created) {
-            cleanup.add(`VPC endpoint ${endpoint.value.endpointId}`, () =>
-              ec2.send(
-                new DeleteVpcEndpointsCommand({
-                  VpcEndpointIds: [endpoint.value.endpointId],
-                }),
-              ),
-            );
-          }
-          const ready = await pollUntil({
-            what: `endpoint ${endpoint.value.endpointId}`,
-            logger: ctx.logger,
-            timeoutSeconds: input.timeoutSeconds,
-            signal: ctx.signal,
-            minDelayMs: options.pollMinDelayMs,
-            check: async () => {
-              const found = await endpointById(ec2, endpoint.value.endpointId);
-              const state = normalizeEndpointState(found?.State);
-              if (state === 'available' || state === 'pendingAcceptance') {
-                return { status: 'done', value: { endpoint: found!, state } };
-              }
-              if (
-                !found ||
-                [
-                  'failed',
-                  'rejected',
-                  'deleted',
-                  'deleting',
-                  'expired',
-                ].includes(state)
-              ) {
-                return {
-                  status: 'failed',
-                  reason: `it is ${state}${
-                    found?.LastError?.Message
-                      ? `: ${found.LastError.Message}`
-                      : ''
-                  }`,
-                };
-              }
-              return { status: 'pending', detail: found.State ?? 'unknown' };
-            },
-          });
-          // The provider's service has a new connection: let the catalog re-read it. Announced on reuse too,
-          // since an earlier attempt may have stopped between creating and announcing.
-          const serviceId = serviceIdOf(input.serviceName);
-          const provider = checked.service.ownerAccountId;
-          if (
-            serviceId &&
-            provider &&
-            (options.isKnownAccount?.(provider) ?? true)
-          ) {
-            await options.onServiceChanged?.({
-              accountId: provider,
-              region,
-              serviceId,
-            });
-          }
-          return { ...ready, created: endpoint.created, securityGroupIds };
-        });
-
-        const endpointId = result.endpoint.VpcEndpointId!;
-        ctx.logger.info(
-          result.state === 'pendingAcceptance'
-            ? `Endpoint ${endpointId} awaits acceptance by the owners of ${input.serviceName}`
-            : `Endpoint ${endpointId} is available`,
-        );
-        ctx.output('endpointId', endpointId);
-        ctx.output('state', result.state);
-        ctx.output(
-          'dnsNames',
-          (result.endpoint.DnsEntries ?? [])
-            .map(d => d.DnsName!)
-            .filter(Boolean),
-        );
-        ctx.output('securityGroupIds', result.securityGroupIds);
-        ctx.output('created', result.created);
-      } finally {
-        ec2.destroy();
-        ec2Once.destroy();
-      }
+      for (const [name, value] of Object.entries(outputs)) ctx.output(name as keyof Outputs, value);
     },
   });
+}
+
+type Outputs = { endpointId: string; state: string; dnsNames: string[]; securityGroupIds: string[]; created: boolean };
+
+function dryRunOutputs(input: Input): Outputs {
+  const gateway = input.type === 'Gateway';
+  return {
+    endpointId: 'vpce-0123456789abcdef0',
+    state: gateway ? 'available' : 'pendingAcceptance',
+    dnsNames: gateway
+      ? []
+      : [`vpce-0123456789abcdef0-abcdefgh.${input.serviceName.split('.').pop()}.${input.region}.vpce.amazonaws.com`],
+    securityGroupIds: input.securityGroupIds ?? ['sg-0123456789abcdef0'],
+    created: true,
+  };
+}
+
+/** Checks, then finds or creates the security group and the endpoint, and waits until it is usable. */
+async function createEndpoint(
+  ctx: EnsureContext & { signal?: AbortSignal },
+  options: Options,
+  input: Input,
+  key: string,
+): Promise<{ value: Outputs; providerAccountId?: string }> {
+  const { accountId, region } = input;
+  const target = { accountId, region };
+  const ec2 = await options.ec2(target);
+  const ec2Once = await options.ec2(target, { maxAttempts: 1 });
+  try {
+    const checked = await checkBeforeCreate(ec2, input, () =>
+      options.ec2({ accountId: input.serviceAccountId!, region }),
+    );
+    const cleanup = new Cleanup(ctx.logger);
+    const result = await cleanup.run(async () => {
+      const securityGroupIds =
+        input.type === 'Gateway'
+          ? []
+          : input.securityGroupIds ?? [
+              await ensureSecurityGroup(ctx, {
+                ec2,
+                ec2Once,
+                input,
+                key,
+                cidrs: checked.cidrs,
+                tagKeys: options.tagKeys,
+                cleanup,
+                retryDelayMs: options.cleanupRetryDelayMs,
+              }),
+            ];
+      const clientToken = randomUUID();
+      const endpoint = await ensureResource<EndpointRecord>(ctx, {
+        what: `${input.type} endpoint to ${input.serviceName}`,
+        checkpointKey: `privatelink-endpoint-${accountId}-${region}-${key}`,
+        find: async () => {
+          const found = await findEndpoint(ec2, key, input.vpcId);
+          if (!found?.VpcEndpointId) return undefined;
+          // Never hand over an endpoint made for another owner under the same name.
+          const owner = found.Tags?.find(t => t.Key === options.tagKeys.owner)?.Value;
+          if (!sameOwner(owner, input.owner)) {
+            throw new InputError(
+              `Endpoint ${found.VpcEndpointId} already carries the key '${key}' for another owner (${owner ?? 'none'}); choose another name`,
+            );
+          }
+          return { endpointId: found.VpcEndpointId };
+        },
+        create: async () => {
+          const res = await ec2Once.send(
+            new CreateVpcEndpointCommand({
+              VpcEndpointType: input.type,
+              VpcId: input.vpcId,
+              ServiceName: input.serviceName,
+              ...(input.type === 'Interface'
+                ? {
+                    SubnetIds: input.subnetIds,
+                    SecurityGroupIds: securityGroupIds,
+                    PrivateDnsEnabled: checked.privateDnsEnabled,
+                  }
+                : { RouteTableIds: input.routeTableIds }),
+              ClientToken: clientToken,
+              TagSpecifications: [
+                {
+                  ResourceType: 'vpc-endpoint',
+                  Tags: toAwsTags(
+                    resourceTags({
+                      keys: options.tagKeys,
+                      placement: { owner: input.owner, system: input.system, component: input.component },
+                      idempotencyKey: key,
+                      extra: { ...(input.name ? { Name: input.name } : {}), ...input.tags },
+                    }),
+                  ),
+                },
+              ],
+            }),
+          );
+          return { endpointId: res.VpcEndpoint?.VpcEndpointId ?? '' };
+        },
+        get: async recorded => ((await endpointById(ec2, recorded.endpointId)) ? recorded : undefined),
+      });
+      if (endpoint.created) {
+        cleanup.add(`VPC endpoint ${endpoint.value.endpointId}`, () =>
+          ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.value.endpointId] })),
+        );
+      }
+      const ready = await pollUntil({
+        what: `endpoint ${endpoint.value.endpointId}`,
+        logger: ctx.logger,
+        timeoutSeconds: input.timeoutSeconds,
+        signal: ctx.signal,
+        minDelayMs: options.pollMinDelayMs,
+        check: async () => {
+          const found = await endpointById(ec2, endpoint.value.endpointId);
+          const state = normalizeEndpointState(found?.State);
+          if (state === 'available' || state === 'pendingAcceptance') {
+            return { status: 'done', value: { endpoint: found!, state } };
+          }
+          if (!found || ['failed', 'rejected', 'deleted', 'deleting', 'expired'].includes(state)) {
+            return {
+              status: 'failed',
+              reason: `it is ${state}${found?.LastError?.Message ? `: ${found.LastError.Message}` : ''}`,
+            };
+          }
+          return { status: 'pending', detail: found.State ?? 'unknown' };
+        },
+      });
+      return { ...ready, created: endpoint.created, securityGroupIds };
+    });
+    return {
+      value: {
+        endpointId: result.endpoint.VpcEndpointId!,
+        state: result.state,
+        dnsNames: (result.endpoint.DnsEntries ?? []).map(d => d.DnsName!).filter(Boolean),
+        securityGroupIds: result.securityGroupIds,
+        created: result.created,
+      },
+      providerAccountId: checked.service.ownerAccountId,
+    };
+  } finally {
+    ec2.destroy();
+    ec2Once.destroy();
+  }
 }
 
 /** Reads only: subnets, zones the service offers, the VPC's DNS attributes, given security groups. */

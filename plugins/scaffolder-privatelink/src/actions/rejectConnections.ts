@@ -1,5 +1,4 @@
-import { Ec2ClientFactory } from '../aws';
-import { OnServiceChanged } from '../lib/input';
+import { ActionWrites } from '../lib/writes';
 import { examples } from './rejectConnections.examples';
 import { createConnectionDecisionAction } from './connectionDecision';
 
@@ -7,9 +6,6 @@ import { createConnectionDecisionAction } from './connectionDecision';
  * `aws:privatelink:connections:reject`: rejects connection requests to an endpoint service (pending ones, or
  * accepted ones to cut them off).
  */
-export function createRejectConnectionsAction(options: {
-  ec2: Ec2ClientFactory;
-  onServiceChanged?: OnServiceChanged;
-}) {
+export function createRejectConnectionsAction(options: { writes: ActionWrites }) {
   return createConnectionDecisionAction('reject', { ...options, examples });
 }

@@ -17,14 +17,18 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   accountIdSchema,
   endpointServiceIdSchema,
+  privatelinkServiceManagePermission,
   regionSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
+import { creationChecks } from '@privatelink-backstage/plugin-privatelink-node';
 import { z as zod } from 'zod';
 import { AwsClientFactories } from '../aws';
 import { Cleanup } from '../lib/cleanup';
 import { EnsureContext } from '../lib/ensure';
 import { httpStatusOf, isNotFound, messageOf } from '../lib/errors';
-import { OnServiceChanged, parseInput } from '../lib/input';
+import { parseInput } from '../lib/input';
+import { onExistingService } from '../lib/serviceAction';
+import { ActionWrites } from '../lib/writes';
 import { hostedZoneIdSchema, timeoutSecondsSchema } from '../validation';
 import { examples } from './verifyPrivateDns.examples';
 
@@ -48,7 +52,7 @@ type VerificationRecord = { name: string; type: string; value: string };
  */
 export function createVerifyPrivateDnsAction(options: {
   clients: Pick<AwsClientFactories, 'ec2' | 'route53'>;
-  onServiceChanged?: OnServiceChanged;
+  writes: ActionWrites;
   /** First delay of the Route 53 change waiter, in seconds. */
   waiterMinDelaySeconds?: number;
 }) {
@@ -115,88 +119,117 @@ export function createVerifyPrivateDnsAction(options: {
       const input = parseInput(inputSchema, ctx.input);
       const { accountId, region, serviceId } = input;
       const start = input.startVerification ?? Boolean(input.hostedZoneId);
+      const zoneAccountId = input.hostedZoneAccountId ?? accountId;
+      const preview = (): Outputs => ({
+        recordName: '_0123456789abcdefghij.api.example.com',
+        recordType: 'TXT',
+        recordValue: 'vpce:0123456789abcdefghij',
+        state: 'pendingVerification',
+        recordWritten: Boolean(input.hostedZoneId),
+        verificationStarted: start,
+      });
 
+      const outputs = await onExistingService(
+        ctx,
+        options.writes,
+        { accountId, region, serviceId },
+        async (task, selector) => {
+          const service = await task.operations.resolve(task.actor, selector, 'private-dns.verify');
+          // Writing into another account's hosted zone is creating there: that account's permission is needed.
+          const zoneChecks =
+            input.hostedZoneId && zoneAccountId !== accountId
+              ? creationChecks({ config: task.config, accountId: zoneAccountId, owner: service.entity.spec?.owner as string, ownershipRefs: task.ownershipRefs })
+              : undefined;
+          return task.gate.run<Outputs>({
+            actor: task.actor,
+            action: 'private-dns.verify',
+            subject: { serviceRef: service.ref, ...service.target },
+            details: { hostedZoneId: input.hostedZoneId, hostedZoneAccountId: zoneAccountId, startVerification: start },
+            validate: zoneChecks?.validate,
+            checks: [
+              { permission: privatelinkServiceManagePermission, resourceRef: service.ref, on: service.ref },
+              ...(zoneChecks?.checks ?? []),
+            ],
+            precondition: zoneChecks?.precondition,
+            dryRun: ctx.isDryRun,
+            preview,
+            change: async () => {
+              const value = await verify(ctx, options, { ...input, start, zoneAccountId });
+              return { value, details: { state: value.state, recordWritten: value.recordWritten }, changed: value.recordWritten || value.verificationStarted };
+            },
+          });
+        },
+        preview,
+      );
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would read the verification record of ${serviceId}${
-            input.hostedZoneId ? ` and write it to ${input.hostedZoneId}` : ''
-          }`,
+          `Dry run: would read the verification record of ${serviceId}${input.hostedZoneId ? ` and write it to ${input.hostedZoneId}` : ''}`,
         );
-        ctx.output('recordName', '_0123456789abcdefghij.api.example.com');
-        ctx.output('recordType', 'TXT');
-        ctx.output('recordValue', 'vpce:0123456789abcdefghij');
-        ctx.output('state', 'pendingVerification');
-        ctx.output('recordWritten', Boolean(input.hostedZoneId));
-        ctx.output('verificationStarted', start);
-        return;
       }
-
-      const ec2 = await options.clients.ec2({ accountId, region });
-      try {
-        const config = await describeService(ec2, serviceId);
-        const record = verificationRecord(config);
-        ctx.output('recordName', record.name);
-        ctx.output('recordType', record.type);
-        ctx.output('recordValue', record.value);
-
-        const state = config.PrivateDnsNameConfiguration?.State ?? 'unknown';
-        if (state === 'verified') {
-          ctx.logger.info(`${config.PrivateDnsName} is verified already`);
-          ctx.output('state', state);
-          ctx.output('recordWritten', false);
-          ctx.output('verificationStarted', false);
-          return;
-        }
-
-        const cleanup = new Cleanup(ctx.logger);
-        const outcome = await cleanup.run(async () => {
-          let written = false;
-          if (input.hostedZoneId) {
-            const route53 = await options.clients.route53({
-              accountId: input.hostedZoneAccountId ?? accountId,
-              region,
-            });
-            try {
-              written = await writeRecord(ctx, {
-                route53,
-                zoneId: input.hostedZoneId,
-                record,
-                ttl: input.ttl,
-                timeoutSeconds: input.timeoutSeconds,
-                minDelaySeconds: options.waiterMinDelaySeconds,
-                cleanup,
-              });
-            } finally {
-              route53.destroy();
-            }
-          } else {
-            ctx.logger.info(
-              `Create the TXT record ${record.name} with the value "${record.value}" in the public DNS of the domain`,
-            );
-          }
-          const started = start
-            ? await startVerification(ctx, options, {
-                accountId,
-                region,
-                serviceId,
-              })
-            : false;
-          return { written, started };
-        });
-
-        const after = start ? await describeService(ec2, serviceId) : config;
-        const finalState = after.PrivateDnsNameConfiguration?.State ?? state;
-        ctx.logger.info(
-          `Private DNS name ${config.PrivateDnsName} of ${serviceId}: ${finalState}`,
-        );
-        ctx.output('state', finalState);
-        ctx.output('recordWritten', outcome.written);
-        ctx.output('verificationStarted', outcome.started);
-      } finally {
-        ec2.destroy();
-      }
+      for (const [key, value] of Object.entries(outputs)) ctx.output(key as keyof Outputs, value);
     },
   });
+}
+
+type Outputs = {
+  recordName: string;
+  recordType: string;
+  recordValue: string;
+  state: string;
+  recordWritten: boolean;
+  verificationStarted: boolean;
+};
+
+/** Reads the verification record, writes it to the hosted zone when given, and starts the verification. */
+async function verify(
+  ctx: EnsureContext,
+  options: { clients: Pick<AwsClientFactories, 'ec2' | 'route53'>; waiterMinDelaySeconds?: number },
+  input: zod.output<typeof inputSchema> & { start: boolean; zoneAccountId: string },
+): Promise<Outputs> {
+  const { accountId, region, serviceId, start } = input;
+  const ec2 = await options.clients.ec2({ accountId, region });
+  try {
+    const config = await describeService(ec2, serviceId);
+    const record = verificationRecord(config);
+    const recordOutputs = { recordName: record.name, recordType: record.type, recordValue: record.value };
+    const state = config.PrivateDnsNameConfiguration?.State ?? 'unknown';
+    if (state === 'verified') {
+      ctx.logger.info(`${config.PrivateDnsName} is verified already`);
+      return { ...recordOutputs, state, recordWritten: false, verificationStarted: false };
+    }
+
+    const cleanup = new Cleanup(ctx.logger);
+    const outcome = await cleanup.run(async () => {
+      let written = false;
+      if (input.hostedZoneId) {
+        const route53 = await options.clients.route53({ accountId: input.zoneAccountId, region });
+        try {
+          written = await writeRecord(ctx, {
+            route53,
+            zoneId: input.hostedZoneId,
+            record,
+            ttl: input.ttl,
+            timeoutSeconds: input.timeoutSeconds,
+            minDelaySeconds: options.waiterMinDelaySeconds,
+            cleanup,
+          });
+        } finally {
+          route53.destroy();
+        }
+      } else {
+        ctx.logger.info(`Create the TXT record ${record.name} with the value "${record.value}" in the public DNS of the domain`);
+      }
+      const started = start ? await startVerification(ctx, options, { accountId, region, serviceId }) : false;
+      return { written, started };
+    });
+
+    const after = start ? await describeService(ec2, serviceId) : config;
+    const finalState = after.PrivateDnsNameConfiguration?.State ?? state;
+    ctx.logger.info(`Private DNS name ${config.PrivateDnsName} of ${serviceId}: ${finalState}`);
+    return { ...recordOutputs, state: finalState, recordWritten: outcome.written, verificationStarted: outcome.started };
+  } finally {
+    ec2.destroy();
+  }
 }
 
 async function describeService(
@@ -372,10 +405,7 @@ async function writeRecord(
  */
 async function startVerification(
   ctx: EnsureContext,
-  options: {
-    clients: Pick<AwsClientFactories, 'ec2'>;
-    onServiceChanged?: OnServiceChanged;
-  },
+  options: { clients: Pick<AwsClientFactories, 'ec2'> },
   change: { accountId: string; region: string; serviceId: string },
 ): Promise<boolean> {
   const ec2 = await options.clients.ec2(change, { maxAttempts: 3 });
@@ -400,6 +430,5 @@ async function startVerification(
   ctx.logger.info(
     `Started the private DNS verification of ${change.serviceId}`,
   );
-  await options.onServiceChanged?.(change);
   return true;
 }

@@ -25,6 +25,7 @@ import {
 } from './elb';
 import { EnsureContext, ensureResource } from './ensure';
 import { messageOf } from './errors';
+import { sameOwner } from './owners';
 
 /** The parts of an internal NLB for an endpoint service, as aws:privatelink:nlb:create takes them. */
 export type LoadBalancerSpec = {
@@ -83,6 +84,12 @@ export async function ensureLoadBalancerParts(
     if (tags[IDEMPOTENCY_TAG_KEY] !== `${kind}:${resourceName}`) {
       throw new InputError(
         `A ${what} named ${resourceName} already exists (${arn}) and was not created by Backstage for this name; choose another name`,
+      );
+    }
+    // Never hand over what was created for another owner under the same name.
+    if (!sameOwner(tags[deps.tagKeys.owner], input.owner)) {
+      throw new InputError(
+        `A ${what} named ${resourceName} already exists (${arn}) for another owner (${tags[deps.tagKeys.owner] ?? 'none'}); choose another name`,
       );
     }
   };

@@ -3,7 +3,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { collect, PAGE_SIZE, readAllowedPrincipals } from './permissions';
+import { collect, PAGE_SIZE, readAllowedPrincipals } from './allowedPrincipals';
 
 const SERVICE = 'vpce-svc-0123456789abcdef0';
 

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { accountRegions, readPrivateLinkConfig } from './config';
+import { accountRegions, readPrivateLinkConfig } from './privatelinkConfig';
 
 const read = (privatelink: unknown) =>
   readPrivateLinkConfig(new ConfigReader({ privatelink } as any));

@@ -2,7 +2,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   accountIdSchema,
@@ -37,6 +37,7 @@ const schema = z
             name: z.string().min(1).optional(),
             regions: z.array(regionSchema).min(1).optional(),
             owner: entityRef('group').optional(),
+            owners: z.array(entityRef('group')).optional(),
             system: entityRef('system').optional(),
           })
           .strict(),
@@ -102,7 +103,13 @@ export interface PrivateLinkConfig {
     accountId: string;
     name?: string;
     regions: string[];
+    /** The account's own owner: tagless resources, and who may create in it by default. */
     owner?: string;
+    /**
+     * The owners an owner tag in this account may name, and so the teams it delegates creating to; a tag naming
+     * another falls back to the account's owner. Unset: any owner tag is taken as written.
+     */
+    owners?: string[];
     system?: string;
   }>;
   defaultOwner: string;
@@ -159,6 +166,26 @@ export function readPrivateLinkConfig(config: Config): PrivateLinkConfig {
     accounts: value.accounts.map(a => ({ ...a, regions: a.regions ?? value.regions })),
     sync: { ...value.sync, schedule },
   };
+}
+
+/** The configured account with this id, if any. */
+export function configuredAccount(config: Pick<PrivateLinkConfig, 'accounts'>, accountId: string) {
+  return config.accounts.find(a => a.accountId === accountId);
+}
+
+/**
+ * The owners a resource in this account may be given (by an owner tag, or by whoever creates it): the
+ * account's own owner and those it lists under `owners`, as full entity refs. Undefined when the account sets
+ * no `owners`: then any owner tag is taken as written.
+ */
+export function permittedOwners(
+  config: Pick<PrivateLinkConfig, 'accounts'>,
+  accountId: string,
+): Set<string> | undefined {
+  const account = configuredAccount(config, accountId);
+  if (!account?.owners) return undefined;
+  const refs = [account.owner, ...account.owners].filter((r): r is string => Boolean(r));
+  return new Set(refs.map(r => stringifyEntityRef(parseEntityRef(r, { defaultKind: 'group', defaultNamespace: 'default' }))));
 }
 
 /** Every account × region pair the sync reads, in config order. */

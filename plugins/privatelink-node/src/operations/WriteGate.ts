@@ -1,0 +1,218 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  PRIVATELINK_SERVICE_CHANGED_TOPIC,
+  ServiceChangedEvent,
+  WriteChannel,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { AuditAttempt, AuditSubject, PrivateLinkAuditLog } from './audit';
+
+/** Who causes a change and through which door. Only a scheduled job acts with the plugin's own credentials. */
+export interface WriteActor {
+  credentials: BackstageCredentials;
+  via: WriteChannel;
+}
+
+/** A permission to hold on a resource (a service's entity ref, or an account id). */
+export interface PermissionCheck {
+  permission: ResourcePermission;
+  resourceRef: string;
+  /** Named in the refusal, e.g. the service's ref. */
+  on: string;
+}
+
+/** What a change reports back: the value for the caller, details for the audit row, a partial failure. */
+export interface WriteOutcome<T> {
+  value: T;
+  details?: Record<string, unknown>;
+  /** Some items failed (AWS `Unsuccessful`): recorded as an error, the value still returned. */
+  failure?: string;
+  /** What became known during the change, such as the id of a created service. */
+  subject?: Partial<AuditSubject>;
+  /** Whether AWS changed; a change is announced on the change-event topic. Default true. */
+  changed?: boolean;
+  /** The service to announce, when it is not the subject's (a consumer endpoint changes the provider's service). */
+  announce?: ServiceChangedEvent;
+}
+
+/** One change through the write path. */
+export interface WriteOperation<T> {
+  actor: WriteActor;
+  action: string;
+  subject: AuditSubject;
+  details: Record<string, unknown>;
+  /** Checks before the permissions: what the request names must exist (a configured account). Throw to refuse. */
+  validate?: () => Promise<void> | void;
+  checks: PermissionCheck[];
+  /** Checks that need more than a permission (the owner named, the account): throw to refuse. */
+  precondition?: () => Promise<void> | void;
+  dryRun?: boolean;
+  /** The answer of a dry run, given once every check passed. */
+  preview?: () => T;
+  /**
+   * True when, after the checks, there is nothing to change: then the preview is the answer and no row is
+   * written. Only for the scheduled job, which looks once a minute; a person's attempt is always recorded.
+   */
+  nothingToDo?: () => boolean;
+  change: () => Promise<WriteOutcome<T>>;
+}
+
+/** Publishes one change event; the events service in the backend packages. */
+export type ChangePublisher = (event: ServiceChangedEvent) => Promise<void>;
+
+/** The plugin's actor name in audit rows of its scheduled job. */
+export const PLUGIN_ACTOR = 'plugin:privatelink';
+
+const REFUSALS = new Set(['NotAllowedError', 'InputError', 'NotFoundError', 'ConflictError']);
+
+/** The verified user of a change, or a refusal: only the scheduled job may act without a person. */
+export function actorName(actor: WriteActor): string {
+  const principal = actor.credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  if (principal.type === 'user') return (principal as BackstageUserPrincipal).userEntityRef;
+  if (actor.via === 'job' && principal.type === 'service') return PLUGIN_ACTOR;
+  throw new NotAllowedError('PrivateLink changes are made for a signed-in user only');
+}
+
+/**
+ * The one write path of PrivateLink: every AWS mutation, whichever package makes it (the API, the scaffolder
+ * actions, the scheduled job), runs through {@link WriteGate.run}, which
+ * (a) authorises the person who caused it with the permission framework, before any AWS call and in a dry run
+ *     too; a refusal writes a `refused` row and throws;
+ * (b) writes the audit row `started` (when that fails, AWS is not called);
+ * (c) makes the change;
+ * (d) completes the row with the outcome and announces the change on `privatelink.service.changed`, to which the
+ *     catalog module (targeted refresh) and the backend's details cache listen.
+ */
+export class WriteGate {
+  readonly #permissions: PermissionsService;
+  readonly #audit: PrivateLinkAuditLog;
+  readonly #publish: ChangePublisher;
+  readonly #logger: LoggerService;
+
+  constructor(options: {
+    permissions: PermissionsService;
+    audit: PrivateLinkAuditLog;
+    publish: ChangePublisher;
+    logger: LoggerService;
+  }) {
+    this.#permissions = options.permissions;
+    this.#audit = options.audit;
+    this.#publish = options.publish;
+    this.#logger = options.logger;
+  }
+
+  /** Records a refusal found before an operation could be set up (e.g. a forged entity), and throws it. */
+  async refuse(actor: WriteActor, action: string, subject: AuditSubject, details: Record<string, unknown>, error: Error): Promise<never> {
+    await this.#refused({ actor: safeActorName(actor), via: actor.via, action, ...subject, details }, error.message);
+    throw error;
+  }
+
+  async #refused(attempt: AuditAttempt, message: string) {
+    try {
+      await this.#audit.refused(attempt, message);
+    } catch (e) {
+      // The refusal stands whether or not it could be written down; nothing was changed.
+      this.#logger.error('Could not record a refused PrivateLink change', { action: attempt.action, error: (e as Error).message });
+    }
+  }
+
+  async run<T>(op: WriteOperation<T>): Promise<T> {
+    const base = { via: op.actor.via, action: op.action, ...op.subject, details: { ...op.details, ...(op.dryRun ? { dryRun: true } : {}) } };
+    let actor: string;
+    try {
+      actor = actorName(op.actor);
+      await op.validate?.();
+      for (const check of op.checks) await this.#authorize(op.actor.credentials, check);
+      await op.precondition?.();
+    } catch (e) {
+      const error = e as Error;
+      if (REFUSALS.has(error.name)) {
+        await this.#refused({ actor: safeActorName(op.actor), ...base }, error.message);
+      } else {
+        // A read that the checks needed failed (AWS unreachable): an attempt that ended in an error.
+        await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: error.message });
+      }
+      throw e;
+    }
+    if (op.dryRun || op.nothingToDo?.()) {
+      if (!op.preview) throw new Error(`${op.action} has no dry run`);
+      return op.preview();
+    }
+
+    const id = await this.#audit.start({ actor, ...base });
+    let outcome: WriteOutcome<T>;
+    try {
+      outcome = await op.change();
+    } catch (e) {
+      const error = e as Error;
+      await this.#complete(id, { result: 'error', message: error.message });
+      // An error may come after part of a change to a synced service was made: the catalog re-reads it anyway.
+      // (A failed create removes what it created; a consumer's subject is not the provider's service.)
+      const { serviceRef, accountId, region, serviceId } = op.subject;
+      if (serviceRef && region && serviceId) await this.#announce({ accountId, region, serviceId });
+      throw e;
+    }
+    const subject = { ...op.subject, ...outcome.subject };
+    await this.#complete(id, {
+      result: outcome.failure ? 'error' : 'success',
+      message: outcome.failure,
+      details: outcome.details,
+      subject: outcome.subject,
+    });
+    if (outcome.changed ?? true) {
+      if (outcome.announce) await this.#announce(outcome.announce);
+      else if (subject.serviceId && subject.region) {
+        await this.#announce({ accountId: subject.accountId, region: subject.region, serviceId: subject.serviceId });
+      }
+    }
+    return outcome.value;
+  }
+
+  async #authorize(credentials: BackstageCredentials, check: PermissionCheck) {
+    const [decision] = await this.#permissions.authorize(
+      [{ permission: check.permission, resourceRef: check.resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`${check.permission.name} is not allowed on ${check.on}`);
+    }
+  }
+
+  async #complete(id: number, outcome: Parameters<PrivateLinkAuditLog['complete']>[1]) {
+    try {
+      await this.#audit.complete(id, outcome);
+    } catch (e) {
+      // AWS has answered: the change stands, and the row stays `started`, which says the outcome is unknown.
+      this.#logger.error('Could not record the outcome of a PrivateLink change', { auditId: id, error: (e as Error).message });
+    }
+  }
+
+  async #announce(event: ServiceChangedEvent) {
+    try {
+      await this.#publish(event);
+    } catch (e) {
+      // The next full sync reads it anyway; a lost event only delays the catalog.
+      this.#logger.warn('Could not announce a PrivateLink change', { ...event, error: (e as Error).message });
+    }
+  }
+}
+
+function safeActorName(actor: WriteActor): string {
+  try {
+    return actorName(actor);
+  } catch {
+    const p = actor.credentials.principal as { type: string; subject?: string };
+    return p.subject ?? p.type;
+  }
+}
+
+/** The publisher of change events on the events service. */
+export function eventsPublisher(events: { publish(p: { topic: string; eventPayload: unknown }): Promise<void> }): ChangePublisher {
+  return event => events.publish({ topic: PRIVATELINK_SERVICE_CHANGED_TOPIC, eventPayload: event });
+}

@@ -1,0 +1,260 @@
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  EC2Client,
+  ModifyVpcEndpointServicePermissionsCommand,
+  paginateDescribeVpcEndpointConnections,
+  RejectVpcEndpointConnectionsCommand,
+  UnsuccessfulItem,
+} from '@aws-sdk/client-ec2';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  normalizeEndpointState,
+  privatelinkConnectionReviewPermission,
+  privatelinkPrincipalManagePermission,
+  ServiceChangedEvent,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { AwsClientOptions, AwsClientTarget } from '../clientSettings';
+import { PrivateLinkConfig } from '../config/privatelinkConfig';
+import { collect, PAGE_SIZE, readAllowedPrincipals } from '../permissions/allowedPrincipals';
+import { findTrustedService, TrustedService, trustService } from '../trust/trustedService';
+import { WriteActor, WriteGate } from './WriteGate';
+
+/** Creates an EC2 client for one account and region. */
+export type Ec2ClientFactory = (target: AwsClientTarget, options?: AwsClientOptions) => Promise<EC2Client>;
+
+/** The service a change is on: an entity the caller resolved (API), or its account, region and id (actions). */
+export type ServiceSelector = { entity: Entity } | { target: ServiceChangedEvent };
+
+/** Options of a change on an existing service. */
+export interface ChangeOptions {
+  dryRun?: boolean;
+  /** Extra details for the audit row, e.g. the access request that caused the change. */
+  details?: Record<string, unknown>;
+  /** Write no row when there is nothing to change (the scheduled job). */
+  quietWhenNothing?: boolean;
+}
+
+/** What a connection decision did. */
+export interface ConnectionDecisionResult {
+  /** Endpoints this call accepted or rejected. */
+  changed: string[];
+  /** Endpoints that were in the wanted state already. */
+  unchanged: string[];
+  /** Endpoints AWS refused to change (`Unsuccessful`), with its reason. */
+  failed: Array<{ endpointId: string; reason: string }>;
+}
+
+/** The changes PrivateLink makes to an existing endpoint service, each through the {@link WriteGate}. */
+export interface ServiceOperations {
+  /** The trusted service a selector names, with a `refused` row when there is none. */
+  resolve(actor: WriteActor, selector: ServiceSelector, action: string): Promise<TrustedService>;
+  /** Allows the principals that are not allowed yet. */
+  allowPrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; added: string[]; alreadyAllowed: string[] }>;
+  /** Removes the principals that are allowed. */
+  revokePrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; removed: string[]; notAllowed: string[] }>;
+  /** Accepts or rejects connections; ids that are no connection of the service are refused before any change. */
+  reviewConnections(decision: 'accept' | 'reject', actor: WriteActor, selector: ServiceSelector, endpointIds: string[], options?: ChangeOptions): Promise<ConnectionDecisionResult & { service: TrustedService }>;
+  /** Accepts every pending connection from one account (an approved access request). */
+  acceptPendingFrom(actor: WriteActor, service: TrustedService, accountId: string, options?: ChangeOptions): Promise<ConnectionDecisionResult>;
+}
+
+const DONE_STATE = { accept: 'available', reject: 'rejected' } as const;
+
+/** The shared implementation of {@link ServiceOperations}, used by the API, the scaffolder actions and the job. */
+export function createServiceOperations(options: {
+  gate: WriteGate;
+  ec2: Ec2ClientFactory;
+  catalog: CatalogService;
+  config: Pick<PrivateLinkConfig, 'accounts'>;
+}): ServiceOperations {
+  const { gate, config, catalog } = options;
+
+  async function withEc2<T>(target: AwsClientTarget, fn: (ec2: EC2Client) => Promise<T>): Promise<T> {
+    const ec2 = await options.ec2(target);
+    try {
+      return await fn(ec2);
+    } finally {
+      ec2.destroy();
+    }
+  }
+
+  async function resolve(actor: WriteActor, selector: ServiceSelector, action: string): Promise<TrustedService> {
+    try {
+      if ('entity' in selector) return trustService(selector.entity, config);
+      return await findTrustedService({ catalog, config, target: selector.target, credentials: actor.credentials });
+    } catch (e) {
+      const subject =
+        'entity' in selector
+          ? { serviceRef: stringifyEntityRef(selector.entity), accountId: selector.entity.metadata.annotations?.['amazonaws.com/account-id'] ?? 'unknown' }
+          : selector.target;
+      return gate.refuse(actor, action, subject, {}, e as Error);
+    }
+  }
+
+  const subjectOf = (s: TrustedService) => ({ serviceRef: s.ref, ...s.target });
+
+  async function changePrincipals(change: 'allow' | 'revoke', actor: WriteActor, selector: ServiceSelector, principals: string[], opts: ChangeOptions = {}) {
+    const action = `principals.${change}`;
+    const service = await resolve(actor, selector, action);
+    const wanted = [...new Set(principals)].sort();
+    let current = new Set<string>();
+    const split = () => ({
+      toChange: wanted.filter(p => (change === 'allow' ? !current.has(p) : current.has(p))),
+      unchanged: wanted.filter(p => (change === 'allow' ? current.has(p) : !current.has(p))),
+    });
+    const result = await gate.run({
+      actor,
+      action,
+      subject: subjectOf(service),
+      details: { principals: wanted, ...opts.details },
+      checks: [{ permission: privatelinkPrincipalManagePermission, resourceRef: service.ref, on: service.ref }],
+      precondition: async () => {
+        current = new Set(await withEc2(service.target, ec2 => readAllowedPrincipals(ec2, service.target.serviceId)));
+      },
+      dryRun: opts.dryRun,
+      preview: split,
+      change: async () => {
+        const { toChange, unchanged } = split();
+        if (toChange.length > 0) {
+          await withEc2(service.target, ec2 =>
+            ec2.send(
+              new ModifyVpcEndpointServicePermissionsCommand({
+                ServiceId: service.target.serviceId,
+                ...(change === 'allow' ? { AddAllowedPrincipals: toChange } : { RemoveAllowedPrincipals: toChange }),
+              }),
+            ),
+          );
+        }
+        return { value: { toChange, unchanged }, details: { changed: toChange }, changed: toChange.length > 0 };
+      },
+    });
+    return { service, ...result };
+  }
+
+  async function readStates(target: ServiceChangedEvent, filters: Array<{ Name: string; Values: string[] }>) {
+    const connections = await withEc2(target, ec2 =>
+      collect(
+        paginateDescribeVpcEndpointConnections(
+          { client: ec2 },
+          { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }, ...filters] },
+        ),
+        p => p.VpcEndpointConnections,
+      ),
+    );
+    // The filters are checked again here: an emulator may ignore some of them.
+    const states = new Map<string, { state: string; owner?: string }>();
+    for (const c of connections) {
+      if (c.VpcEndpointId && c.ServiceId === target.serviceId) {
+        states.set(c.VpcEndpointId, { state: normalizeEndpointState(c.VpcEndpointState), owner: c.VpcEndpointOwner });
+      }
+    }
+    return states;
+  }
+
+  async function sendDecision(decision: 'accept' | 'reject', target: ServiceChangedEvent, ids: string[]) {
+    const Command = decision === 'accept' ? AcceptVpcEndpointConnectionsCommand : RejectVpcEndpointConnectionsCommand;
+    const out = await withEc2(target, ec2 => ec2.send(new Command({ ServiceId: target.serviceId, VpcEndpointIds: ids })));
+    return describeUnsuccessful(ids, out.Unsuccessful);
+  }
+
+  async function decide(
+    decision: 'accept' | 'reject',
+    actor: WriteActor,
+    service: TrustedService,
+    select: () => Promise<{ toChange: string[]; unchanged: string[] }>,
+    details: Record<string, unknown>,
+    opts: ChangeOptions,
+  ): Promise<ConnectionDecisionResult> {
+    let plan = { toChange: [] as string[], unchanged: [] as string[] };
+    return gate.run({
+      actor,
+      action: `connections.${decision}`,
+      subject: subjectOf(service),
+      details,
+      checks: [{ permission: privatelinkConnectionReviewPermission, resourceRef: service.ref, on: service.ref }],
+      precondition: async () => {
+        plan = await select();
+      },
+      dryRun: opts.dryRun,
+      nothingToDo: opts.quietWhenNothing ? () => plan.toChange.length === 0 : undefined,
+      preview: () => ({ changed: plan.toChange, unchanged: plan.unchanged, failed: [] }),
+      change: async () => {
+        if (plan.toChange.length === 0) {
+          return { value: { changed: [], unchanged: plan.unchanged, failed: [] }, changed: false };
+        }
+        const { changed, failed } = await sendDecision(decision, service.target, plan.toChange);
+        return {
+          value: { changed, unchanged: plan.unchanged, failed },
+          details: { changed, failed },
+          failure: failed.length ? `Could not ${decision} ${failed.map(f => `${f.endpointId} (${f.reason})`).join('; ')}` : undefined,
+          changed: changed.length > 0,
+        };
+      },
+    });
+  }
+
+  return {
+    resolve,
+    async allowPrincipals(actor, selector, principals, opts) {
+      const { service, toChange, unchanged } = await changePrincipals('allow', actor, selector, principals, opts);
+      return { service, added: toChange, alreadyAllowed: unchanged };
+    },
+    async revokePrincipals(actor, selector, principals, opts) {
+      const { service, toChange, unchanged } = await changePrincipals('revoke', actor, selector, principals, opts);
+      return { service, removed: toChange, notAllowed: unchanged };
+    },
+    async reviewConnections(decision, actor, selector, endpointIds, opts = {}) {
+      const service = await resolve(actor, selector, `connections.${decision}`);
+      const wanted = [...new Set(endpointIds)].sort();
+      const result = await decide(
+        decision,
+        actor,
+        service,
+        async () => {
+          const states = await readStates(service.target, [{ Name: 'vpc-endpoint-id', Values: wanted }]);
+          const unknown = wanted.filter(id => !states.has(id));
+          if (unknown.length > 0) {
+            throw new InputError(
+              `endpointIds: ${unknown.join(', ')} ${unknown.length > 1 ? 'are not connections' : 'is not a connection'} of ${service.target.serviceId}`,
+            );
+          }
+          return {
+            toChange: wanted.filter(id => states.get(id)!.state !== DONE_STATE[decision]),
+            unchanged: wanted.filter(id => states.get(id)!.state === DONE_STATE[decision]),
+          };
+        },
+        { endpointIds: wanted, ...opts.details },
+        opts,
+      );
+      return { service, ...result };
+    },
+    async acceptPendingFrom(actor, service, accountId, opts = {}) {
+      return decide(
+        'accept',
+        actor,
+        service,
+        async () => {
+          const states = await readStates(service.target, [
+            { Name: 'vpc-endpoint-owner', Values: [accountId] },
+            { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
+          ]);
+          const pending = [...states].filter(([, c]) => c.state === 'pendingAcceptance' && c.owner === accountId);
+          return { toChange: pending.map(([id]) => id).sort(), unchanged: [] };
+        },
+        { accountId, ...opts.details },
+        opts,
+      );
+    },
+  };
+}
+
+function describeUnsuccessful(ids: string[], unsuccessful: UnsuccessfulItem[] | undefined) {
+  const failed = (unsuccessful ?? []).map(u => ({
+    endpointId: u.ResourceId ?? 'unknown',
+    reason: [u.Error?.Code, u.Error?.Message].filter(Boolean).join(': ') || 'no reason given',
+  }));
+  const failedIds = new Set(failed.map(f => f.endpointId));
+  return { changed: ids.filter(id => !failedIds.has(id)), failed };
+}

@@ -1,0 +1,90 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATIONS,
+  privatelinkLocationRef,
+  ServiceChangedEvent,
+  VPC_ENDPOINT_SERVICE_TYPE,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
+
+/** An endpoint service entity that the sync itself emitted, with the AWS service it stands for. */
+export interface TrustedService {
+  entity: Entity;
+  /** The entity's ref, e.g. `resource:default/orders-api`. */
+  ref: string;
+  target: ServiceChangedEvent;
+}
+
+const isServiceEntity = (e: Entity) =>
+  e.kind.toLocaleLowerCase('en-US') === 'resource' && e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE;
+
+/**
+ * Accepts an entity as an endpoint service only when the sync emitted it: its `backstage.io/managed-by-location`
+ * is the provider's own location for the account and region it names (the catalog writes that annotation itself
+ * for entities read from files and URLs, so a registered catalog file cannot carry it), and that account is
+ * configured. Anything else is refused, whatever its annotations and owner say.
+ */
+export function trustService(entity: Entity, config: Pick<PrivateLinkConfig, 'accounts'>): TrustedService {
+  const ref = stringifyEntityRef(entity);
+  const a = entity.metadata.annotations ?? {};
+  const target = { accountId: a[ANNOTATIONS.accountId], region: a[ANNOTATIONS.region], serviceId: a[ANNOTATIONS.serviceId] };
+  if (!isServiceEntity(entity) || !target.accountId || !target.region || !target.serviceId) {
+    throw new NotAllowedError(`${ref} is not a vpc-endpoint-service with account, region and service id`);
+  }
+  if (a[ANNOTATION_LOCATION] !== privatelinkLocationRef(target)) {
+    throw new NotAllowedError(
+      `${ref} was not written by the PrivateLink sync (it is managed by ${a[ANNOTATION_LOCATION] ?? 'an unknown location'}); PrivateLink acts only on the endpoint services it synced`,
+    );
+  }
+  if (!configuredAccount(config, target.accountId)) {
+    throw new NotAllowedError(`${ref} is in account ${target.accountId}, which is not configured under privatelink.accounts`);
+  }
+  return { entity, ref, target: target as ServiceChangedEvent };
+}
+
+/**
+ * Finds the one synced entity of an endpoint service by its account, region and id, read with the caller's
+ * credentials (a service they may not see is not found). Never "the first match": only the provider's own
+ * entity for exactly that account and region qualifies.
+ */
+export async function findTrustedService(options: {
+  catalog: CatalogService;
+  config: Pick<PrivateLinkConfig, 'accounts'>;
+  target: ServiceChangedEvent;
+  credentials: BackstageCredentials;
+}): Promise<TrustedService> {
+  const { catalog, config, target, credentials } = options;
+  if (!configuredAccount(config, target.accountId)) {
+    throw new NotAllowedError(`Account ${target.accountId} is not configured under privatelink.accounts`);
+  }
+  const { items } = await catalog.getEntities(
+    {
+      filter: {
+        kind: 'Resource',
+        'spec.type': VPC_ENDPOINT_SERVICE_TYPE,
+        [`metadata.annotations.${ANNOTATIONS.serviceId}`]: target.serviceId,
+        [`metadata.annotations.${ANNOTATION_LOCATION}`]: privatelinkLocationRef(target),
+      },
+    },
+    { credentials },
+  );
+  const trusted = items.flatMap(entity => {
+    try {
+      const t = trustService(entity, config);
+      return t.target.accountId === target.accountId && t.target.region === target.region ? [t] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (trusted.length !== 1) {
+    throw new NotFoundError(
+      trusted.length === 0
+        ? `No endpoint service ${target.serviceId} synced from ${target.accountId}/${target.region} is visible to you in the catalog`
+        : `Endpoint service ${target.serviceId} is in the catalog ${trusted.length} times; refusing to pick one`,
+    );
+  }
+  return trusted[0];
+}
