@@ -4,6 +4,8 @@ import {
   privatelinkAccessRequestCreatePermission,
   privatelinkConnectionReviewPermission,
   privatelinkPrincipalManagePermission,
+  privatelinkResourceCreatePermission,
+  privatelinkServiceManagePermission,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkOwnersPolicy } from './permissionPolicy';
 
@@ -17,7 +19,7 @@ const user = {
 describe('PrivateLinkOwnersPolicy', () => {
   const policy = new PrivateLinkOwnersPolicy();
 
-  it.each([privatelinkConnectionReviewPermission, privatelinkPrincipalManagePermission])(
+  it.each([privatelinkConnectionReviewPermission, privatelinkPrincipalManagePermission, privatelinkServiceManagePermission])(
     'limits $name to the owners of the service entity',
     async permission => {
       const decision = await policy.handle({ permission }, user as any);
@@ -33,6 +35,22 @@ describe('PrivateLinkOwnersPolicy', () => {
       });
     },
   );
+
+  it("limits creating in an account to members of its owner or of an owner it delegates to", async () => {
+    const decision = await policy.handle({ permission: privatelinkResourceCreatePermission }, user as any);
+    const params = { claims: ['user:default/alice', 'group:default/platform'] };
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'privatelink',
+      resourceType: 'privatelink-account',
+      conditions: {
+        anyOf: [
+          { rule: 'IS_ACCOUNT_OWNER', resourceType: 'privatelink-account', params },
+          { rule: 'IS_DELEGATED_OWNER', resourceType: 'privatelink-account', params },
+        ],
+      },
+    });
+  });
 
   it('lets every signed-in user file access requests and read the catalog', async () => {
     expect(await policy.handle({ permission: privatelinkAccessRequestCreatePermission }, user as any)).toEqual({ result: AuthorizeResult.ALLOW });

@@ -11,20 +11,39 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { privatelinkOwnerPermissions } from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  privatelinkOwnerPermissions,
+  privatelinkResourceCreatePermission,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  createPrivateLinkAccountConditionalDecision,
+  privatelinkAccountConditions,
+} from '@privatelink-backstage/plugin-privatelink-node';
 
 /**
- * The demo's policy: PrivateLink owner actions (review connections, manage principals, review access
- * requests, read the audit log) only for the owners of the endpoint service's catalog entity, decided by the
- * catalog's own isEntityOwner condition on the user's ownership claims. Everything else is allowed, as the
- * demo's catalog, scaffolder and access requests are open to every signed-in user.
+ * The demo's policy:
+ * - PrivateLink owner actions (review connections, manage principals, change the service, review access
+ *   requests, read the audit log), from the API and the scaffolder actions alike, only for the owners of the
+ *   endpoint service's catalog entity, decided by the catalog's own isEntityOwner condition on the user's
+ *   ownership claims;
+ * - creating in an account (network load balancers, endpoint services, consumer endpoints) only for members of
+ *   the account's configured owner or of an owner the account delegates to (`privatelink.accounts[].owners`);
+ *   the actions also require the new resource's owner to be one of the creator's own.
+ * Everything else is allowed, as the demo's catalog, scaffolder and access requests are open to every
+ * signed-in user.
  */
 export class PrivateLinkOwnersPolicy implements PermissionPolicy {
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (isPermission(request.permission, privatelinkResourceCreatePermission)) {
+      return createPrivateLinkAccountConditionalDecision(request.permission, {
+        anyOf: [privatelinkAccountConditions.isAccountOwner({ claims }), privatelinkAccountConditions.isDelegatedOwner({ claims })],
+      });
+    }
     if (privatelinkOwnerPermissions.some(p => isPermission(request.permission, p))) {
       return createCatalogConditionalDecision(
         request.permission as ResourcePermission<'catalog-entity'>,
-        catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+        catalogConditions.isEntityOwner({ claims }),
       );
     }
     return { result: AuthorizeResult.ALLOW };

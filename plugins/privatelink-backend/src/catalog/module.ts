@@ -9,6 +9,7 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { createAwsClientFactory } from '../aws/clients';
 import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
+import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 
 /**
@@ -34,6 +35,8 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
       },
       async init({ catalog, config, logger, scheduler, auth, catalogApi, events }) {
         const privatelink = readPrivateLinkConfig(config);
+        // On whether or not the sync runs: no other location may add PrivateLink resources to the catalog.
+        catalog.addProcessor(new PrivateLinkEntityGuard());
         if (!privatelink.sync.enabled) {
           logger.info('PrivateLink sync is off (privatelink.sync.enabled: false)');
           return;
