@@ -72,7 +72,7 @@ export function createServiceOperations(options: {
   const { gate, config, catalog } = options;
 
   async function withEc2<T>(target: AwsClientTarget, fn: (ec2: EC2Client) => Promise<T>): Promise<T> {
-    const ec2 = await options.ec2(target);
+    const ec2 = await options.ec2({ accountId: target.accountId, region: target.region });
     try {
       return await fn(ec2);
     } finally {

@@ -5,7 +5,6 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
@@ -33,6 +32,8 @@ export interface TaskWrites {
   ownershipRefs(): Promise<string[]>;
   /** The synced entity of a service, read with the initiator's credentials (nothing is audited). */
   findService(target: ServiceChangedEvent): Promise<TrustedService>;
+  /** How long to wait for the catalog to sync a service an earlier step created. */
+  serviceSyncTimeoutMs: number;
 }
 
 /** What the actions need to make a change: the write path for the task they run in. */
@@ -57,6 +58,8 @@ export function createActionWrites(options: {
   auditLog?: (credentials: Awaited<ReturnType<ActionContext<any, any>['getInitiatorCredentials']>>) => PrivateLinkAuditLog;
   discovery?: DiscoveryService;
   auth?: AuthService;
+  /** Default {@link SERVICE_SYNC_TIMEOUT_MS}. */
+  serviceSyncTimeoutMs?: number;
 }): ActionWrites {
   const auditLog =
     options.auditLog ??
@@ -77,6 +80,7 @@ export function createActionWrites(options: {
         config: options.config,
         ownershipRefs: async () => (await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs,
         findService: target => findTrustedService({ catalog: options.catalog, config: options.config, target, credentials }),
+        serviceSyncTimeoutMs: options.serviceSyncTimeoutMs ?? SERVICE_SYNC_TIMEOUT_MS,
       };
     },
   };
@@ -110,13 +114,13 @@ async function waitForService(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'signal'>,
   options: { timeoutMs?: number; delayMs?: (attempt: number) => number },
 ): Promise<TrustedService> {
-  const deadline = Date.now() + (options.timeoutMs ?? SERVICE_SYNC_TIMEOUT_MS);
+  const deadline = Date.now() + (options.timeoutMs ?? writes.serviceSyncTimeoutMs);
   const delayMs = options.delayMs ?? ((n: number) => Math.min(5_000, 250 * 2 ** n));
   for (let attempt = 0; ; attempt++) {
     try {
       return await writes.findService(target);
     } catch (e) {
-      if (!(e instanceof NotFoundError) || Date.now() >= deadline || ctx.signal?.aborted) throw e;
+      if ((e as Error).name !== 'NotFoundError' || Date.now() >= deadline || ctx.signal?.aborted) throw e;
       if (attempt === 0) ctx.logger.info(`Waiting for the catalog to sync ${target.serviceId}`);
       await new Promise(resolve => setTimeout(resolve, delayMs(attempt)));
     }

@@ -1,0 +1,120 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATIONS,
+  privatelinkLocationRef,
+  ServiceChangedEvent,
+  VPC_ENDPOINT_SERVICE_TYPE,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  AuditAttempt,
+  AuditOutcome,
+  Ec2ClientFactory,
+  PrivateLinkAuditLog,
+  readPrivateLinkConfig,
+} from '@privatelink-backstage/plugin-privatelink-node';
+import { createActionWrites } from '../lib/writes';
+
+/** The accounts the action tests act in. */
+export const TEST_ACCOUNTS = {
+  provider: '123456789012',
+  consumer: '210987654321',
+};
+
+/** The user `createMockActionContext` starts tasks as, and the groups they belong to in these tests. */
+export const TEST_USER = 'user:default/mock';
+export const TEST_OWNER = 'group:default/platform';
+
+/** One row of the in-memory audit log. */
+export type TestAuditRow = AuditAttempt & { id: number; result: 'started' | 'refused' | AuditOutcome['result']; message?: string; outcome?: AuditOutcome };
+
+/** The endpoint service entity the sync emits (managed by its own location), as the write path trusts it. */
+export function syncedServiceEntity(options: { accountId?: string; region?: string; serviceId: string; name?: string; owner?: string }): Entity {
+  const accountId = options.accountId ?? TEST_ACCOUNTS.provider;
+  const region = options.region ?? 'us-east-1';
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: options.name ?? options.serviceId,
+      namespace: 'default',
+      annotations: {
+        [ANNOTATION_LOCATION]: privatelinkLocationRef({ accountId, region }),
+        [ANNOTATIONS.accountId]: accountId,
+        [ANNOTATIONS.region]: region,
+        [ANNOTATIONS.serviceId]: options.serviceId,
+      },
+    },
+    spec: { type: VPC_ENDPOINT_SERVICE_TYPE, owner: options.owner ?? TEST_OWNER },
+  };
+}
+
+/**
+ * The real write path of the actions (gate, service operations, creation checks) over test doubles: an
+ * in-memory audit log, a catalog holding `entities`, a permission decision per request, and the initiator's
+ * ownership refs. What was audited and announced is recorded.
+ */
+export function testWrites(options: {
+  ec2: Ec2ClientFactory;
+  entities?: Entity[];
+  /** `privatelink.accounts`; by default the provider and consumer accounts, owned by platform. */
+  accounts?: Array<Record<string, unknown>>;
+  /** Decides each permission request; allows everything by default. */
+  allow?: (request: { permission: string; resourceRef?: string }, credentials: BackstageCredentials) => boolean;
+  ownershipRefs?: string[];
+}) {
+  const audit: TestAuditRow[] = [];
+  const published: ServiceChangedEvent[] = [];
+  const auditLog: PrivateLinkAuditLog = {
+    async refused(attempt, message) {
+      audit.push({ ...attempt, id: audit.length + 1, result: 'refused', message });
+    },
+    async start(attempt) {
+      audit.push({ ...attempt, id: audit.length + 1, result: 'started' });
+      return audit.length;
+    },
+    async complete(id, outcome) {
+      const row = audit[id - 1];
+      Object.assign(row, { result: outcome.result, message: outcome.message, outcome });
+    },
+  };
+  const permissions = mockServices.permissions.mock({
+    authorize: (async (requests: Array<{ permission: { name: string }; resourceRef?: string }>, opts: { credentials: BackstageCredentials }) =>
+      requests.map(r => ({
+        result: (options.allow ?? (() => true))({ permission: r.permission.name, resourceRef: r.resourceRef }, opts.credentials)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }))) as any,
+  });
+  const config = readPrivateLinkConfig(
+    new ConfigReader({
+      privatelink: {
+        accounts: options.accounts ?? [
+          { accountId: TEST_ACCOUNTS.provider, owner: TEST_OWNER },
+          { accountId: TEST_ACCOUNTS.consumer, owner: TEST_OWNER },
+        ],
+      },
+    }),
+  );
+  const writes = createActionWrites({
+    config,
+    permissions,
+    userInfo: {
+      getUserInfo: async () => ({ userEntityRef: TEST_USER, ownershipEntityRefs: options.ownershipRefs ?? [TEST_USER, TEST_OWNER] }),
+    },
+    catalog: catalogServiceMock({ entities: options.entities ?? [] }),
+    ec2: options.ec2,
+    publish: async event => {
+      published.push(event);
+    },
+    logger: mockServices.logger.mock(),
+    auditLog: () => auditLog,
+    // A service that is not in the catalog is refused at once, instead of after the wait for a sync.
+    serviceSyncTimeoutMs: 0,
+  });
+  return { writes, audit, published, permissions };
+}
