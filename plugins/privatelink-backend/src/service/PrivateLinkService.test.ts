@@ -1,4 +1,19 @@
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServicePermissionsCommand,
+  EC2Client,
+  ModifyVpcEndpointServicePermissionsCommand,
+} from '@aws-sdk/client-ec2';
 import { mockCredentials, mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  createServiceOperations,
+  eventsPublisher,
+  readPrivateLinkConfig,
+  WriteGate,
+} from '@privatelink-backstage/plugin-privatelink-node';
+import { mockClient } from 'aws-sdk-client-mock';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -17,7 +32,6 @@ import {
   SERVICE_ID,
   SERVICE_REF,
 } from '../__fixtures__/entities';
-import { AwsChanges, ServiceTarget } from './awsChanges';
 import { PrivateLinkService } from './PrivateLinkService';
 import { createServiceDetailsReader } from './serviceDetails';
 import { createPrivateLinkStore, PrivateLinkStore } from './store';
@@ -32,37 +46,59 @@ const TARGET = { accountId: PROVIDER, region: REGION, serviceId: SERVICE_ID };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DAY = 24 * 3600 * 1000;
 
-function fakeAws(): jest.Mocked<AwsChanges> {
-  return {
-    allowPrincipals: jest.fn(async (_target, principals: string[]) => principals),
-    revokePrincipals: jest.fn(async (_target: ServiceTarget, _principals: string[]): Promise<string[]> => []),
-    acceptConnections: jest.fn(async (_target, endpointIds: string[]) => ({ changed: endpointIds, failed: [] })),
-    rejectConnections: jest.fn(async (_target, endpointIds: string[]) => ({ changed: endpointIds, failed: [] })),
-    pendingConnectionsFrom: jest.fn(async (_target: ServiceTarget, _accountId: string): Promise<string[]> => []),
-  };
+const ec2 = mockClient(EC2Client);
+afterAll(() => ec2.restore());
+
+/** What EC2 answers: the pending connections, each from its account, and the outcome of an acceptance. */
+function mockEc2(pending: Array<{ id: string; account: string }> = []) {
+  ec2.reset();
+  ec2.on(DescribeVpcEndpointConnectionsCommand).callsFake(input => {
+    const owner = input.Filters?.find((f: any) => f.Name === 'vpc-endpoint-owner')?.Values ?? [];
+    return {
+      VpcEndpointConnections: pending
+        .filter(p => owner.length === 0 || owner.includes(p.account))
+        .map(p => ({ ServiceId: SERVICE_ID, VpcEndpointId: p.id, VpcEndpointOwner: p.account, VpcEndpointState: 'pendingAcceptance' as any })),
+    };
+  });
+  ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+  ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: [] });
+  ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
 }
+
+const accepted = () => ec2.commandCalls(AcceptVpcEndpointConnectionsCommand).map(c => c.args[0].input);
+const lookups = () => ec2.commandCalls(DescribeVpcEndpointConnectionsCommand).map(c => c.args[0].input.Filters?.find(f => f.Name === 'vpc-endpoint-owner')?.Values);
 
 async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLinkStore; send?: jest.Mock } = {}) {
   const knex: Knex = await databases.init('SQLITE_3');
   const baseStore = await createPrivateLinkStore(mockServices.database({ knex }));
   const store = options.store ? options.store(baseStore) : baseStore;
   const catalog = catalogServiceMock({ entities: catalogEntities() });
-  const aws = fakeAws();
   const events = mockServices.events.mock();
   const logger = mockServices.logger.mock();
   const send = options.send ?? jest.fn(async () => {});
+  const permissions = mockServices.permissions({ result: AuthorizeResult.ALLOW });
+  const config = readPrivateLinkConfig(new ConfigReader({ privatelink: { accounts: [{ accountId: PROVIDER }] } }));
+  const gate = new WriteGate({ permissions, audit: baseStore, publish: eventsPublisher(events), logger });
+  const operations = createServiceOperations({
+    gate,
+    ec2: async () => new EC2Client({ region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    catalog,
+    config,
+  });
   const service = new PrivateLinkService({
     reader: createServiceDetailsReader(catalog),
     store,
-    aws,
-    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+    operations,
+    config,
+    permissions,
     logger,
-    events,
     notifications: { send },
     entityLink: ref => `http://localhost:3000/catalog/${ref}`,
   });
   const loadService = (ref: string) => catalog.getEntityByRef(ref);
-  return { knex, store: baseStore, catalog, aws, events, logger, send, service, loadService };
+  const job = (load = loadService) => service.acceptApprovedConnections(load, mockCredentials.service('plugin:privatelink'));
+  const audit = () => baseStore.listAudit({ serviceRef: SERVICE_REF, target: TARGET }, 10);
+  return { knex, store: baseStore, catalog, events, logger, send, service, loadService, job, audit };
 }
 
 async function approved(store: PrivateLinkStore, knex: Knex, options: { serviceRef?: string; accountId?: string; decidedAt?: Date; acceptedEndpointIds?: string[] } = {}) {
@@ -83,104 +119,120 @@ async function approved(store: PrivateLinkStore, knex: Knex, options: { serviceR
 describe('PrivateLinkService', () => {
   describe('acceptApprovedConnections', () => {
     it('accepts the connections that appeared since approval, merges them into the request, audits and announces', async () => {
-      const { knex, store, aws, events, service, loadService } = await setup();
+      const { knex, store, events, job, audit } = await setup();
       const id = await approved(store, knex, { acceptedEndpointIds: [EP_PENDING] });
-      aws.pendingConnectionsFrom.mockResolvedValue([EP_OTHER_PENDING]);
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
 
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(1);
+      await expect(job()).resolves.toBe(1);
 
-      expect(aws.pendingConnectionsFrom).toHaveBeenCalledWith(TARGET, OTHER);
-      expect(aws.acceptConnections).toHaveBeenCalledWith(TARGET, [EP_OTHER_PENDING]);
+      expect(lookups()).toEqual([[OTHER]]);
+      expect(accepted()).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] }]);
       expect(await store.getRequest(id)).toMatchObject({ status: 'approved', acceptedEndpointIds: [EP_PENDING, EP_OTHER_PENDING] });
-      expect(await store.listAudit(SERVICE_REF, 10)).toEqual([
+      expect(await audit()).toEqual([
         {
           id: expect.any(Number),
           actor: 'plugin:privatelink',
+          via: 'job',
           action: 'connections.accept',
           serviceRef: SERVICE_REF,
-          details: { requestIds: [id], endpointIds: [EP_OTHER_PENDING] },
+          ...TARGET,
+          details: { accountId: OTHER, requestIds: [id], changed: [EP_OTHER_PENDING], failed: [] },
           result: 'success',
           createdAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO),
         },
       ]);
       expect(events.publish).toHaveBeenCalledWith({ topic: 'privatelink.service.changed', eventPayload: TARGET });
     });
 
     it('looks up and accepts once for all the requests of one service and account', async () => {
-      const { knex, store, aws, events, service, loadService } = await setup();
+      const { knex, store, events, job, audit } = await setup();
       const first = await approved(store, knex);
       const second = await approved(store, knex, { acceptedEndpointIds: [EP_PENDING] });
       const otherAccount = await approved(store, knex, { accountId: CONSUMER });
-      aws.pendingConnectionsFrom.mockImplementation(async (_target: unknown, accountId: string) =>
-        accountId === OTHER ? [EP_OTHER_PENDING] : [],
-      );
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
 
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(1);
+      await expect(job()).resolves.toBe(1);
 
-      expect(aws.pendingConnectionsFrom.mock.calls).toEqual([
-        [TARGET, OTHER],
-        [TARGET, CONSUMER],
-      ]);
-      expect(aws.acceptConnections).toHaveBeenCalledTimes(1);
+      expect(lookups()).toEqual([[OTHER], [CONSUMER]]);
+      expect(accepted()).toHaveLength(1);
       expect(await store.getRequest(first)).toMatchObject({ acceptedEndpointIds: [EP_OTHER_PENDING] });
       expect(await store.getRequest(second)).toMatchObject({ acceptedEndpointIds: [EP_PENDING, EP_OTHER_PENDING] });
       expect((await store.getRequest(otherAccount))!.acceptedEndpointIds).toBeUndefined();
-      const audit = await store.listAudit(SERVICE_REF, 10);
-      expect(audit).toHaveLength(1);
-      expect(audit[0].details).toEqual({ requestIds: expect.arrayContaining([first, second]), endpointIds: [EP_OTHER_PENDING] });
+      const rows = await audit();
+      expect(rows).toHaveLength(1);
+      expect(rows[0].details).toEqual({ accountId: OTHER, requestIds: expect.arrayContaining([first, second]), changed: [EP_OTHER_PENDING], failed: [] });
       expect(events.publish).toHaveBeenCalledTimes(1);
     });
 
-    it('does nothing when no connection is waiting', async () => {
-      const { knex, store, aws, events, service, loadService } = await setup();
+    it('writes nothing when no connection is waiting', async () => {
+      const { knex, store, events, job, audit } = await setup();
       const id = await approved(store, knex);
+      mockEc2([]);
       const before = await store.getRequest(id);
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(0);
-      expect(aws.acceptConnections).not.toHaveBeenCalled();
+      await expect(job()).resolves.toBe(0);
+      expect(accepted()).toEqual([]);
       expect(await store.getRequest(id)).toEqual(before);
-      expect(await store.listAudit(SERVICE_REF, 10)).toEqual([]);
+      expect(await audit()).toEqual([]);
       expect(events.publish).not.toHaveBeenCalled();
     });
 
     it('skips requests decided too long ago, services without acceptance, vanished services, and undecided requests', async () => {
-      const { knex, store, aws, service, loadService } = await setup();
-      aws.pendingConnectionsFrom.mockResolvedValue([EP_OTHER_PENDING]);
+      const { knex, store, job } = await setup();
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
       await approved(store, knex, { decidedAt: new Date(Date.now() - 8 * DAY) });
       await approved(store, knex, { serviceRef: OTHER_SERVICE_REF });
       await approved(store, knex, { serviceRef: 'resource:default/gone' });
       await store.createRequest({ serviceRef: SERVICE_REF, consumerRef: 'component:default/x', accountId: CONSUMER, reason: 'pending', requestedBy: CONSUMER_USER });
 
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(0);
-      expect(aws.pendingConnectionsFrom).not.toHaveBeenCalled();
-      expect(aws.acceptConnections).not.toHaveBeenCalled();
+      await expect(job()).resolves.toBe(0);
+      expect(ec2.calls()).toHaveLength(0);
 
       // Still inside the window: considered.
       await approved(store, knex, { decidedAt: new Date(Date.now() - 6 * DAY) });
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(1);
-      expect(aws.pendingConnectionsFrom).toHaveBeenCalledTimes(1);
+      await expect(job()).resolves.toBe(1);
+      expect(lookups()).toHaveLength(1);
+    });
+
+    it('never acts on an entity the sync did not write, whatever its annotations', async () => {
+      const { knex, store, logger, job, loadService } = await setup();
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
+      await approved(store, knex);
+      const forged = async (ref: string) => {
+        const entity = await loadService(ref);
+        return entity && { ...entity, metadata: { ...entity.metadata, annotations: { ...entity.metadata.annotations, 'backstage.io/managed-by-location': 'url:https://example.com/forged.yaml' } } };
+      };
+      await expect(job(forged)).resolves.toBe(0);
+      expect(ec2.calls()).toHaveLength(0);
+      expect(logger.warn).toHaveBeenCalledWith('Not accepting connections on an entity the sync did not write', expect.objectContaining({ serviceRef: SERVICE_REF }));
     });
 
     it('records connections EC2 would not accept on the request and audits them as an error, without announcing', async () => {
-      const { knex, store, aws, events, service, loadService } = await setup();
+      const { knex, store, events, job, audit } = await setup();
       const id = await approved(store, knex);
-      aws.pendingConnectionsFrom.mockResolvedValue([EP_OTHER_PENDING]);
-      aws.acceptConnections.mockResolvedValue({ changed: [], failed: [{ endpointId: EP_OTHER_PENDING, reason: 'InvalidState: gone' }] });
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
+      ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({
+        Unsuccessful: [{ ResourceId: EP_OTHER_PENDING, Error: { Code: 'InvalidState', Message: 'gone' } }],
+      });
 
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(0);
+      await expect(job()).resolves.toBe(0);
       expect(await store.getRequest(id)).toMatchObject({ acceptedEndpointIds: [], error: `${EP_OTHER_PENDING}: InvalidState: gone` });
-      expect(await store.listAudit(SERVICE_REF, 10)).toEqual([
-        expect.objectContaining({ actor: 'plugin:privatelink', result: 'error', message: `${EP_OTHER_PENDING}: InvalidState: gone` }),
+      expect(await audit()).toEqual([
+        expect.objectContaining({ actor: 'plugin:privatelink', via: 'job', result: 'error', message: `Could not accept ${EP_OTHER_PENDING} (InvalidState: gone)` }),
       ]);
       expect(events.publish).not.toHaveBeenCalled();
     });
 
     it('records a failed look-up of pending connections on the request', async () => {
-      const { knex, store, aws, logger, service, loadService } = await setup();
+      const { knex, store, logger, job, audit } = await setup();
       const id = await approved(store, knex);
-      aws.pendingConnectionsFrom.mockRejectedValue(new Error('Throttling'));
-      await expect(service.acceptApprovedConnections(loadService)).resolves.toBe(0);
+      mockEc2([]);
+      ec2.on(DescribeVpcEndpointConnectionsCommand).rejects(new Error('Throttling'));
+      await expect(job()).resolves.toBe(0);
       expect((await store.getRequest(id))!.error).toBe('accepting pending connections failed: Throttling');
       expect(logger.warn).toHaveBeenCalledWith('Could not accept pending connections', expect.objectContaining({ accountId: OTHER, error: 'Throttling' }));
+      expect(accepted()).toEqual([]);
+      expect(await audit()).toEqual([expect.objectContaining({ result: 'error', message: 'Throttling' })]);
     });
   });
 
@@ -189,7 +241,8 @@ describe('PrivateLinkService', () => {
       const send = jest.fn(async () => {
         throw new Error('notifications backend is down');
       });
-      const { store, aws, logger, service } = await setup({ send });
+      const { store, logger, service } = await setup({ send });
+      mockEc2([]);
       const credentials = mockCredentials.user(CONSUMER_USER);
       const created = await service.createAccessRequest(
         { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' },
@@ -197,7 +250,9 @@ describe('PrivateLinkService', () => {
       );
       const decided = await service.approve(created.id, undefined, mockCredentials.user(OWNER_USER));
       expect(decided.status).toBe('approved');
-      expect(aws.allowPrincipals).toHaveBeenCalledWith(TARGET, [`arn:aws:iam::${OTHER}:root`]);
+      expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand).map(c => c.args[0].input)).toEqual([
+        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [`arn:aws:iam::${OTHER}:root`] },
+      ]);
       expect(await store.getRequest(created.id)).toMatchObject({ status: 'approved' });
       expect(send).toHaveBeenCalledTimes(2);
       expect(logger.warn).toHaveBeenCalledWith('Could not send a PrivateLink notification', {

@@ -73,7 +73,21 @@ describe('createPrivateLinkStore', () => {
         ].sort(),
       );
       expect(Object.keys(await knex('privatelink_audit').columnInfo()).sort()).toEqual(
-        ['action', 'actor', 'created_at', 'details', 'id', 'message', 'result', 'service_ref'].sort(),
+        [
+          'account_id',
+          'action',
+          'actor',
+          'completed_at',
+          'created_at',
+          'details',
+          'id',
+          'message',
+          'region',
+          'result',
+          'service_id',
+          'service_ref',
+          'via',
+        ].sort(),
       );
 
       // A second start of the plugin finds the schema in place.
@@ -223,19 +237,20 @@ describe('createPrivateLinkStore', () => {
 
     it('writes the audit log and reads it per service, newest first, up to a limit', async () => {
       const { store } = await setup(databaseId);
-      await store.audit({ actor: CARL, action: 'accessRequest.create', serviceRef: SERVICE, details: { requestId: 'a', n: 1 }, result: 'success' });
-      await store.audit({ actor: 'user:default/olivia', action: 'principals.allow', serviceRef: OTHER_SERVICE, details: {}, result: 'success' });
+      await store.audit({ actor: CARL, via: 'api', action: 'accessRequest.create', serviceRef: SERVICE, details: { requestId: 'a', n: 1 }, result: 'success' });
+      await store.audit({ actor: 'user:default/olivia', via: 'api', action: 'principals.allow', serviceRef: OTHER_SERVICE, details: {}, result: 'success' });
       await store.audit({
         actor: 'user:default/olivia',
+        via: 'api',
         action: 'accessRequest.approve',
         serviceRef: SERVICE,
         details: { requestId: 'a', nested: { list: ['x'] } },
         result: 'error',
         message: 'Throttling: slow down',
       });
-      await store.audit({ actor: 'user:default/olivia', action: 'accessRequest.approve', serviceRef: SERVICE, details: { requestId: 'a' }, result: 'success' });
+      await store.audit({ actor: 'user:default/olivia', via: 'api', action: 'accessRequest.approve', serviceRef: SERVICE, details: { requestId: 'a' }, result: 'success' });
 
-      const items = await store.listAudit(SERVICE, 10);
+      const items = await store.listAudit({ serviceRef: SERVICE }, 10);
       expect(items.map(i => [i.action, i.result])).toEqual([
         ['accessRequest.approve', 'success'],
         ['accessRequest.approve', 'error'],
@@ -246,17 +261,61 @@ describe('createPrivateLinkStore', () => {
       expect(items[1]).toEqual({
         id: expect.any(Number),
         actor: 'user:default/olivia',
+        via: 'api',
         action: 'accessRequest.approve',
         serviceRef: SERVICE,
         details: { requestId: 'a', nested: { list: ['x'] } },
         result: 'error',
         message: 'Throttling: slow down',
         createdAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO),
       });
       expect(items[2].message).toBeUndefined();
-      expect((await store.listAudit(SERVICE, 2)).map(i => i.id)).toEqual([items[0].id, items[1].id]);
-      expect((await store.listAudit(OTHER_SERVICE, 10)).map(i => i.action)).toEqual(['principals.allow']);
-      expect(await store.listAudit('resource:default/nothing', 10)).toEqual([]);
+      expect((await store.listAudit({ serviceRef: SERVICE }, 2)).map(i => i.id)).toEqual([items[0].id, items[1].id]);
+      expect((await store.listAudit({ serviceRef: OTHER_SERVICE }, 10)).map(i => i.action)).toEqual(['principals.allow']);
+      expect(await store.listAudit({ serviceRef: 'resource:default/nothing' }, 10)).toEqual([]);
+    });
+  });
+
+  describe.each(ids)('attempts on %s', databaseId => {
+    const TARGET = { accountId: '123456789012', region: 'us-east-1', serviceId: 'vpce-svc-0123456789abcdef0' };
+
+    it('writes a started row before AWS is called and completes it with the outcome and what became known', async () => {
+      const { store } = await setup(databaseId);
+      const id = await store.start({
+        actor: CARL,
+        via: 'scaffolder',
+        action: 'endpoint-service.create',
+        accountId: TARGET.accountId,
+        region: TARGET.region,
+        details: { name: 'orders-api' },
+      });
+      const started = await store.getAudit(id);
+      expect(started).toMatchObject({ id, result: 'started', via: 'scaffolder', accountId: TARGET.accountId });
+      expect(started!.completedAt).toBeUndefined();
+      expect(started!.serviceId).toBeUndefined();
+
+      await store.complete(id, { result: 'success', details: { created: true }, subject: { serviceId: TARGET.serviceId } });
+      const done = await store.getAudit(id);
+      expect(done).toMatchObject({ result: 'success', serviceId: TARGET.serviceId, details: { name: 'orders-api', created: true } });
+      expect(done!.completedAt).toMatch(ISO);
+
+      // A completed row stays as it is.
+      await store.complete(id, { result: 'error', message: 'late' });
+      expect((await store.getAudit(id))!.result).toBe('success');
+
+      // The service's log lists the row by its AWS service id, before its entity existed.
+      const listed = await store.listAudit({ serviceRef: SERVICE, target: TARGET }, 10);
+      expect(listed.map(r => r.id)).toEqual([id]);
+      expect(await store.listAudit({ serviceRef: SERVICE }, 10)).toEqual([]);
+    });
+
+    it('writes refused rows, complete at once', async () => {
+      const { store } = await setup(databaseId);
+      await store.refused({ actor: DANA, via: 'api', action: 'principals.allow', serviceRef: SERVICE, ...TARGET, details: {} }, 'not allowed');
+      const [row] = await store.listAudit({ serviceRef: SERVICE }, 10);
+      expect(row).toMatchObject({ actor: DANA, result: 'refused', message: 'not allowed', serviceRef: SERVICE, serviceId: TARGET.serviceId });
+      expect(row.completedAt).toMatch(ISO);
     });
   });
 

@@ -4,7 +4,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   PRIVATELINK_SERVICE_CHANGED_TOPIC,
@@ -61,6 +61,8 @@ export interface WriteOperation<T> {
    */
   nothingToDo?: () => boolean;
   change: () => Promise<WriteOutcome<T>>;
+  /** Says what failed when AWS fails, e.g. `Could not allow principals on vpce-svc-…`; the error's text follows. */
+  failure?: string;
 }
 
 /** Publishes one change event; the events service in the backend packages. */
@@ -134,11 +136,12 @@ export class WriteGate {
       const error = e as Error;
       if (REFUSALS.has(error.name)) {
         await this.#refused({ actor: safeActorName(op.actor), ...base }, error.message);
-      } else {
-        // A read that the checks needed failed (AWS unreachable): an attempt that ended in an error.
-        await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: error.message });
+        throw e;
       }
-      throw e;
+      // A read that the checks needed failed (AWS unreachable): an attempt that ended in an error.
+      const failed = asServiceError(error, op.failure ?? `Could not complete ${op.action}`);
+      await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: failed.message });
+      throw failed;
     }
     if (op.dryRun || op.nothingToDo?.()) {
       if (!op.preview) throw new Error(`${op.action} has no dry run`);
@@ -150,13 +153,13 @@ export class WriteGate {
     try {
       outcome = await op.change();
     } catch (e) {
-      const error = e as Error;
+      const error = asServiceError(e as Error, op.failure ?? `Could not complete ${op.action}`);
       await this.#complete(id, { result: 'error', message: error.message });
       // An error may come after part of a change to a synced service was made: the catalog re-reads it anyway.
       // (A failed create removes what it created; a consumer's subject is not the provider's service.)
       const { serviceRef, accountId, region, serviceId } = op.subject;
       if (serviceRef && region && serviceId) await this.#announce({ accountId, region, serviceId });
-      throw e;
+      throw error;
     }
     const subject = { ...op.subject, ...outcome.subject };
     await this.#complete(id, {
@@ -201,6 +204,12 @@ export class WriteGate {
       this.#logger.warn('Could not announce a PrivateLink change', { ...event, error: (e as Error).message });
     }
   }
+}
+
+/** Errors of Backstage's own kinds pass; an AWS or network failure is a 503 that says what could not be done. */
+function asServiceError(error: Error, what: string): Error {
+  if (REFUSALS.has(error.name) || error.name === 'ServiceUnavailableError' || error.name === 'NotModifiedError') return error;
+  return new ServiceUnavailableError(`${what}: ${error.message}`, error);
 }
 
 function safeActorName(actor: WriteActor): string {

@@ -115,6 +115,7 @@ export function createServiceOperations(options: {
       },
       dryRun: opts.dryRun,
       preview: split,
+      failure: `Could not ${change} principals on ${service.target.serviceId}`,
       change: async () => {
         const { toChange, unchanged } = split();
         if (toChange.length > 0) {
@@ -178,6 +179,7 @@ export function createServiceOperations(options: {
         plan = await select();
       },
       dryRun: opts.dryRun,
+      failure: `Could not ${decision} connections on ${service.target.serviceId}`,
       nothingToDo: opts.quietWhenNothing ? () => plan.toChange.length === 0 : undefined,
       preview: () => ({ changed: plan.toChange, unchanged: plan.unchanged, failed: [] }),
       change: async () => {

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -53,6 +54,14 @@ export function syncedServiceEntity(options: { accountId?: string; region?: stri
   };
 }
 
+/** A mock catalog that holds what `entities()` returns at the time of each call. */
+function liveCatalog(entities: () => Entity[]): CatalogService {
+  return new Proxy({} as CatalogService, {
+    get: (_target, method) =>
+      (...args: unknown[]) => (catalogServiceMock({ entities: entities() }) as any)[method](...args),
+  });
+}
+
 /**
  * The real write path of the actions (gate, service operations, creation checks) over test doubles: an
  * in-memory audit log, a catalog holding `entities`, a permission decision per request, and the initiator's
@@ -60,7 +69,8 @@ export function syncedServiceEntity(options: { accountId?: string; region?: stri
  */
 export function testWrites(options: {
   ec2: Ec2ClientFactory;
-  entities?: Entity[];
+  /** The catalog's entities; a function is asked on every read (a test may "sync" a service it created). */
+  entities?: Entity[] | (() => Entity[]);
   /** `privatelink.accounts`; by default the provider and consumer accounts, owned by platform. */
   accounts?: Array<Record<string, unknown>>;
   /** Decides each permission request; allows everything by default. */
@@ -106,7 +116,7 @@ export function testWrites(options: {
     userInfo: {
       getUserInfo: async () => ({ userEntityRef: TEST_USER, ownershipEntityRefs: options.ownershipRefs ?? [TEST_USER, TEST_OWNER] }),
     },
-    catalog: catalogServiceMock({ entities: options.entities ?? [] }),
+    catalog: liveCatalog(() => (typeof options.entities === 'function' ? options.entities() : options.entities ?? [])),
     ec2: options.ec2,
     publish: async event => {
       published.push(event);

@@ -26,7 +26,9 @@ import {
   SeedResult,
   startMoto,
 } from '@privatelink-backstage/dev-aws';
+import { Entity } from '@backstage/catalog-model';
 import { startLossyProxy } from '../__testUtils__/lossyProxy';
+import { syncedServiceEntity, testWrites, TEST_USER } from '../__testUtils__/writes';
 import { AwsClientFactories, createAwsClientFactories } from '../aws';
 import { readActionsConfig } from '../config';
 import { createAllowPrincipalsAction } from './allowPrincipals';
@@ -59,39 +61,39 @@ function rootConfig(endpoint: string) {
   });
 }
 
-/** The actions as the module wires them, against `endpoint`. */
-function actionsFor(
-  endpoint: string,
-  onServiceChanged = jest.fn(async () => {}),
-) {
+/** The owners the test's user belongs to: the teams whose resources the journeys create. */
+const OWNERSHIP = [TEST_USER, 'group:default/orders', 'group:default/payments', 'group:default/platform'];
+
+/**
+ * The actions as the module wires them, against `endpoint`, through the real write path. The catalog holds
+ * `synced`: what the sync would have emitted by the time a later step acts on a service an earlier one created.
+ */
+function actionsFor(endpoint: string) {
   const config = rootConfig(endpoint);
   const settings = readActionsConfig(config);
   const factories = createAwsClientFactories(config);
+  const synced: Entity[] = [];
+  const { writes, audit, published } = testWrites({
+    ec2: factories.ec2,
+    entities: () => synced,
+    accounts: [{ accountId: PROVIDER, owner: 'group:default/platform' }, { accountId: PAYMENTS, owner: 'group:default/payments' }],
+    ownershipRefs: OWNERSHIP,
+  });
+  const { tagKeys } = settings.privatelink;
   return {
-    onServiceChanged,
-    nlb: createNetworkLoadBalancerAction({
-      clients: factories,
-      tagKeys: settings.tagKeys,
-    }),
-    service: createEndpointServiceAction({
-      clients: factories,
-      tagKeys: settings.tagKeys,
-      emulator: settings.emulator,
-      onServiceChanged,
-    }),
-    allow: createAllowPrincipalsAction({
-      ec2: factories.ec2,
-      allowWildcardPrincipal: false,
-      onServiceChanged,
-    }),
-    dns: createVerifyPrivateDnsAction({ clients: factories, onServiceChanged }),
-    endpoint: createVpcEndpointAction({
-      ec2: factories.ec2,
-      tagKeys: settings.tagKeys,
-      isKnownAccount: id => settings.knownAccountIds.includes(id),
-      onServiceChanged,
-      pollMinDelayMs: 200,
-    }),
+    audit,
+    published,
+    /** The sync's entity for a service, as the catalog holds it after the targeted refresh. */
+    sync: (serviceId: string) => {
+      if (!synced.some(e => e.metadata.annotations?.['privatelink.io/service-id'] === serviceId)) {
+        synced.push(syncedServiceEntity({ serviceId, owner: 'group:default/orders' }));
+      }
+    },
+    nlb: createNetworkLoadBalancerAction({ clients: factories, tagKeys, writes }),
+    service: createEndpointServiceAction({ clients: factories, tagKeys, emulator: settings.emulator, writes }),
+    allow: createAllowPrincipalsAction({ writes, allowWildcardPrincipal: false }),
+    dns: createVerifyPrivateDnsAction({ clients: factories, writes }),
+    endpoint: createVpcEndpointAction({ ec2: factories.ec2, tagKeys, writes, pollMinDelayMs: 200 }),
   };
 }
 
@@ -231,6 +233,8 @@ describe('the actions against moto', () => {
         component: 'component:default/orders-api',
         privateDnsName: 'api.moto.example.com',
       });
+      // The targeted refresh brings the new service into the catalog before the next step acts on it.
+      actions.sync(service.serviceId);
       const allow = await run(actions.allow, {
         accountId: PROVIDER,
         region: REGION,
@@ -318,11 +322,20 @@ describe('the actions against moto', () => {
     expect(permissions.AllowedPrincipals?.map(p => p.Principal)).toEqual([
       `arn:aws:iam::${PAYMENTS}:root`,
     ]);
-    expect(actions.onServiceChanged).toHaveBeenCalledWith({
+    expect(actions.published).toContainEqual({
       accountId: PROVIDER,
       region: REGION,
       serviceId: first.service.serviceId,
     });
+    // Every change of the journey was authorised for the user and written to the audit log with its outcome.
+    expect(actions.audit.map(r => [r.action, r.result, r.actor, r.via])).toEqual(
+      ['nlb.create', 'endpoint-service.create', 'principals.allow', 'private-dns.verify', 'endpoint.create'].map(a => [
+        a,
+        'success',
+        TEST_USER,
+        'scaffolder',
+      ]),
+    );
 
     // A second run of the whole template finds everything and creates nothing.
     const second = await runAll();
@@ -371,8 +384,33 @@ describe('the actions against moto', () => {
         vpcId: payments().vpcId,
         subnetIds: [subnet.Subnet!.SubnetId!],
         name: 'payments-api-to-auth-1d',
+        owner: 'group:default/payments',
       }),
     ).rejects.toThrow(`is in us-east-1d (use1-az`);
+  });
+
+  it("refuses to create for an owner the user does not belong to, and leaves moto as it was", async () => {
+    const config = rootConfig(moto.endpoint);
+    const factories = createAwsClientFactories(config);
+    const { writes, audit } = testWrites({
+      ec2: factories.ec2,
+      accounts: [{ accountId: PROVIDER, owner: 'group:default/platform' }],
+      ownershipRefs: [TEST_USER, 'group:default/payments'],
+    });
+    const nlb = createNetworkLoadBalancerAction({ clients: factories, tagKeys: readActionsConfig(config).privatelink.tagKeys, writes });
+    const before = await countAll({ nlb: 'moto-refused', serviceKey: '-', endpointKey: '-' });
+    await expect(
+      run(nlb, {
+        accountId: PROVIDER,
+        region: REGION,
+        name: 'moto-refused',
+        vpcId: provider().vpcId,
+        subnetIds: provider().subnetIds.slice(0, 2),
+        owner: 'group:default/orders',
+      }),
+    ).rejects.toThrow('You may only create resources owned by yourself or a group you belong to, not by group:default/orders');
+    expect(await countAll({ nlb: 'moto-refused', serviceKey: '-', endpointKey: '-' })).toEqual(before);
+    expect(audit).toEqual([expect.objectContaining({ action: 'nlb.create', result: 'refused', actor: TEST_USER })]);
   });
 
   it('removes the load balancer and target group it created when the TLS listener fails', async () => {
@@ -387,6 +425,7 @@ describe('the actions against moto', () => {
         protocol: 'TLS',
         certificateArn:
           'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+        owner: 'group:default/platform',
       }),
     ).rejects.toThrow(/certificate/i);
     expect(
@@ -404,6 +443,7 @@ describe('the actions against moto', () => {
       name: 'moto-lossy',
       vpcId: provider().vpcId,
       subnetIds: provider().subnetIds.slice(1, 3),
+      owner: 'group:default/platform',
     });
     const proxy = await startLossyProxy({
       target: moto.endpoint,

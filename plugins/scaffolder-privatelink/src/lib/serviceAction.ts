@@ -20,16 +20,18 @@ export async function onExistingService<T>(
 ): Promise<T> {
   const task = await writes.forTask(ctx);
   if (ctx.isDryRun) {
+    let service;
     try {
-      const service = await task.findService(target);
-      return await change(task, { entity: service.entity });
+      service = await task.findService(target);
     } catch (e) {
-      if ((e as Error).name !== 'NotFoundError') throw e;
+      // Any other refusal (an account that is not configured) goes through the write path, which records it.
+      if ((e as Error).name !== 'NotFoundError') return change(task, { target });
       ctx.logger.warn(
         `Dry run: ${target.serviceId} is not in the catalog (yet); a real run acts on it only once it is synced and you may change it`,
       );
       return previewUnknown();
     }
+    return change(task, { entity: service.entity });
   }
   return change(task, await serviceSelector(task, target, ctx));
 }
