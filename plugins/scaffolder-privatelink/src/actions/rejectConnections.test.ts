@@ -3,15 +3,16 @@ import {
   EC2Client,
   RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mockClientFactories, wire } from '../__testUtils__/clients';
+import { wire } from '../__testUtils__/clients';
+import { syncedServiceEntity, testWrites, TEST_USER } from '../__testUtils__/writes';
 import { createRejectConnectionsAction } from './rejectConnections';
 
 const ec2Mock = mockClient(EC2Client);
-const { ec2 } = mockClientFactories();
-const onServiceChanged = jest.fn(async () => {});
+const factory = jest.fn(async () => new EC2Client({ region: 'us-east-1' }));
 
 const SERVICE_ID = 'vpce-svc-0123456789abcdef0';
 const ACCEPTED = 'vpce-0a1b2c3d4e5f60718';
@@ -22,72 +23,145 @@ const input = {
   serviceId: SERVICE_ID,
   endpointIds: [ACCEPTED, REJECTED],
 };
-const action = createRejectConnectionsAction({ ec2, onServiceChanged });
+const service = syncedServiceEntity({ serviceId: SERVICE_ID, name: 'orders-api' });
+const TARGET = { accountId: '123456789012', region: 'us-east-1', serviceId: SERVICE_ID };
 
 beforeEach(() => {
   ec2Mock.reset();
-  ec2.mockClear();
-  onServiceChanged.mockClear();
+  factory.mockClear();
   ec2Mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
     VpcEndpointConnections: [
-      {
-        ServiceId: SERVICE_ID,
-        VpcEndpointId: ACCEPTED,
-        VpcEndpointState: wire('available'),
-      },
-      {
-        ServiceId: SERVICE_ID,
-        VpcEndpointId: REJECTED,
-        VpcEndpointState: wire('rejected'),
-      },
+      { ServiceId: SERVICE_ID, VpcEndpointId: ACCEPTED, VpcEndpointState: wire('available') },
+      { ServiceId: SERVICE_ID, VpcEndpointId: REJECTED, VpcEndpointState: wire('rejected') },
     ],
   });
 });
 
+function setUp(options: Partial<Parameters<typeof testWrites>[0]> = {}) {
+  const t = testWrites({ ec2: factory, entities: [service], ...options });
+  return { ...t, action: createRejectConnectionsAction({ writes: t.writes }) };
+}
+
 describe('aws:privatelink:connections:reject', () => {
-  it('rejects the connections that are not rejected yet and announces the change', async () => {
-    ec2Mock
-      .on(RejectVpcEndpointConnectionsCommand)
-      .resolves({ Unsuccessful: [] });
+  it('rejects the connections that are not rejected yet, audited and announced', async () => {
+    const { action, audit, published } = setUp();
+    ec2Mock.on(RejectVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
     const ctx = createMockActionContext({ input });
+
     await action.handler(ctx);
-    expect(
-      ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand)[0].args[0]
-        .input,
-    ).toEqual({ ServiceId: SERVICE_ID, VpcEndpointIds: [ACCEPTED] });
+
+    expect(ec2Mock.commandCalls(DescribeVpcEndpointConnectionsCommand)[0].args[0].input.Filters).toEqual([
+      { Name: 'service-id', Values: [SERVICE_ID] },
+      { Name: 'vpc-endpoint-id', Values: [ACCEPTED, REJECTED] },
+    ]);
+    const reject = ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand);
+    expect(reject).toHaveLength(1);
+    expect(reject[0].args[0].input).toEqual({ ServiceId: SERVICE_ID, VpcEndpointIds: [ACCEPTED] });
     expect(ctx.output).toHaveBeenCalledWith('rejected', [ACCEPTED]);
     expect(ctx.output).toHaveBeenCalledWith('unchanged', [REJECTED]);
-    expect(onServiceChanged).toHaveBeenCalledTimes(1);
+    expect(published).toEqual([TARGET]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: TEST_USER,
+        via: 'scaffolder',
+        action: 'connections.reject',
+        serviceRef: 'resource:default/orders-api',
+        ...TARGET,
+        details: expect.objectContaining({ endpointIds: [ACCEPTED, REJECTED] }),
+        result: 'success',
+      }),
+    ]);
+    expect(audit[0].outcome?.details).toEqual({ changed: [ACCEPTED], failed: [] });
   });
 
-  it('names each endpoint AWS could not reject and why', async () => {
+  it('names each endpoint AWS could not reject and why, and announces nothing when none was rejected', async () => {
+    const { action, audit, published } = setUp();
     ec2Mock.on(RejectVpcEndpointConnectionsCommand).resolves({
-      Unsuccessful: [
-        {
-          ResourceId: ACCEPTED,
-          Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: 'gone' },
-        },
-      ],
+      Unsuccessful: [{ ResourceId: ACCEPTED, Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: 'gone' } }],
     });
     const ctx = createMockActionContext({ input });
     await expect(action.handler(ctx)).rejects.toThrow(
       `Could not reject 1 of 1 connection(s) to ${SERVICE_ID}: ${ACCEPTED} (InvalidVpcEndpointId.NotFound: gone)`,
     );
-    expect(onServiceChanged).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: TEST_USER,
+        via: 'scaffolder',
+        action: 'connections.reject',
+        result: 'error',
+        message: `Could not reject ${ACCEPTED} (InvalidVpcEndpointId.NotFound: gone)`,
+      }),
+    ]);
+  });
+
+  it('changes nothing when every connection is rejected already', async () => {
+    const { action, audit, published } = setUp();
+    const ctx = createMockActionContext({ input: { ...input, endpointIds: [REJECTED] } });
+    await action.handler(ctx);
+    expect(ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+    expect(ctx.output).toHaveBeenCalledWith('rejected', []);
+    expect(ctx.output).toHaveBeenCalledWith('unchanged', [REJECTED]);
+    expect(published).toEqual([]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'connections.reject', result: 'success' })]);
+  });
+
+  it('refuses endpoints that are not connections of the service, before rejecting any, with a refused row', async () => {
+    const { action, audit, published } = setUp();
+    const strangers = ['vpce-0d1b2c3d4e5f60718', 'vpce-0e1b2c3d4e5f60718'];
+    const ctx = createMockActionContext({ input: { ...input, endpointIds: [ACCEPTED, ...strangers] } });
+    const failure = action.handler(ctx);
+    await expect(failure).rejects.toThrow(InputError);
+    await expect(failure).rejects.toThrow(`endpointIds: ${strangers.join(', ')} are not connections of ${SERVICE_ID}`);
+    expect(ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+    expect(published).toEqual([]);
+    expect(audit).toEqual([expect.objectContaining({ actor: TEST_USER, action: 'connections.reject', result: 'refused' })]);
   });
 
   it('refuses a malformed endpoint id before any AWS call', async () => {
-    const ctx = createMockActionContext({
-      input: { ...input, endpointIds: ['endpoint-1'] },
-    });
+    const { action, audit } = setUp();
+    const ctx = createMockActionContext({ input: { ...input, endpointIds: ['endpoint-1'] } });
     await expect(action.handler(ctx)).rejects.toThrow(InputError);
-    expect(ec2).not.toHaveBeenCalled();
+    expect(factory).not.toHaveBeenCalled();
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(audit).toEqual([]);
   });
 
-  it('makes no AWS call in a dry run', async () => {
+  it('only reads the connection states in a dry run and outputs what it would do', async () => {
+    const { action, audit, published } = setUp();
     const ctx = { ...createMockActionContext({ input }), isDryRun: true };
     await action.handler(ctx);
-    expect(ec2).not.toHaveBeenCalled();
-    expect(ctx.output).toHaveBeenCalledWith('rejected', [ACCEPTED, REJECTED]);
+    expect(ec2Mock.commandCalls(DescribeVpcEndpointConnectionsCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+    expect(ctx.output).toHaveBeenCalledWith('rejected', [ACCEPTED]);
+    expect(ctx.output).toHaveBeenCalledWith('unchanged', [REJECTED]);
+    expect(published).toEqual([]);
+    expect(audit).toEqual([]);
+  });
+
+  describe('refuses, with no AWS call and one refused row', () => {
+    const notReviewer = { allow: ({ permission }: { permission: string }) => permission !== 'privatelink.connection.review' };
+
+    it.each([
+      ['a user who may not review connections of the service', notReviewer, {}, 'privatelink.connection.review is not allowed on resource:default/orders-api'],
+      ['in a dry run too', notReviewer, { isDryRun: true }, 'privatelink.connection.review is not allowed'],
+      ['an account that is not configured', {}, { input: { ...input, accountId: '999999999999' } }, 'Account 999999999999 is not configured'],
+      ['a service the catalog does not hold', {}, { input: { ...input, serviceId: 'vpce-svc-0aaaaaaaaaaaaaaaa' } }, 'No endpoint service vpce-svc-0aaaaaaaaaaaaaaaa'],
+      [
+        'a forged entity: the right annotations, registered from a file',
+        { entities: [{ ...service, metadata: { ...service.metadata, annotations: { ...service.metadata.annotations, [ANNOTATION_LOCATION]: 'url:https://example.com/catalog-info.yaml' } } }] },
+        {},
+        'No endpoint service',
+      ],
+    ])('%s', async (_what, options, ctxOverride: any, message) => {
+      const { action, audit, published } = setUp(options as any);
+      const ctx = { ...createMockActionContext({ input: ctxOverride.input ?? input }), isDryRun: Boolean(ctxOverride.isDryRun) };
+      await expect(action.handler(ctx)).rejects.toThrow(message);
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(factory).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+      expect(audit).toEqual([expect.objectContaining({ actor: TEST_USER, via: 'scaffolder', action: 'connections.reject', result: 'refused' })]);
+      expect(audit[0].message).toContain(message);
+    });
   });
 });
