@@ -25,8 +25,18 @@ export interface Config {
       name?: string;
       /** Regions to read in this account; default: privatelink.regions. */
       regions?: string[];
-      /** Owner entity ref of resources in this account that carry no owner tag, e.g. group:default/payments. */
+      /**
+       * Owner entity ref of resources in this account that carry no owner tag, e.g. group:default/payments. Its
+       * members may create PrivateLink resources in the account under the demo's permission policy.
+       */
       owner?: string;
+      /**
+       * The owners an owner tag in this account may name, and so the teams the account delegates to: a tag
+       * naming another owner is not trusted (the resource is owned by `owner` instead, with a
+       * `privatelink.io/owner-warning` annotation), and members of these teams may create resources in the account
+       * for their own team. Unset: any owner tag is taken as written.
+       */
+      owners?: string[];
       /** System entity ref of resources in this account that carry no system tag. */
       system?: string;
     }>;

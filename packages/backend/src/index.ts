@@ -28,6 +28,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// A second demo identity who owns nothing (development only); the end-to-end journeys check refusals with it.
+backend.add(import('./modules/demoVisitorAuth'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
