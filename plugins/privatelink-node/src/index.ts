@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './clientSettings';
+export * from './aws/tags';
 export * from './config/privatelinkConfig';
 export * from './permissions/allowedPrincipals';
 export * from './permissions/accountRules';

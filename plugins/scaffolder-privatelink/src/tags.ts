@@ -1,29 +1,11 @@
-import { Config } from '@backstage/config';
 import { createHash } from 'node:crypto';
-import { DEFAULT_TAG_KEYS } from '@privatelink-backstage/plugin-privatelink-common';
+import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 
 /** Tag that makes a created resource findable again, so that a retried task creates nothing twice. */
 export const IDEMPOTENCY_TAG_KEY = 'privatelink:idempotency-key';
 
 /** The tag keys that the sync reads to place a resource in the catalog (`privatelink.tagKeys`). */
-export type TagKeys = {
-  owner: string;
-  system: string;
-  component: string;
-  name: string;
-};
-
-/** Reads `privatelink.tagKeys` with the same defaults as the sync. */
-export function readTagKeys(config: Config): TagKeys {
-  const keys = config.getOptionalConfig('privatelink.tagKeys');
-  return {
-    owner: keys?.getOptionalString('owner') ?? DEFAULT_TAG_KEYS.owner,
-    system: keys?.getOptionalString('system') ?? DEFAULT_TAG_KEYS.system,
-    component:
-      keys?.getOptionalString('component') ?? DEFAULT_TAG_KEYS.component,
-    name: keys?.getOptionalString('name') ?? DEFAULT_TAG_KEYS.name,
-  };
-}
+export type TagKeys = PrivateLinkConfig['tagKeys'];
 
 /** Where a resource belongs in the catalog, written as tags the sync reads. */
 export type Placement = {
@@ -59,15 +41,6 @@ export function toAwsTags(
   tags: Record<string, string>,
 ): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
-/** Tags as AWS returns them, as a record. */
-export function tagsToRecord(
-  tags: { Key?: string; Value?: string }[] | undefined,
-): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key) record[tag.Key] = tag.Value ?? '';
-  return record;
 }
 
 /** Whether AWS tags carry the idempotency key. */

@@ -4,7 +4,6 @@ import {
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcEndpointServiceConfigurations,
   ServiceConfiguration,
-  Tag,
   VpcEndpoint,
   VpcEndpointConnection,
   Filter,
@@ -16,7 +15,7 @@ import {
   readAllowedPrincipals,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import pLimit from 'p-limit';
-import { AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';
+import { AccountRegion, tagsToRecord } from '@privatelink-backstage/plugin-privatelink-node';
 import {
   AccountRegionSnapshot,
   ConnectionRecord,
@@ -26,9 +25,6 @@ import {
 
 /** Page size of every Describe call: the largest EC2 accepts, so that calls = minimum pages. */
 export { PAGE_SIZE };
-
-const tagsOf = (tags: Tag[] | undefined): Record<string, string> =>
-  Object.fromEntries((tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']));
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 
@@ -47,7 +43,7 @@ function toServiceRecord(target: AccountRegion, s: ServiceConfiguration): Endpoi
     loadBalancerArns: [...(s.NetworkLoadBalancerArns ?? []), ...(s.GatewayLoadBalancerArns ?? [])],
     supportedIpAddressTypes: s.SupportedIpAddressTypes ?? [],
     supportedRegions: (s.SupportedRegions ?? []).map(r => r.Region!).filter(Boolean),
-    tags: tagsOf(s.Tags),
+    tags: tagsToRecord(s.Tags),
     allowedPrincipals: [],
   };
 }
@@ -74,7 +70,7 @@ function toEndpointRecord(target: AccountRegion, e: VpcEndpoint): EndpointRecord
     state: normalizeEndpointState(e.State),
     privateDnsEnabled: e.PrivateDnsEnabled ?? false,
     dnsNames: (e.DnsEntries ?? []).map(d => d.DnsName!).filter(Boolean),
-    tags: tagsOf(e.Tags),
+    tags: tagsToRecord(e.Tags),
     createdAt: iso(e.CreationTimestamp),
   };
 }

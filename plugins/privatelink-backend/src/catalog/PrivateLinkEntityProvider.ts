@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { ANNOTATIONS } from '@privatelink-backstage/plugin-privatelink-common';
+import { ANNOTATIONS, ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
 import { AwsClientFactory } from '../aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
@@ -27,9 +27,8 @@ export interface SyncReport {
 }
 
 /** A targeted refresh request, as the events topic carries it. */
-export interface ServiceChange extends AccountRegion {
-  serviceId: string;
-}
+/** One service to re-read: the payload of a change event. */
+export type ServiceChange = ServiceChangedEvent;
 
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
 

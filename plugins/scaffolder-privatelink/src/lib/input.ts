@@ -21,13 +21,3 @@ export function parseInput<S extends z.ZodType>(
   if (!parsed.success) throw new InputError(describeIssues(parsed.error));
   return parsed.data;
 }
-
-/** A change to one endpoint service or its connections, announced for a targeted catalog refresh. */
-export type ServiceChange = {
-  accountId: string;
-  region: string;
-  serviceId: string;
-};
-
-/** Announces a {@link ServiceChange} (events topic privatelink.service.changed). */
-export type OnServiceChanged = (change: ServiceChange) => Promise<void>;
