@@ -72,7 +72,7 @@ export function testWrites(options: {
   /** The catalog's entities; a function is asked on every read (a test may "sync" a service it created). */
   entities?: Entity[] | (() => Entity[]);
   /** `privatelink.accounts`; by default the provider and consumer accounts, owned by platform. */
-  accounts?: Array<Record<string, unknown>>;
+  accounts?: Array<{ accountId: string; owner?: string; owners?: string[] }>;
   /** Decides each permission request; allows everything by default. */
   allow?: (request: { permission: string; resourceRef?: string }, credentials: BackstageCredentials) => boolean;
   ownershipRefs?: string[];
