@@ -1,4 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
@@ -6,7 +7,16 @@ import {
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { scaffolderModulePrivateLink } from './module';
 
-async function start(privatelink: object) {
+/** The account the dry runs act in, configured so that the write path lets them through. */
+const ACCOUNT = '123456789012';
+/** The initiator of `createMockActionContext`; the mock user info gives them no groups. */
+const USER = 'user:default/mock';
+/** A permissions service that denies everything (AuthorizeResult.DENY, without importing permission-common). */
+const DENY = { result: 'DENY' } as Parameters<
+  typeof mockServices.permissions.factory
+>[0];
+
+async function start(privatelink: object, services: any[] = []) {
   const actions: TemplateAction<any, any, any>[] = [];
   await startTestBackend({
     extensionPoints: [
@@ -22,6 +32,9 @@ async function start(privatelink: object) {
       scaffolderModulePrivateLink,
       mockServices.rootConfig.factory({ data: { privatelink } }),
       mockServices.events.factory(),
+      // permissions, userInfo, auth and discovery come from the test backend's defaults.
+      catalogServiceMock.factory(),
+      ...services,
     ],
   });
   return new Map(actions.map(a => [a.id, a]));
@@ -47,30 +60,82 @@ describe('scaffolderModulePrivateLink', () => {
 
   it("accepts moto's load balancer ARNs only when an emulator endpoint is configured", async () => {
     const input = {
-      accountId: '123456789012',
+      accountId: ACCOUNT,
       region: 'us-east-1',
       networkLoadBalancerArns: [MOTO_ARN],
+      owner: USER,
     };
     const dryRun = () => ({
       ...createMockActionContext({ input }),
       isDryRun: true,
     });
+    const accounts = [{ accountId: ACCOUNT, owner: USER }];
 
-    const real = await start({});
+    const real = await start({ accounts });
     await expect(
       real.get('aws:privatelink:endpoint-service:create')!.handler(dryRun()),
     ).rejects.toThrow('must be a Network or Gateway Load Balancer ARN');
 
     // A closed loopback port: the dry run sends nothing anyway.
-    const emulated = await start({ endpoint: 'http://127.0.0.1:9' });
+    const emulated = await start({ endpoint: 'http://127.0.0.1:9', accounts });
     const ctx = dryRun();
     await emulated.get('aws:privatelink:endpoint-service:create')!.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('created', true);
   });
 
+  describe('binds the write path to the backend services', () => {
+    const input = {
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      networkLoadBalancerArns: [MOTO_ARN],
+      owner: USER,
+    };
+    const dryRun = (override: object = {}) => ({
+      ...createMockActionContext({ input: { ...input, ...override } }),
+      isDryRun: true,
+    });
+    const emulated = { endpoint: 'http://127.0.0.1:9' };
+    const accounts = [{ accountId: ACCOUNT, owner: USER }];
+
+    it('to the configured accounts', async () => {
+      const actions = await start(emulated);
+      await expect(
+        actions
+          .get('aws:privatelink:endpoint-service:create')!
+          .handler(dryRun()),
+      ).rejects.toThrow(
+        `Account ${ACCOUNT} is not configured under privatelink.accounts`,
+      );
+    });
+
+    it('to the permissions service', async () => {
+      const actions = await start({ ...emulated, accounts }, [
+        mockServices.permissions.factory(DENY),
+      ]);
+      await expect(
+        actions
+          .get('aws:privatelink:endpoint-service:create')!
+          .handler(dryRun()),
+      ).rejects.toThrow(
+        `privatelink.resource.create is not allowed on account ${ACCOUNT}`,
+      );
+    });
+
+    it("to the user info service, for the initiator's ownership refs", async () => {
+      const actions = await start({ ...emulated, accounts });
+      await expect(
+        actions
+          .get('aws:privatelink:endpoint-service:create')!
+          .handler(dryRun({ owner: 'group:default/platform' })),
+      ).rejects.toThrow(
+        'You may only create resources owned by yourself or a group you belong to, not by group:default/platform',
+      );
+    });
+  });
+
   it('refuses * as a principal unless the configuration allows it', async () => {
     const input = {
-      accountId: '123456789012',
+      accountId: ACCOUNT,
       region: 'us-east-1',
       serviceId: 'vpce-svc-0123456789abcdef0',
       principals: ['*'],
@@ -83,7 +148,11 @@ describe('scaffolderModulePrivateLink', () => {
     await expect(
       strict.get('aws:privatelink:principals:allow')!.handler(dryRun()),
     ).rejects.toThrow('allowWildcardPrincipal');
-    const open = await start({ allowWildcardPrincipal: true });
+    // The service is not in the catalog: the dry run of a configured account previews without an AWS call.
+    const open = await start({
+      allowWildcardPrincipal: true,
+      accounts: [{ accountId: ACCOUNT, owner: USER }],
+    });
     await expect(
       open.get('aws:privatelink:principals:allow')!.handler(dryRun()),
     ).resolves.toBeUndefined();

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'yaml';
 import { DEFAULT_TAG_KEYS, mockClientFactories } from './__testUtils__/clients';
+import { testWrites } from './__testUtils__/writes';
 import { createAcceptConnectionsAction } from './actions/acceptConnections';
 import { createAllowPrincipalsAction } from './actions/allowPrincipals';
 import { createEndpointServiceAction } from './actions/createEndpointService';
@@ -18,20 +19,33 @@ import { createVpcEndpointAction } from './actions/createVpcEndpoint';
 const TEMPLATES = join(__dirname, '../../../examples/templates');
 /** Built-in actions of the scaffolder backend that the templates use. */
 const BUILT_IN = new Set(['catalog:fetch', 'fetch:template', 'debug:log']);
+/** The actions that create resources: their write path refuses a step without an owner. */
+const CREATE_ACTIONS = new Set([
+  'aws:privatelink:nlb:create',
+  'aws:privatelink:endpoint-service:create',
+  'aws:privatelink:endpoint:create',
+]);
 
 const clients = mockClientFactories();
+// Only the schemas are read: the write path is never called.
+const { writes } = testWrites({ ec2: clients.ec2 });
 const actions = [
-  createNetworkLoadBalancerAction({ clients, tagKeys: DEFAULT_TAG_KEYS }),
-  createEndpointServiceAction({ clients, tagKeys: DEFAULT_TAG_KEYS }),
-  createAllowPrincipalsAction({
-    ec2: clients.ec2,
-    allowWildcardPrincipal: false,
+  createNetworkLoadBalancerAction({
+    clients,
+    tagKeys: DEFAULT_TAG_KEYS,
+    writes,
   }),
-  createRevokePrincipalsAction({ ec2: clients.ec2 }),
-  createVerifyPrivateDnsAction({ clients }),
-  createVpcEndpointAction({ ec2: clients.ec2, tagKeys: DEFAULT_TAG_KEYS }),
-  createAcceptConnectionsAction({ ec2: clients.ec2 }),
-  createRejectConnectionsAction({ ec2: clients.ec2 }),
+  createEndpointServiceAction({ clients, tagKeys: DEFAULT_TAG_KEYS, writes }),
+  createAllowPrincipalsAction({ writes, allowWildcardPrincipal: false }),
+  createRevokePrincipalsAction({ writes }),
+  createVerifyPrivateDnsAction({ clients, writes }),
+  createVpcEndpointAction({
+    ec2: clients.ec2,
+    tagKeys: DEFAULT_TAG_KEYS,
+    writes,
+  }),
+  createAcceptConnectionsAction({ writes }),
+  createRejectConnectionsAction({ writes }),
 ];
 const byId = new Map(actions.map(a => [a.id, a]));
 const keysOf = (schema: unknown) =>
@@ -68,6 +82,14 @@ describe.each(['expose-service-privately', 'request-access-to-a-service'])(
         expect(Object.keys(step.input).filter(k => !known.includes(k))).toEqual(
           [],
         );
+      }
+    });
+
+    it('names the owner in every step that creates a resource, as the write path requires', () => {
+      const creating = steps.filter(s => CREATE_ACTIONS.has(s.action));
+      expect(creating.length).toBeGreaterThan(0);
+      for (const step of creating) {
+        expect(step.input.owner).toEqual(expect.stringMatching(/\S/));
       }
     });
 

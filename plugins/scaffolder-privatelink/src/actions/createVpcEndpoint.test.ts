@@ -15,7 +15,7 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -24,11 +24,17 @@ import {
   mockClientFactories,
   wire,
 } from '../__testUtils__/clients';
+import {
+  testWrites,
+  TestAuditRow,
+  TEST_ACCOUNTS,
+  TEST_OWNER,
+  TEST_USER,
+} from '../__testUtils__/writes';
 import { createVpcEndpointAction } from './createVpcEndpoint';
 
 const ec2Mock = mockClient(EC2Client);
 const { ec2 } = mockClientFactories();
-const onServiceChanged = jest.fn(async () => {});
 
 const PROVIDER = '123456789012';
 const CONSUMER = '210987654321';
@@ -46,17 +52,65 @@ const input = {
   vpcId: VPC,
   subnetIds: SUBNETS,
   name: 'payments-api-to-orders-api',
-  owner: 'group:default/payments',
+  owner: TEST_OWNER,
   component: 'component:default/payments-api',
 };
 
-const action = createVpcEndpointAction({
-  ec2,
-  tagKeys: DEFAULT_TAG_KEYS,
-  isKnownAccount: id => id === PROVIDER,
-  onServiceChanged,
-  pollMinDelayMs: 10,
-  cleanupRetryDelayMs: 1,
+/** The provider's service, as the catalog module refreshes it. */
+const PROVIDER_SERVICE = {
+  accountId: PROVIDER,
+  region: 'us-east-1',
+  serviceId: SERVICE_ID,
+};
+const ROW = {
+  actor: TEST_USER,
+  via: 'scaffolder',
+  action: 'endpoint.create',
+  accountId: CONSUMER,
+  region: 'us-east-1',
+};
+
+function setUp(options: Partial<Parameters<typeof testWrites>[0]> = {}) {
+  const t = testWrites({ ec2, ...options });
+  return {
+    ...t,
+    action: createVpcEndpointAction({
+      ec2,
+      tagKeys: DEFAULT_TAG_KEYS,
+      writes: t.writes,
+      pollMinDelayMs: 10,
+      cleanupRetryDelayMs: 1,
+    }),
+  };
+}
+
+/** No call of any kind went to AWS, nor was a client asked for. */
+function expectNoAwsCall() {
+  expect(ec2).not.toHaveBeenCalled();
+  expect(ec2Mock.calls()).toHaveLength(0);
+}
+
+function expectOneRow(audit: TestAuditRow[], result: string, message: string) {
+  expect(audit).toEqual([expect.objectContaining({ ...ROW, result })]);
+  expect(audit[0].message).toContain(message);
+}
+
+/** An earlier run's endpoint with this key, tagged for `owner` (null: no owner tag). */
+const foundEndpoint = (owner: string | null) => ({
+  VpcEndpoints: [
+    {
+      VpcEndpointId: ENDPOINT,
+      VpcId: VPC,
+      State: wire('available'),
+      Tags: [
+        {
+          Key: 'privatelink:idempotency-key',
+          Value: 'endpoint:payments-api-to-orders-api',
+        },
+        ...(owner ? [{ Key: 'backstage:owner', Value: owner }] : []),
+      ],
+    },
+  ],
 });
 
 /** A consumer account that can see the service, with DNS on and no endpoint yet. */
@@ -131,12 +185,18 @@ function consumerAccount(options: { privateDnsName?: string } = {}) {
 beforeEach(() => {
   ec2Mock.reset();
   ec2.mockClear();
-  onServiceChanged.mockClear();
 });
 
 describe('aws:privatelink:endpoint:create', () => {
-  it('creates a security group for 443 from the VPC, then the tagged endpoint, and announces the provider service', async () => {
+  it('creates a security group for 443 from the VPC, then the tagged endpoint, audited, and announces the provider service', async () => {
     consumerAccount();
+    const requests: Array<{ permission: string; resourceRef?: string }> = [];
+    const { action, audit, published } = setUp({
+      allow: request => {
+        requests.push(request);
+        return true;
+      },
+    });
     const ctx = createMockActionContext({ input });
 
     await action.handler(ctx);
@@ -175,7 +235,7 @@ describe('aws:privatelink:endpoint:create', () => {
         {
           ResourceType: 'vpc-endpoint',
           Tags: expect.arrayContaining([
-            { Key: 'backstage:owner', Value: 'group:default/payments' },
+            { Key: 'backstage:owner', Value: TEST_OWNER },
             {
               Key: 'backstage:component',
               Value: 'component:default/payments-api',
@@ -195,11 +255,33 @@ describe('aws:privatelink:endpoint:create', () => {
       accountId: CONSUMER,
       region: 'us-east-1',
     });
-    expect(onServiceChanged).toHaveBeenCalledWith({
-      accountId: PROVIDER,
-      region: 'us-east-1',
-      serviceId: SERVICE_ID,
-    });
+    // The create permission is asked for on the consumer's account, where the endpoint is made.
+    expect(requests).toEqual([
+      { permission: 'privatelink.resource.create', resourceRef: CONSUMER },
+    ]);
+    expect(published).toEqual([PROVIDER_SERVICE]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        ...ROW,
+        // The provider's service id: the row shows in that service's audit log too.
+        serviceId: SERVICE_ID,
+        result: 'success',
+        details: {
+          serviceName: SERVICE_NAME,
+          vpcId: VPC,
+          owner: TEST_OWNER,
+          name: 'payments-api-to-orders-api',
+        },
+        outcome: expect.objectContaining({
+          result: 'success',
+          details: {
+            endpointId: ENDPOINT,
+            state: 'pendingAcceptance',
+            created: true,
+          },
+        }),
+      }),
+    ]);
     expect(ctx.output).toHaveBeenCalledWith('endpointId', ENDPOINT);
     expect(ctx.output).toHaveBeenCalledWith('state', 'pendingAcceptance');
     expect(ctx.output).toHaveBeenCalledWith('dnsNames', [
@@ -210,6 +292,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it('turns private DNS on when the service has a verified name and the VPC resolves it', async () => {
+    const { action } = setUp();
     consumerAccount({ privateDnsName: 'orders.internal.example.com' });
     const ctx = createMockActionContext({
       input: { ...input, securityGroupIds: [SG] },
@@ -224,6 +307,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it('polls until the endpoint leaves pending', async () => {
+    const { action } = setUp();
     consumerAccount();
     ec2Mock
       .on(DescribeVpcEndpointsCommand, { VpcEndpointIds: [ENDPOINT] })
@@ -241,6 +325,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it('refuses a subnet in a zone the service does not offer, naming the zones it offers', async () => {
+    const { action, audit, published } = setUp();
     consumerAccount();
     ec2Mock.on(DescribeSubnetsCommand).resolves({
       Subnets: [
@@ -266,9 +351,13 @@ describe('aws:privatelink:endpoint:create', () => {
     );
     expect(ec2Mock.commandCalls(CreateSecurityGroupCommand)).toHaveLength(0);
     expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(0);
+    // The checks that read AWS run within the attempt: it ends in an error.
+    expectOneRow(audit, 'error', `${SUBNETS[1]} is in us-east-1e`);
+    expect(published).toEqual([]);
   });
 
   it('refuses private DNS in a VPC whose DNS hostnames are off', async () => {
+    const { action } = setUp();
     consumerAccount({ privateDnsName: 'orders.internal.example.com' });
     ec2Mock
       .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
@@ -283,6 +372,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it('refuses private DNS for a service that has no private DNS name', async () => {
+    const { action } = setUp();
     consumerAccount();
     const ctx = createMockActionContext({
       input: { ...input, privateDnsEnabled: true },
@@ -293,6 +383,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it("reads the provider's side when the consumer cannot see the service, and says the account is not allowed", async () => {
+    const { action } = setUp();
     consumerAccount();
     ec2Mock
       .on(DescribeVpcEndpointServicesCommand)
@@ -324,6 +415,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it("proceeds on the provider's word when the consumer account is allowed", async () => {
+    const { action, published } = setUp();
     consumerAccount();
     ec2Mock
       .on(DescribeVpcEndpointServicesCommand)
@@ -344,14 +436,11 @@ describe('aws:privatelink:endpoint:create', () => {
     });
     await action.handler(ctx);
     expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(1);
-    expect(onServiceChanged).toHaveBeenCalledWith({
-      accountId: PROVIDER,
-      region: 'us-east-1',
-      serviceId: SERVICE_ID,
-    });
+    expect(published).toEqual([PROVIDER_SERVICE]);
   });
 
   it('refuses a service the consumer cannot see when the provider is unknown', async () => {
+    const { action } = setUp();
     consumerAccount();
     ec2Mock
       .on(DescribeVpcEndpointServicesCommand)
@@ -363,6 +452,7 @@ describe('aws:privatelink:endpoint:create', () => {
   });
 
   it('does not announce services of accounts the catalog does not know', async () => {
+    const { action, audit, published } = setUp();
     consumerAccount();
     ec2Mock.on(DescribeVpcEndpointServicesCommand).resolves({
       ServiceDetails: [
@@ -375,10 +465,27 @@ describe('aws:privatelink:endpoint:create', () => {
     });
     const ctx = createMockActionContext({ input });
     await action.handler(ctx);
-    expect(onServiceChanged).not.toHaveBeenCalled();
+    expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(1);
+    expect(published).toEqual([]);
+    expect(audit).toEqual([
+      expect.objectContaining({ ...ROW, result: 'success' }),
+    ]);
   });
 
-  it('reuses the endpoint and security group of an earlier run', async () => {
+  it('does not announce the service of a provider account that is not configured', async () => {
+    // Only the consumer account is configured: the provider (seen as the service's owner) is not.
+    const { action, published } = setUp({
+      accounts: [{ accountId: TEST_ACCOUNTS.consumer, owner: TEST_OWNER }],
+    });
+    consumerAccount();
+    const ctx = createMockActionContext({ input });
+    await action.handler(ctx);
+    expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(1);
+    expect(published).toEqual([]);
+  });
+
+  it('reuses the endpoint and security group of an earlier run for the same owner', async () => {
+    const { action, audit, published } = setUp();
     consumerAccount();
     ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
       SecurityGroups: [
@@ -402,21 +509,7 @@ describe('aws:privatelink:endpoint:create', () => {
         },
       ],
     });
-    ec2Mock.on(DescribeVpcEndpointsCommand).resolves({
-      VpcEndpoints: [
-        {
-          VpcEndpointId: ENDPOINT,
-          VpcId: VPC,
-          State: wire('available'),
-          Tags: [
-            {
-              Key: 'privatelink:idempotency-key',
-              Value: 'endpoint:payments-api-to-orders-api',
-            },
-          ],
-        },
-      ],
-    });
+    ec2Mock.on(DescribeVpcEndpointsCommand).resolves(foundEndpoint(TEST_OWNER));
     const ctx = createMockActionContext({ input });
     await action.handler(ctx);
     expect(ec2Mock.commandCalls(CreateSecurityGroupCommand)).toHaveLength(0);
@@ -425,9 +518,20 @@ describe('aws:privatelink:endpoint:create', () => {
     ).toHaveLength(0);
     expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(0);
     expect(ctx.output).toHaveBeenCalledWith('created', false);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        ...ROW,
+        result: 'success',
+        outcome: expect.objectContaining({
+          details: { endpointId: ENDPOINT, state: 'available', created: false },
+        }),
+      }),
+    ]);
+    expect(published).toEqual([PROVIDER_SERVICE]);
   });
 
   it('removes the security group it created when the endpoint cannot be created', async () => {
+    const { action, audit, published } = setUp();
     consumerAccount();
     ec2Mock
       .on(CreateVpcEndpointCommand)
@@ -450,10 +554,12 @@ describe('aws:privatelink:endpoint:create', () => {
       ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand),
     ).toHaveLength(1);
     expect(ec2Mock.commandCalls(DeleteSecurityGroupCommand)).toHaveLength(2);
-    expect(onServiceChanged).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+    expectOneRow(audit, 'error', 'subnet has no free addresses');
   });
 
   it('removes the endpoint and its security group when the endpoint fails', async () => {
+    const { action, published } = setUp();
     consumerAccount();
     ec2Mock
       .on(DescribeVpcEndpointsCommand, { VpcEndpointIds: [ENDPOINT] })
@@ -481,9 +587,11 @@ describe('aws:privatelink:endpoint:create', () => {
     expect(
       ec2Mock.commandCalls(DeleteSecurityGroupCommand)[0].args[0].input,
     ).toEqual({ GroupId: SG });
+    expect(published).toEqual([]);
   });
 
   it('creates an S3 gateway endpoint on route tables, with neither subnets nor a security group', async () => {
+    const { action, audit, published } = setUp();
     consumerAccount();
     ec2Mock.on(DescribeVpcEndpointServicesCommand).resolves({
       ServiceDetails: [
@@ -507,6 +615,7 @@ describe('aws:privatelink:endpoint:create', () => {
         type: 'Gateway' as const,
         vpcId: VPC,
         routeTableIds: ['rtb-0123456789abcdef0'],
+        owner: TEST_OWNER,
       },
     });
     await action.handler(ctx);
@@ -521,7 +630,12 @@ describe('aws:privatelink:endpoint:create', () => {
     ).toBeUndefined();
     expect(ec2Mock.commandCalls(CreateSecurityGroupCommand)).toHaveLength(0);
     expect(ec2Mock.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
-    expect(onServiceChanged).not.toHaveBeenCalled();
+    // An AWS service: no endpoint service of ours to announce.
+    expect(published).toEqual([]);
+    expect(audit).toEqual([
+      expect.objectContaining({ ...ROW, result: 'success' }),
+    ]);
+    expect(audit[0].serviceId).toBeUndefined();
   });
 
   it.each([
@@ -558,22 +672,208 @@ describe('aws:privatelink:endpoint:create', () => {
     [{ ports: [70000] }, 'ports.0'],
     [{ accountId: 'payments' }, 'accountId: must be a 12-digit'],
   ])('refuses %j before any AWS call', async (override, message) => {
+    const { action, audit } = setUp();
     const ctx = createMockActionContext({
       input: { ...input, ...override } as typeof input,
     });
     const failure = action.handler(ctx);
     await expect(failure).rejects.toThrow(InputError);
     await expect(failure).rejects.toThrow(message);
-    expect(ec2).not.toHaveBeenCalled();
+    expectNoAwsCall();
+    // A malformed input is refused before the write path: no row.
+    expect(audit).toEqual([]);
   });
 
-  it('makes no AWS call in a dry run', async () => {
+  it('makes no AWS call in a dry run and writes no row, after the same checks', async () => {
+    const requests: string[] = [];
+    const { action, audit, published } = setUp({
+      allow: ({ permission }) => {
+        requests.push(permission);
+        return true;
+      },
+    });
     const ctx = { ...createMockActionContext({ input }), isDryRun: true };
     await action.handler(ctx);
-    expect(ec2).not.toHaveBeenCalled();
+    expectNoAwsCall();
+    expect(requests).toEqual(['privatelink.resource.create']);
+    expect(audit).toEqual([]);
+    expect(published).toEqual([]);
     expect(ctx.output).toHaveBeenCalledWith(
       'endpointId',
       expect.stringMatching(/^vpce-/),
     );
+  });
+
+  describe('never hands over an endpoint an earlier run made for another owner', () => {
+    it.each([
+      ['another group', 'group:default/orders', 'group:default/orders'],
+      ['no owner tag at all', null, 'none'],
+    ])(
+      'refuses an endpoint with this key tagged for %s, creating nothing',
+      async (_what, owner, named) => {
+        const { action, audit, published } = setUp();
+        consumerAccount();
+        ec2Mock.on(DescribeVpcEndpointsCommand).resolves(foundEndpoint(owner));
+        const ctx = createMockActionContext({
+          input: { ...input, securityGroupIds: [SG] },
+        });
+        const failure = action.handler(ctx);
+        await expect(failure).rejects.toThrow(InputError);
+        await expect(failure).rejects.toThrow(
+          `Endpoint ${ENDPOINT} already carries the key 'endpoint:payments-api-to-orders-api' for another owner (${named}); choose another name`,
+        );
+        expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(0);
+        expect(ec2Mock.commandCalls(CreateSecurityGroupCommand)).toHaveLength(
+          0,
+        );
+        expect(
+          ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand),
+        ).toHaveLength(0);
+        expect(ec2Mock.commandCalls(DeleteVpcEndpointsCommand)).toHaveLength(0);
+        expect(ctx.output).not.toHaveBeenCalled();
+        expect(published).toEqual([]);
+        expectOneRow(audit, 'error', 'for another owner');
+      },
+    );
+
+    it('leaves no security group of its own behind when it refuses', async () => {
+      const { action } = setUp();
+      consumerAccount();
+      ec2Mock
+        .on(DescribeVpcEndpointsCommand)
+        .resolves(foundEndpoint('group:default/orders'));
+      ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+      ec2Mock.on(DeleteSecurityGroupCommand).resolves({});
+      const ctx = createMockActionContext({ input });
+      await expect(action.handler(ctx)).rejects.toThrow('for another owner');
+      expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(0);
+      // Whatever security group this run created for the endpoint is removed again.
+      expect(ec2Mock.commandCalls(DeleteSecurityGroupCommand)).toHaveLength(
+        ec2Mock.commandCalls(CreateSecurityGroupCommand).length,
+      );
+      expect(ec2Mock.commandCalls(DeleteVpcEndpointsCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('refuses, with no AWS call, nothing announced and one refused row', () => {
+    const noCreate = {
+      allow: ({ permission }: { permission: string }) =>
+        permission !== 'privatelink.resource.create',
+    };
+
+    it.each<
+      [
+        string,
+        Partial<Parameters<typeof testWrites>[0]>,
+        { input?: object; isDryRun?: boolean },
+        string,
+        any,
+      ]
+    >([
+      [
+        'a consumer account that is not configured',
+        {},
+        { input: { ...input, accountId: '999999999999' } },
+        'Account 999999999999 is not configured under privatelink.accounts',
+        NotAllowedError,
+      ],
+      [
+        'a user who may not create resources in the consumer account',
+        noCreate,
+        {},
+        `privatelink.resource.create is not allowed on account ${CONSUMER}`,
+        NotAllowedError,
+      ],
+      [
+        'a user who may not create resources, in a dry run too',
+        noCreate,
+        { isDryRun: true },
+        `privatelink.resource.create is not allowed on account ${CONSUMER}`,
+        NotAllowedError,
+      ],
+      [
+        'a permission on the provider account only',
+        {
+          allow: ({ resourceRef }: { resourceRef?: string }) =>
+            resourceRef === PROVIDER,
+        },
+        {},
+        `privatelink.resource.create is not allowed on account ${CONSUMER}`,
+        NotAllowedError,
+      ],
+      [
+        'no owner',
+        {},
+        { input: { ...input, owner: undefined } },
+        'owner: the owner of what is created is required',
+        InputError,
+      ],
+      [
+        'no owner, in a dry run too',
+        {},
+        { input: { ...input, owner: undefined }, isDryRun: true },
+        'owner: the owner of what is created is required',
+        InputError,
+      ],
+      [
+        'an owner the initiator does not belong to',
+        {},
+        { input: { ...input, owner: 'group:default/payments' } },
+        'You may only create resources owned by yourself or a group you belong to, not by group:default/payments',
+        NotAllowedError,
+      ],
+      [
+        'an owner the account does not permit',
+        {
+          accounts: [
+            { accountId: TEST_ACCOUNTS.provider, owner: TEST_OWNER },
+            {
+              accountId: TEST_ACCOUNTS.consumer,
+              owner: 'group:default/payments',
+              owners: ['group:default/payments-admins'],
+            },
+          ],
+        },
+        {},
+        `Account ${CONSUMER} does not permit the owner ${TEST_OWNER}`,
+        NotAllowedError,
+      ],
+    ])('%s', async (_what, options, ctxOverride, message, type) => {
+      const { action, audit, published } = setUp(options);
+      const ctx = {
+        ...createMockActionContext({
+          input: (ctxOverride.input ?? input) as typeof input,
+        }),
+        isDryRun: Boolean(ctxOverride.isDryRun),
+      };
+      const failure = action.handler(ctx);
+      await expect(failure).rejects.toThrow(type);
+      await expect(failure).rejects.toThrow(message);
+      expectNoAwsCall();
+      expect(ctx.output).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+      expect(audit).toEqual([
+        expect.objectContaining({
+          actor: TEST_USER,
+          via: 'scaffolder',
+          action: 'endpoint.create',
+          result: 'refused',
+        }),
+      ]);
+      expect(audit[0].message).toContain(message);
+    });
+
+    it('creates for the user themselves, an owner among their own refs', async () => {
+      const { action } = setUp();
+      consumerAccount();
+      const ctx = createMockActionContext({
+        input: { ...input, owner: TEST_USER },
+      });
+      await action.handler(ctx);
+      expect(
+        ec2Mock.commandCalls(CreateVpcEndpointCommand)[0].args[0].input
+          .TagSpecifications?.[0].Tags,
+      ).toContainEqual({ Key: 'backstage:owner', Value: TEST_USER });
+    });
   });
 });
