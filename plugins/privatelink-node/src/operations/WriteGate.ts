@@ -209,7 +209,7 @@ export class WriteGate {
 /** Errors of Backstage's own kinds pass; an AWS or network failure is a 503 that says what could not be done. */
 function asServiceError(error: Error, what: string): Error {
   if (REFUSALS.has(error.name) || error.name === 'ServiceUnavailableError' || error.name === 'NotModifiedError') return error;
-  return new ServiceUnavailableError(`${what}: ${error.message}`, error);
+  return new ServiceUnavailableError(`${what}: ${error.message}`);
 }
 
 function safeActorName(actor: WriteActor): string {

@@ -141,7 +141,7 @@ describe('aws:privatelink:connections:accept', () => {
     ec2Mock.on(AcceptVpcEndpointConnectionsCommand).rejects(new Error('service unavailable'));
     const ctx = createMockActionContext({ input });
     await expect(action.handler(ctx)).rejects.toThrow('service unavailable');
-    expect(audit).toEqual([expect.objectContaining({ action: 'connections.accept', result: 'error', message: 'service unavailable' })]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'connections.accept', result: 'error', message: 'Could not accept connections on vpce-svc-0123456789abcdef0: service unavailable' })]);
     expect(published).toEqual([TARGET]);
   });
 

@@ -223,6 +223,7 @@ export function createEndpointServiceAction(options: Options) {
           // Only load balancers of the same owner are published: nobody publishes another team's NLB.
           if (!ctx.isDryRun) await withClient(options.clients.elb({ accountId, region }), elb => checkLoadBalancers(elb, input.networkLoadBalancerArns, options.tagKeys, input.owner!));
         },
+        failure: `Could not publish ${input.networkLoadBalancerArns.join(', ')} as an endpoint service`,
         dryRun: ctx.isDryRun,
         preview: () => dryRunOutputs(input),
         change: async () => {

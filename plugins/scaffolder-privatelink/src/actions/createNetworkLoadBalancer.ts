@@ -188,6 +188,7 @@ export function createNetworkLoadBalancerAction(options: Options) {
         subject: { accountId, region },
         details: { name, vpcId: input.vpcId, subnetIds: input.subnetIds, owner: input.owner },
         ...creationChecks({ config: task.config, accountId, owner: input.owner, ownershipRefs: task.ownershipRefs }),
+        failure: `Could not create the network load balancer ${name}`,
         dryRun: ctx.isDryRun,
         preview: () => dryRunOutputs(input),
         // A load balancer alone is no endpoint service: nothing for the catalog to re-read.

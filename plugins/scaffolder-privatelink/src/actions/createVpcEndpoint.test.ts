@@ -484,6 +484,28 @@ describe('aws:privatelink:endpoint:create', () => {
     expect(published).toEqual([]);
   });
 
+  it("refuses to reuse another owner's security group under the same key, creating nothing", async () => {
+    const { action, audit } = setUp();
+    consumerAccount();
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        {
+          GroupId: SG,
+          VpcId: VPC,
+          Tags: [
+            { Key: 'privatelink:idempotency-key', Value: 'endpoint:payments-api-to-orders-api#security-group' },
+            { Key: 'backstage:owner', Value: 'group:default/orders' },
+          ],
+        },
+      ],
+    });
+    const ctx = createMockActionContext({ input: { ...input, securityGroupIds: undefined } as any });
+    await expect(action.handler(ctx)).rejects.toThrow(`Security group ${SG} already carries the key 'endpoint:payments-api-to-orders-api#security-group' for another owner (group:default/orders)`);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(CreateVpcEndpointCommand)).toHaveLength(0);
+    expect(audit).toEqual([expect.objectContaining({ action: 'endpoint.create', result: 'error' })]);
+  });
+
   it('reuses the endpoint and security group of an earlier run for the same owner', async () => {
     const { action, audit, published } = setUp();
     consumerAccount();
@@ -497,6 +519,7 @@ describe('aws:privatelink:endpoint:create', () => {
               Key: 'privatelink:idempotency-key',
               Value: 'endpoint:payments-api-to-orders-api#security-group',
             },
+            { Key: 'backstage:owner', Value: TEST_OWNER },
           ],
           IpPermissions: [
             {

@@ -251,6 +251,7 @@ export function createVpcEndpointAction(options: Options) {
         subject: { accountId, region, ...(serviceId ? { serviceId } : {}) },
         details: { serviceName: input.serviceName, vpcId: input.vpcId, owner: input.owner, name: input.name },
         ...creationChecks({ config: task.config, accountId, owner: input.owner, ownershipRefs: task.ownershipRefs }),
+        failure: `Could not create the endpoint to ${input.serviceName}`,
         dryRun: ctx.isDryRun,
         preview: () => dryRunOutputs(input),
         change: async () => {

@@ -103,7 +103,7 @@ describe('aws:privatelink:principals:revoke', () => {
     ec2Mock.on(ModifyVpcEndpointServicePermissionsCommand).rejects(new Error('throttled'));
     const ctx = createMockActionContext({ input });
     await expect(action.handler(ctx)).rejects.toThrow('throttled');
-    expect(audit).toEqual([expect.objectContaining({ actor: TEST_USER, action: 'principals.revoke', result: 'error', message: 'throttled' })]);
+    expect(audit).toEqual([expect.objectContaining({ actor: TEST_USER, action: 'principals.revoke', result: 'error', message: 'Could not revoke principals on vpce-svc-0123456789abcdef0: throttled' })]);
     expect(published).toEqual([TARGET]);
   });
 

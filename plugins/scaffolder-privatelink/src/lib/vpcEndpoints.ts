@@ -21,6 +21,7 @@ import {
 import { Cleanup } from './cleanup';
 import { EnsureContext, ensureResource } from './ensure';
 import { errorName, isNotFound } from './errors';
+import { sameOwner } from './owners';
 import { checkSecurityGroups, ensureIngress } from './network';
 
 /** What the security group of a consumer endpoint is made from. */
@@ -97,7 +98,16 @@ export async function ensureSecurityGroup(
         const found = page.SecurityGroups?.find(g =>
           hasIdempotencyKey(g.Tags, key),
         );
-        if (found?.GroupId) return { groupId: found.GroupId };
+        if (found?.GroupId) {
+          // Never hand over a group made for another owner under the same key.
+          const owner = found.Tags?.find(t => t.Key === deps.tagKeys.owner)?.Value;
+          if (!sameOwner(owner, input.owner)) {
+            throw new InputError(
+              `Security group ${found.GroupId} already carries the key '${key}' for another owner (${owner ?? 'none'}); choose another name`,
+            );
+          }
+          return { groupId: found.GroupId };
+        }
       }
       return undefined;
     },

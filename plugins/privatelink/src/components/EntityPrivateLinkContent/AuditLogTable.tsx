@@ -12,18 +12,34 @@ interface Row {
   id: number;
   time: string;
   actor: string;
+  via: string;
   action: string;
   result: string;
   details: string;
 }
+
+const RESULTS: Record<AuditEntry['result'], string> = {
+  success: 'Success',
+  error: 'Error',
+  refused: 'Refused',
+  // Written before AWS was called and never completed: the backend stopped halfway, the outcome is unknown.
+  started: 'No outcome recorded',
+};
+
+const CHANNELS: Record<AuditEntry['via'], string> = {
+  api: 'Portal',
+  scaffolder: 'Template',
+  job: 'Scheduled job',
+};
 
 function toRow(e: AuditEntry): Row {
   return {
     id: e.id,
     time: formatDateTime(e.createdAt),
     actor: humanizeRef(e.actor, 'user'),
+    via: CHANNELS[e.via] ?? e.via,
     action: e.action,
-    result: e.result === 'success' ? 'Success' : 'Error',
+    result: RESULTS[e.result] ?? e.result,
     details: [e.message, JSON.stringify(e.details)].filter(Boolean).join(' — '),
   };
 }
@@ -31,6 +47,7 @@ function toRow(e: AuditEntry): Row {
 const columns: TableColumn<Row>[] = [
   { title: 'Time', field: 'time', defaultSort: 'desc' },
   { title: 'Actor', field: 'actor' },
+  { title: 'Through', field: 'via' },
   { title: 'Action', field: 'action' },
   { title: 'Result', field: 'result' },
   { title: 'Details', field: 'details', sorting: false },
@@ -51,6 +68,7 @@ export function AuditLogTable(props: { serviceRef: string }) {
       data={(value ?? []).map(toRow)}
       isLoading={loading}
       filters={[
+        { column: 'Through', type: 'select' },
         { column: 'Action', type: 'select' },
         { column: 'Result', type: 'select' },
       ]}
