@@ -18,6 +18,7 @@ import {
   AuthorizeResult,
 } from '@backstage/plugin-permission-common';
 import {
+  AuditEntry,
   privatelinkAccessRequestCreatePermission,
   privatelinkOwnerPermissions,
 } from '@privatelink-backstage/plugin-privatelink-common';
@@ -34,6 +35,9 @@ import {
   EP_OTHER_PENDING,
   EP_PENDING,
   EP_REJECTED,
+  FORGED_LOCATION,
+  FORGED_SERVICE_REF,
+  forgedServiceEntity,
   LEGACY_SERVICE_REF,
   NLB_ARN,
   OTHER,
@@ -55,7 +59,8 @@ import { createPrivateLinkStore, PrivateLinkStore } from './service/store';
 /**
  * The HTTP API end to end inside a test backend: the real plugin, router, service, store (SQLite) and EC2 client
  * factory; the catalog holds what the sync emits; EC2 is mocked at the SDK level, so every AWS command the API
- * sends is recorded. Every refusal is checked to have sent nothing to AWS and written nothing.
+ * sends is recorded. Every refusal is checked to have changed nothing in AWS, announced and notified nothing, and
+ * written nothing but, when it came from the write path, its one `refused` audit row.
  */
 
 const ec2 = mockClient(EC2Client);
@@ -76,12 +81,26 @@ const MALLORY = auth(BLOCKED_USER);
 const SERVICE = mockCredentials.service.header();
 const NONE = mockCredentials.none.header();
 
+/**
+ * A user's token as the scaffolder passes it on when an action calls this plugin: the user, with the scaffolder as
+ * the actor (`principal.actor`, as Backstage's auth service gives it for an on-behalf-of token). The mock httpAuth
+ * service of @backstage/backend-test-utils turns such a mock token into exactly those credentials.
+ */
+const viaPlugin = (userRef: string, pluginId: string) =>
+  `Bearer ${mockCredentials.user.token(userRef, { actor: { subject: `plugin:${pluginId}` } })}`;
+const SCAFFOLDER_OLIVIA = viaPlugin(OWNER_USER, 'scaffolder');
+const SCAFFOLDER_CARL = viaPlugin(CONSUMER_USER, 'scaffolder');
+
 const TARGET = { accountId: PROVIDER, region: REGION, serviceId: SERVICE_ID };
 const CHANGED_EVENT = { topic: 'privatelink.service.changed', eventPayload: TARGET };
 const ENTITY_LINK = 'http://localhost:3000/catalog/default/resource/orders-api';
 
-/** Olivia owns orders-api; billing-api's owners are not among the test users. */
-const OWNERS: Record<string, string> = { [SERVICE_REF]: OWNER_USER, [LEGACY_SERVICE_REF]: OWNER_USER };
+/**
+ * Olivia owns orders-api; billing-api's owners are not among the test users. The policy lets her act on the
+ * entities she owns but the sync did not write, too (the legacy one, the forged copy): refusing those is the
+ * plugin's part, whatever the policy says.
+ */
+const OWNERS: Record<string, string> = { [SERVICE_REF]: OWNER_USER, [LEGACY_SERVICE_REF]: OWNER_USER, [FORGED_SERVICE_REF]: OWNER_USER };
 const OWNER_PERMISSION_NAMES = new Set(privatelinkOwnerPermissions.map(p => p.name));
 
 function decide(req: AuthorizePermissionRequest, credentials: BackstageCredentials): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
@@ -117,6 +136,7 @@ function mockEc2Defaults() {
       VpcEndpointConnections: CONNECTIONS.filter(
         c =>
           matches('service-id', c.ServiceId) &&
+          matches('vpc-endpoint-id', c.VpcEndpointId) &&
           matches('vpc-endpoint-owner', c.VpcEndpointOwner) &&
           matches('vpc-endpoint-state', c.VpcEndpointState),
       ),
@@ -138,7 +158,8 @@ interface Api {
   auditEvents: Array<{ eventId: string; success: jest.Mock; fail: jest.Mock }>;
 }
 
-async function startApi(privatelink: Record<string, unknown> = {}): Promise<Api> {
+/** `forged`: the catalog holds the forged copy of orders-api too (it shares orders-api's service id). */
+async function startApi(privatelink: Record<string, unknown> = {}, catalog: { forged?: boolean } = {}): Promise<Api> {
   const knex = await databases.init('SQLITE_3');
   const events = mockServices.events.mock();
   const send = jest.fn(async () => {});
@@ -178,7 +199,7 @@ async function startApi(privatelink: Record<string, unknown> = {}): Promise<Api>
       mockServices.database.factory({ knex }),
       // As in production: a request without a token is unauthenticated.
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-      catalogServiceMock.factory({ entities: catalogEntities() }),
+      catalogServiceMock.factory({ entities: [...catalogEntities(), ...(catalog.forged ? [forgedServiceEntity()] : [])] }),
       permissions.factory,
       events.factory,
       auditor.factory,
@@ -196,11 +217,30 @@ async function dbState(knex: Knex) {
   };
 }
 
+/** The one row a refusal in the write path writes. `subject` defaults to orders-api's. */
+interface RefusedRow {
+  actor: string;
+  action: string;
+  /** The whole message, the same as the response's. */
+  message: string;
+  details: Record<string, unknown>;
+  subject?: Pick<AuditEntry, 'serviceRef' | 'accountId' | 'region' | 'serviceId'>;
+}
+
+const ORDERS_SUBJECT = { serviceRef: SERVICE_REF, ...TARGET };
+
 /**
- * Sends a request that must be refused, and checks that the refusal changed nothing: no AWS command, no row
- * written or changed, no event, no notification.
+ * Sends a request that must be refused, and checks that the refusal changed nothing: no AWS mutation, no access
+ * request row changed, no event, no notification, and no audit row, or, with `refused`, exactly that one `refused`
+ * row (a refusal in the write path). `reads` are the AWS commands, all reads, that the refusal may have needed.
  */
-async function expectRefused(api: Api, send: () => request.Test, status: number, message?: string | RegExp) {
+async function expectRefused(
+  api: Api,
+  send: () => request.Test,
+  status: number,
+  message?: string | RegExp,
+  options: { refused?: RefusedRow; reads?: string[] } = {},
+) {
   const before = await dbState(api.knex);
   const calls = ec2.calls().length;
   const published = api.events.publish.mock.calls.length;
@@ -211,8 +251,30 @@ async function expectRefused(api: Api, send: () => request.Test, status: number,
     if (typeof message === 'string') expect(res.body.error.message).toContain(message);
     else expect(res.body.error.message).toMatch(message);
   }
-  expect(ec2.calls().slice(calls).map(c => c.args[0].constructor.name)).toEqual([]);
-  expect(await dbState(api.knex)).toEqual(before);
+  expect(ec2.calls().slice(calls).map(c => c.args[0].constructor.name)).toEqual(options.reads ?? []);
+  const after = await dbState(api.knex);
+  expect(after.requests).toEqual(before.requests);
+  const { refused } = options;
+  if (!refused) {
+    expect(after.audit).toEqual(before.audit);
+  } else {
+    expect(res.body.error.message).toBe(refused.message);
+    expect(after.audit.slice(0, before.audit.length)).toEqual(before.audit);
+    expect(after.audit).toHaveLength(before.audit.length + 1);
+    const id = Number(after.audit[after.audit.length - 1].id);
+    expect(await api.store.getAudit(id)).toEqual({
+      id,
+      actor: refused.actor,
+      via: 'api',
+      action: refused.action,
+      ...(refused.subject ?? ORDERS_SUBJECT),
+      details: refused.details,
+      result: 'refused',
+      message: refused.message,
+      createdAt: expect.stringMatching(ISO),
+      completedAt: expect.stringMatching(ISO),
+    });
+  }
   expect(api.events.publish).toHaveBeenCalledTimes(published);
   expect(api.send).toHaveBeenCalledTimes(notified);
   return res;
@@ -460,15 +522,17 @@ describe('privatelink API', () => {
         requestedAt: expect.stringMatching(ISO),
       });
       expect(await a.store.getRequest(res.body.id)).toEqual(res.body);
-      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
         {
           id: expect.any(Number),
           actor: CONSUMER_USER,
+          via: 'api',
           action: 'accessRequest.create',
           serviceRef: SERVICE_REF,
           details: { requestId: res.body.id, consumerRef: 'component:default/payments-api', accountId: OTHER },
           result: 'success',
           createdAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO),
         },
       ]);
       expect(a.send).toHaveBeenCalledTimes(1);
@@ -648,8 +712,8 @@ describe('privatelink API', () => {
       ]);
       expect(ec2.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
 
-      expect(a.events.publish).toHaveBeenCalledTimes(1);
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      // Two changes, each announced: the principal, then the connection.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT], [CHANGED_EVENT]]);
       expect(a.send).toHaveBeenCalledTimes(1);
       expect(a.send).toHaveBeenCalledWith({
         recipients: { type: 'entity', entityRef: CONSUMER_USER },
@@ -662,21 +726,26 @@ describe('privatelink API', () => {
         },
       });
 
+      // Each AWS change through the write path, then the decision; newest first.
       const audit = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
       expect(audit.status).toBe(200);
-      expect(audit.body.items.map((i: any) => [i.action, i.result])).toEqual([
-        ['accessRequest.approve', 'success'],
-        ['accessRequest.create', 'success'],
-      ]);
-      expect(audit.body.items[0]).toEqual({
+      const row = (action: string, details: Record<string, unknown>) => ({
         id: expect.any(Number),
         actor: OWNER_USER,
-        action: 'accessRequest.approve',
-        serviceRef: SERVICE_REF,
-        details: { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [EP_OTHER_PENDING] },
+        via: 'api',
+        action,
+        ...ORDERS_SUBJECT,
+        details,
         result: 'success',
         createdAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO),
       });
+      expect(audit.body.items.slice(0, 3)).toEqual([
+        row('accessRequest.approve', { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [EP_OTHER_PENDING] }),
+        row('connections.accept', { accountId: OTHER, requestId: filed.id, changed: [EP_OTHER_PENDING], failed: [] }),
+        row('principals.allow', { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id, changed: [`arn:aws:iam::${OTHER}:root`] }),
+      ]);
+      expect(audit.body.items.slice(3).map((i: any) => [i.action, i.result])).toEqual([['accessRequest.create', 'success']]);
     });
 
     it('approves without a body; an account already allowed and without pending endpoints changes nothing in AWS', async () => {
@@ -693,6 +762,14 @@ describe('privatelink API', () => {
       expect(res.body).not.toHaveProperty('error');
       expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
+      // Nothing changed in AWS: nothing to announce; the attempts are recorded all the same.
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect((await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).map(i => [i.action, i.result, i.details])).toEqual([
+        ['accessRequest.approve', 'success', { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [] }],
+        ['connections.accept', 'success', { accountId: OTHER, requestId: filed.id }],
+        ['principals.allow', 'success', { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id, changed: [] }],
+        ['accessRequest.create', 'success', { requestId: filed.id, consumerRef: 'component:default/payments-api', accountId: OTHER }],
+      ]);
       expect(a.send).toHaveBeenLastCalledWith(
         expect.objectContaining({ payload: expect.objectContaining({ description: `Account ${OTHER} may now connect.` }) }),
       );
@@ -713,10 +790,30 @@ describe('privatelink API', () => {
         acceptedEndpointIds: [],
         error: `${EP_OTHER_PENDING}: InvalidVpcEndpoint.NotFound: The endpoint does not exist`,
       });
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
+      // The principal changed, the connection did not: one announcement.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      const [approval, acceptance] = await a.store.listAudit({ serviceRef: SERVICE_REF }, 10);
+      expect(approval).toMatchObject({ action: 'accessRequest.approve', result: 'success' });
+      expect(acceptance).toEqual({
+        id: expect.any(Number),
+        actor: OWNER_USER,
+        via: 'api',
+        action: 'connections.accept',
+        ...ORDERS_SUBJECT,
+        details: {
+          accountId: OTHER,
+          requestId: filed.id,
+          changed: [],
+          failed: [{ endpointId: EP_OTHER_PENDING, reason: 'InvalidVpcEndpoint.NotFound: The endpoint does not exist' }],
+        },
+        result: 'error',
+        message: `Could not accept ${EP_OTHER_PENDING} (InvalidVpcEndpoint.NotFound: The endpoint does not exist)`,
+        createdAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO),
+      });
     });
 
-    it('answers 503 when AWS refuses: the request is pending again, and the failure is audited', async () => {
+    it('answers 503 when AWS refuses: the request is pending again, the failure audited and announced', async () => {
       const a = await startApi();
       ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(
         Object.assign(new Error('User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions'), { name: 'UnauthorizedOperation' }),
@@ -724,33 +821,38 @@ describe('privatelink API', () => {
       const filed = await fileRequest(a);
       a.send.mockClear();
 
+      const failure = `Could not allow principals on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`;
       const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok' });
       expect(res.status).toBe(503);
-      expect(res.body.error).toMatchObject({
-        name: 'ServiceUnavailableError',
-        message: `Could not allow arn:aws:iam::${OTHER}:root on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`,
-      });
+      expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
       expect(await a.store.getRequest(filed.id)).toEqual({
         ...requestBody(),
         id: filed.id,
         status: 'pending',
         requestedBy: CONSUMER_USER,
         requestedAt: filed.requestedAt,
-        error: `Could not allow arn:aws:iam::${OTHER}:root on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`,
+        error: failure,
       });
-      const [latest] = await a.store.listAudit(SERVICE_REF, 10);
-      expect(latest).toEqual({
-        id: expect.any(Number),
-        actor: OWNER_USER,
-        action: 'accessRequest.approve',
-        serviceRef: SERVICE_REF,
-        details: { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root` },
-        result: 'error',
-        message: 'User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions',
-        createdAt: expect.stringMatching(ISO),
-      });
+      // The failed change is the record; the request was not decided, so there is no approval row.
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        {
+          id: expect.any(Number),
+          actor: OWNER_USER,
+          via: 'api',
+          action: 'principals.allow',
+          ...ORDERS_SUBJECT,
+          details: { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id },
+          result: 'error',
+          message: failure,
+          createdAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO),
+        },
+        expect.objectContaining({ action: 'accessRequest.create', result: 'success' }),
+      ]);
+      expect(ec2.commandCalls(DescribeVpcEndpointConnectionsCommand)).toHaveLength(0);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
-      expect(a.events.publish).not.toHaveBeenCalled();
+      // A failed change may have been made in part: the catalog is told to re-read the service.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
       expect(a.send).not.toHaveBeenCalled();
 
       // Pending again: once AWS allows it, the approval goes through.
@@ -834,15 +936,19 @@ describe('privatelink API', () => {
     });
 
     // Regression: a request must never stay claimed when the approval is refused after it was read.
-    it('leaves a request decidable when its service cannot be changed in AWS', async () => {
+    it('refuses deciding a request on a service the sync did not write, leaving the request unclaimed', async () => {
       const a = await startApi();
       const filed = await fileRequest(a, CARL, { serviceRef: LEGACY_SERVICE_REF });
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {});
-      expect(res.status).toBe(404);
-      expect(res.body.error.message).toBe(`${LEGACY_SERVICE_REF} carries no account, region and service id annotations`);
-      expect(ec2.calls()).toHaveLength(0);
-      // The owner can still turn the request down.
-      await api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'not synced yet' }).expect(200);
+      const message = `${LEGACY_SERVICE_REF} is not a vpc-endpoint-service with account, region and service id`;
+      const subject = { serviceRef: LEGACY_SERVICE_REF, accountId: 'unknown' };
+      // expectRefused checks the stored row: still 'pending', not the approver's 'approving' claim.
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}), 403, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.approve', message, details: {}, subject },
+      });
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'not synced yet' }), 403, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.deny', message, details: {}, subject },
+      });
+      expect((await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).status).toBe('pending');
     });
 
     it('lets exactly one of two concurrent approvals through; AWS is changed once', async () => {
@@ -874,12 +980,17 @@ describe('privatelink API', () => {
       expect(responses.map(r => r.status).sort()).toEqual([200, 409]);
       const conflict = responses.find(r => r.status === 409)!;
       expect(conflict.body.error.message).toBe(`Access request ${filed.id} is being decided by someone else`);
+      expect(ec2.commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(1);
       expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(1);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(1);
-      expect(a.events.publish).toHaveBeenCalledTimes(1);
+      // The winner's two changes; the loser announced nothing.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT], [CHANGED_EVENT]]);
       expect((await a.store.getRequest(filed.id))!.status).toBe('approved');
-      expect((await a.store.listAudit(SERVICE_REF, 10)).map(i => [i.action, i.result])).toEqual([
+      // The loser was refused before the write path: it wrote no row.
+      expect((await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).map(i => [i.action, i.result])).toEqual([
         ['accessRequest.approve', 'success'],
+        ['connections.accept', 'success'],
+        ['principals.allow', 'success'],
         ['accessRequest.create', 'success'],
       ]);
     });
@@ -915,11 +1026,16 @@ describe('privatelink API', () => {
         },
       });
       const [latest] = (await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER)).body.items;
-      expect(latest).toMatchObject({
+      expect(latest).toEqual({
+        id: expect.any(Number),
         actor: OWNER_USER,
+        via: 'api',
         action: 'accessRequest.deny',
+        ...ORDERS_SUBJECT,
         details: { requestId: filed.id, reason: 'use the public API' },
         result: 'success',
+        createdAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO),
       });
       // Decided: neither approval nor a second denial.
       await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'again' }), 409, 'is already denied');
@@ -953,61 +1069,154 @@ describe('privatelink API', () => {
     const Command = decision === 'accept' ? AcceptVpcEndpointConnectionsCommand : RejectVpcEndpointConnectionsCommand;
     const Other = decision === 'accept' ? RejectVpcEndpointConnectionsCommand : AcceptVpcEndpointConnectionsCommand;
     const path = `/v1/connections/${decision}`;
+    const action = `connections.${decision}`;
+    /** A connection of orders-api in the state this decision leads to already. */
+    const DONE = decision === 'accept' ? EP_AVAILABLE : EP_REJECTED;
+    /** Not a connection of orders-api. */
+    const STRANGER = 'vpce-0cccccccccccc0005';
+    const READ = 'DescribeVpcEndpointConnectionsCommand';
+    const readInput = (ids: string[]) => ({
+      MaxResults: 1000,
+      Filters: [
+        { Name: 'service-id', Values: [SERVICE_ID] },
+        { Name: 'vpc-endpoint-id', Values: ids },
+      ],
+    });
+    const row = (extra: Partial<AuditEntry>) => ({
+      id: expect.any(Number),
+      actor: OWNER_USER,
+      via: 'api',
+      action,
+      ...ORDERS_SUBJECT,
+      createdAt: expect.stringMatching(ISO),
+      completedAt: expect.stringMatching(ISO),
+      ...extra,
+    });
 
-    it('changes the connections, audits and announces', async () => {
+    it('reads the states, changes the connections, audits and announces', async () => {
       const a = await startApi();
-      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING, EP_OTHER_PENDING] });
+      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_OTHER_PENDING, EP_PENDING] });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ changed: [EP_PENDING, EP_OTHER_PENDING], failed: [] });
+      expect(res.body).toEqual({ changed: [EP_PENDING, EP_OTHER_PENDING], unchanged: [], failed: [] });
+      expect(commandInputs(DescribeVpcEndpointConnectionsCommand)).toEqual([readInput([EP_PENDING, EP_OTHER_PENDING])]);
       expect(commandInputs(Command)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_PENDING, EP_OTHER_PENDING] }]);
       expect(ec2.commandCalls(Other)).toHaveLength(0);
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
-      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
-        {
-          id: expect.any(Number),
-          actor: OWNER_USER,
-          action: `connections.${decision}`,
-          serviceRef: SERVICE_REF,
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row({
           details: { endpointIds: [EP_PENDING, EP_OTHER_PENDING], changed: [EP_PENDING, EP_OTHER_PENDING], failed: [] },
           result: 'success',
-          createdAt: expect.stringMatching(ISO),
-        },
+        }),
       ]);
+    });
+
+    it('sends only the connections not in the wanted state already, once each', async () => {
+      const a = await startApi();
+      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING, DONE, EP_PENDING] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ changed: [EP_PENDING], unchanged: [DONE], failed: [] });
+      expect(commandInputs(DescribeVpcEndpointConnectionsCommand)).toEqual([readInput([EP_PENDING, DONE].sort())]);
+      expect(commandInputs(Command)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_PENDING] }]);
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row({ details: { endpointIds: [EP_PENDING, DONE].sort(), changed: [EP_PENDING], failed: [] }, result: 'success' }),
+      ]);
+    });
+
+    it('sends nothing and announces nothing when every connection is in the wanted state already; the attempt is recorded', async () => {
+      const a = await startApi();
+      await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [DONE] }).expect(200, { changed: [], unchanged: [DONE], failed: [] });
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual([READ]);
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([row({ details: { endpointIds: [DONE] }, result: 'success' })]);
     });
 
     it('reports the connections EC2 did not change, and audits them as an error', async () => {
       const a = await startApi();
+      const gone = `The Vpc Endpoint Id '${EP_OTHER_PENDING}' does not exist`;
       ec2.on(Command).resolves({
-        Unsuccessful: [
-          { ResourceId: EP_REJECTED, Error: { Code: 'InvalidState', Message: `Endpoint ${EP_REJECTED} is in state rejected` } },
-        ],
+        Unsuccessful: [{ ResourceId: EP_OTHER_PENDING, Error: { Code: 'InvalidVpcEndpointId.NotFound', Message: gone } }],
       });
-      const res = await api(a.server).post(path, OWNER, { serviceRef: 'component:default/orders', endpointIds: [EP_PENDING, EP_REJECTED] });
+      const res = await api(a.server).post(path, OWNER, { serviceRef: 'component:default/orders', endpointIds: [EP_PENDING, EP_OTHER_PENDING] });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         changed: [EP_PENDING],
-        failed: [{ endpointId: EP_REJECTED, reason: `InvalidState: Endpoint ${EP_REJECTED} is in state rejected` }],
+        unchanged: [],
+        failed: [{ endpointId: EP_OTHER_PENDING, reason: `InvalidVpcEndpointId.NotFound: ${gone}` }],
       });
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
-      const [entry] = await a.store.listAudit(SERVICE_REF, 10);
-      expect(entry).toMatchObject({
-        action: `connections.${decision}`,
-        result: 'error',
-        message: `${EP_REJECTED}: InvalidState: Endpoint ${EP_REJECTED} is in state rejected`,
-        details: { endpointIds: [EP_PENDING, EP_REJECTED], changed: [EP_PENDING] },
-      });
+      expect(commandInputs(Command)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_PENDING, EP_OTHER_PENDING] }]);
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row({
+          details: {
+            endpointIds: [EP_PENDING, EP_OTHER_PENDING],
+            changed: [EP_PENDING],
+            failed: [{ endpointId: EP_OTHER_PENDING, reason: `InvalidVpcEndpointId.NotFound: ${gone}` }],
+          },
+          result: 'error',
+          message: `Could not ${decision} ${EP_OTHER_PENDING} (InvalidVpcEndpointId.NotFound: ${gone})`,
+        }),
+      ]);
     });
 
-    it('answers 503 when the AWS call fails, audited as an error, not announced', async () => {
+    it('answers 503 when the AWS call fails, audited as an error and announced for a re-read', async () => {
       const a = await startApi();
       ec2.on(Command).rejects(new Error('Rate exceeded'));
       const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] });
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toBe(`Could not ${decision} connections on ${SERVICE_ID}: Rate exceeded`);
-      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
-        expect.objectContaining({ action: `connections.${decision}`, result: 'error', message: 'Rate exceeded', details: { endpointIds: [EP_PENDING] } }),
+      const failure = `Could not ${decision} connections on ${SERVICE_ID}: Rate exceeded`;
+      expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row({ details: { endpointIds: [EP_PENDING] }, result: 'error', message: failure }),
+      ]);
+      // The call may have changed some of them before it failed: the catalog re-reads the service.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+    });
+
+    it('answers 503 when the states cannot be read, audited as an error; nothing is sent or announced', async () => {
+      const a = await startApi();
+      ec2.on(DescribeVpcEndpointConnectionsCommand).rejects(new Error('Request limit exceeded'));
+      const res = await api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] });
+      expect(res.status).toBe(503);
+      const failure = `Could not ${decision} connections on ${SERVICE_ID}: Request limit exceeded`;
+      expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual([READ]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row({ details: { endpointIds: [EP_PENDING] }, result: 'error', message: failure }),
       ]);
       expect(a.events.publish).not.toHaveBeenCalled();
+    });
+
+    it('answers 400 for ids that are no connection of the service, before any change: one refused row', async () => {
+      const a = await startApi();
+      const one = `endpointIds: ${STRANGER} is not a connection of ${SERVICE_ID}`;
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING, STRANGER] }), 400, one, {
+        reads: [READ],
+        refused: { actor: OWNER_USER, action, message: one, details: { endpointIds: [EP_PENDING, STRANGER] } },
+      });
+      const other = 'vpce-0dddddddddddd0006';
+      const two = `endpointIds: ${STRANGER}, ${other} are not connections of ${SERVICE_ID}`;
+      const res = await expectRefused(a, () => api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [other, STRANGER] }), 400, two, {
+        reads: [READ],
+        refused: { actor: OWNER_USER, action, message: two, details: { endpointIds: [STRANGER, other] } },
+      });
+      expect(res.body.error.name).toBe('InputError');
+      expect(commandInputs(DescribeVpcEndpointConnectionsCommand)).toEqual([readInput([EP_PENDING, STRANGER]), readInput([STRANGER, other])]);
+    });
+
+    it('refuses a connection of another service even when EC2 ignores the filters', async () => {
+      const a = await startApi();
+      ec2.on(DescribeVpcEndpointConnectionsCommand).resolves({
+        VpcEndpointConnections: [
+          ...CONNECTIONS,
+          { ServiceId: OTHER_SERVICE_ID, VpcEndpointId: STRANGER, VpcEndpointOwner: OTHER, VpcEndpointState: 'pendingAcceptance' as any },
+        ],
+      });
+      const message = `endpointIds: ${STRANGER} is not a connection of ${SERVICE_ID}`;
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { serviceRef: SERVICE_REF, endpointIds: [STRANGER] }), 400, message, {
+        reads: [READ],
+        refused: { actor: OWNER_USER, action, message, details: { endpointIds: [STRANGER] } },
+      });
     });
 
     it.each([
@@ -1022,13 +1231,26 @@ describe('privatelink API', () => {
       await expectRefused(a, () => api(a.server).post(path, OWNER, body), 400, message);
     });
 
-    it('answers 403 to a consumer and to services, 404 for an unknown service, 401 without credentials', async () => {
+    it('answers 403 to a consumer and to another service owner (one refused row each), 403 to services, 404 for an unknown service, 401 without credentials', async () => {
       const a = await startApi();
       const body = { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] };
-      await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, `privatelink.connection.review is not allowed on ${SERVICE_REF}`);
-      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403);
-      await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403);
-      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404);
+      const consumer = `privatelink.connection.review is not allowed on ${SERVICE_REF}`;
+      await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, consumer, {
+        refused: { actor: CONSUMER_USER, action, message: consumer, details: { endpointIds: [EP_PENDING] } },
+      });
+      const billing = `privatelink.connection.review is not allowed on ${OTHER_SERVICE_REF}`;
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403, billing, {
+        refused: {
+          actor: OWNER_USER,
+          action,
+          message: billing,
+          details: { endpointIds: [EP_PENDING] },
+          subject: { serviceRef: OTHER_SERVICE_REF, accountId: PROVIDER, region: REGION, serviceId: OTHER_SERVICE_ID },
+        },
+      });
+      // Refused before the write path: no row.
+      await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403, "does not allow 'service' credentials");
+      await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404, 'No entity resource:default/nope');
       await expectRefused(a, () => api(a.server).post(path, NONE, body), 401);
       await expectRefused(a, () => api(a.server).post(path, undefined, body), 401);
     });
@@ -1037,54 +1259,60 @@ describe('privatelink API', () => {
   describe('POST /v1/principals/allow and /revoke', () => {
     const NEW_ROOT = 'arn:aws:iam::555566667777:root';
     const NEW_ROLE = 'arn:aws:iam::555566667777:role/consumer-app';
+    const READ = 'DescribeVpcEndpointServicePermissionsCommand';
+    const row = (action: string, extra: Partial<AuditEntry>) => ({
+      id: expect.any(Number),
+      actor: OWNER_USER,
+      via: 'api',
+      action,
+      ...ORDERS_SUBJECT,
+      createdAt: expect.stringMatching(ISO),
+      completedAt: expect.stringMatching(ISO),
+      ...extra,
+    });
 
-    it('allows the principals not yet allowed, audits and announces', async () => {
+    it('reads the allowed principals, allows those not yet allowed, audits and announces', async () => {
       const a = await startApi();
       const res = await api(a.server).post('/v1/principals/allow', OWNER, {
         serviceRef: SERVICE_REF,
         principals: [NEW_ROOT, ALLOWED[0], NEW_ROLE, NEW_ROOT],
       });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ changed: [NEW_ROOT, NEW_ROLE] });
+      expect(res.body).toEqual({ changed: [NEW_ROLE, NEW_ROOT] });
+      expect(commandInputs(DescribeVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, MaxResults: 1000 }]);
       expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
-        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [NEW_ROOT, NEW_ROLE] },
+        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [NEW_ROLE, NEW_ROOT] },
       ]);
-      expect(a.events.publish).toHaveBeenCalledTimes(1);
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
-      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
-        {
-          id: expect.any(Number),
-          actor: OWNER_USER,
-          action: 'principals.allow',
-          serviceRef: SERVICE_REF,
-          details: { principals: [NEW_ROOT, ALLOWED[0], NEW_ROLE, NEW_ROOT], changed: [NEW_ROOT, NEW_ROLE] },
-          result: 'success',
-          createdAt: expect.stringMatching(ISO),
-        },
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row('principals.allow', { details: { principals: [ALLOWED[0], NEW_ROLE, NEW_ROOT], changed: [NEW_ROLE, NEW_ROOT] }, result: 'success' }),
       ]);
     });
 
     it('revokes the principals that are allowed', async () => {
       const a = await startApi();
-      const res = await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[1], NEW_ROOT] });
+      const res = await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT, ALLOWED[1]] });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ changed: [ALLOWED[1]] });
+      expect(commandInputs(DescribeVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, MaxResults: 1000 }]);
       expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
         { ServiceId: SERVICE_ID, RemoveAllowedPrincipals: [ALLOWED[1]] },
       ]);
-      expect(a.events.publish).toHaveBeenCalledWith(CHANGED_EVENT);
-      expect((await a.store.listAudit(SERVICE_REF, 10))[0]).toMatchObject({ action: 'principals.revoke', result: 'success' });
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row('principals.revoke', { details: { principals: [ALLOWED[1], NEW_ROOT], changed: [ALLOWED[1]] }, result: 'success' }),
+      ]);
     });
 
     it('changes nothing in AWS, and announces nothing, when every principal is already in place', async () => {
       const a = await startApi();
       await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[0]] }).expect(200, { changed: [] });
       await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT] }).expect(200, { changed: [] });
-      expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual([READ, READ]);
       expect(a.events.publish).not.toHaveBeenCalled();
-      expect((await a.store.listAudit(SERVICE_REF, 10)).map(i => [i.action, i.result])).toEqual([
-        ['principals.revoke', 'success'],
-        ['principals.allow', 'success'],
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row('principals.revoke', { details: { principals: [NEW_ROOT], changed: [] }, result: 'success' }),
+        row('principals.allow', { details: { principals: [ALLOWED[0]], changed: [] }, result: 'success' }),
       ]);
     });
 
@@ -1094,14 +1322,30 @@ describe('privatelink API', () => {
       expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: ['*'] }]);
     });
 
-    it('answers 503 when AWS fails, audited as an error, not announced', async () => {
+    it.each(['allow', 'revoke'] as const)('answers 503 when AWS fails to %s, audited as an error and announced for a re-read', async change => {
       const a = await startApi();
       ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(new Error('InvalidPrincipal'));
+      const principals = change === 'allow' ? [NEW_ROOT] : [ALLOWED[0]];
+      const res = await api(a.server).post(`/v1/principals/${change}`, OWNER, { serviceRef: SERVICE_REF, principals });
+      expect(res.status).toBe(503);
+      const failure = `Could not ${change} principals on ${SERVICE_ID}: InvalidPrincipal`;
+      expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row(`principals.${change}`, { details: { principals }, result: 'error', message: failure }),
+      ]);
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+    });
+
+    it('answers 503 when the allowed principals cannot be read, audited as an error; nothing is changed or announced', async () => {
+      const a = await startApi();
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).rejects(new Error('Request limit exceeded'));
       const res = await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT] });
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toBe(`Could not allow principals on ${SERVICE_ID}: InvalidPrincipal`);
-      expect(await a.store.listAudit(SERVICE_REF, 10)).toEqual([
-        expect.objectContaining({ action: 'principals.allow', result: 'error', message: 'InvalidPrincipal', details: { principals: [NEW_ROOT] } }),
+      const failure = `Could not allow principals on ${SERVICE_ID}: Request limit exceeded`;
+      expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual([READ]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row('principals.allow', { details: { principals: [NEW_ROOT] }, result: 'error', message: failure }),
       ]);
       expect(a.events.publish).not.toHaveBeenCalled();
     });
@@ -1126,18 +1370,285 @@ describe('privatelink API', () => {
       }
     });
 
-    it('answers 400 for an unknown body field, 403 to a consumer and to services, 404 for an unknown service, 401 without credentials', async () => {
+    it('answers 400 for an unknown body field, 403 to a consumer and to another service owner (one refused row each), 403 to services, 404 for an unknown service, 401 without credentials', async () => {
       const a = await startApi();
       const body = { serviceRef: SERVICE_REF, principals: [NEW_ROOT] };
       for (const change of ['allow', 'revoke']) {
         const path = `/v1/principals/${change}`;
+        const action = `principals.${change}`;
         await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, principal: NEW_ROOT }), 400, 'Unrecognized key: "principal"');
-        await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, `privatelink.principal.manage is not allowed on ${SERVICE_REF}`);
-        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403);
-        await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403);
-        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404);
+        const consumer = `privatelink.principal.manage is not allowed on ${SERVICE_REF}`;
+        await expectRefused(a, () => api(a.server).post(path, CARL, body), 403, consumer, {
+          refused: { actor: CONSUMER_USER, action, message: consumer, details: { principals: [NEW_ROOT] } },
+        });
+        const billing = `privatelink.principal.manage is not allowed on ${OTHER_SERVICE_REF}`;
+        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: OTHER_SERVICE_REF }), 403, billing, {
+          refused: {
+            actor: OWNER_USER,
+            action,
+            message: billing,
+            details: { principals: [NEW_ROOT] },
+            subject: { serviceRef: OTHER_SERVICE_REF, accountId: PROVIDER, region: REGION, serviceId: OTHER_SERVICE_ID },
+          },
+        });
+        await expectRefused(a, () => api(a.server).post(path, SERVICE, body), 403, "does not allow 'service' credentials");
+        await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404, 'No entity resource:default/nope');
         await expectRefused(a, () => api(a.server).post(path, NONE, body), 401);
       }
+    });
+  });
+
+  describe('owner routes on an endpoint service the sync did not emit', () => {
+    type Prepare = (a: Api, serviceRef: string) => Promise<() => request.Test>;
+    const onService = (path: string, body: Record<string, unknown>): Prepare => async (a, serviceRef) => () =>
+      api(a.server).post(path, OWNER, { serviceRef, ...body });
+    const onRequest = (decision: 'approve' | 'deny', body: Record<string, unknown>): Prepare => async (a, serviceRef) => {
+      const filed = await fileRequest(a, CARL, { serviceRef });
+      return () => api(a.server).post(`/v1/access-requests/${filed.id}/${decision}`, OWNER, body);
+    };
+    const routes: Array<[string, Prepare]> = [
+      ['principals.allow', onService('/v1/principals/allow', { principals: ['arn:aws:iam::555566667777:root'] })],
+      ['principals.revoke', onService('/v1/principals/revoke', { principals: [ALLOWED[0]] })],
+      ['connections.accept', onService('/v1/connections/accept', { endpointIds: [EP_PENDING] })],
+      ['connections.reject', onService('/v1/connections/reject', { endpointIds: [EP_PENDING] })],
+      ['accessRequest.approve', onRequest('approve', {})],
+      ['accessRequest.deny', onRequest('deny', { reason: 'not this one' })],
+    ];
+
+    it.each(routes)('refuses %s on a forged copy of a synced service that the caller owns: 403, no AWS call, one refused row', async (action, prepare) => {
+      const a = await startApi({}, { forged: true });
+      const send = await prepare(a, FORGED_SERVICE_REF);
+      const message = `${FORGED_SERVICE_REF} was not written by the PrivateLink sync (it is managed by ${FORGED_LOCATION}); PrivateLink acts only on the endpoint services it synced`;
+      await expectRefused(a, send, 403, message, {
+        refused: { actor: OWNER_USER, action, message, details: {}, subject: { serviceRef: FORGED_SERVICE_REF, accountId: PROVIDER } },
+      });
+    });
+
+    it.each(routes)('refuses %s on a synced service whose account is no longer configured: 403, no AWS call, one refused row', async (action, prepare) => {
+      const a = await startApi({ accounts: [{ accountId: CONSUMER, name: 'payments' }] });
+      const send = await prepare(a, SERVICE_REF);
+      const message = `${SERVICE_REF} is in account ${PROVIDER}, which is not configured under privatelink.accounts`;
+      await expectRefused(a, send, 403, message, {
+        refused: { actor: OWNER_USER, action, message, details: {}, subject: { serviceRef: SERVICE_REF, accountId: PROVIDER } },
+      });
+    });
+  });
+
+  describe('POST /v1/audit/attempts and /v1/audit/attempts/:id/outcome', () => {
+    const PRINCIPAL = `arn:aws:iam::${OTHER}:root`;
+    const attempt = (overrides: Record<string, unknown> = {}) => ({
+      action: 'principals.allow',
+      serviceRef: SERVICE_REF,
+      ...TARGET,
+      details: { principals: [PRINCIPAL], taskId: 'task-1' },
+      result: 'started',
+      ...overrides,
+    });
+    const write = (a: Api, authorization: string | undefined, body: unknown) => api(a.server).post('/v1/audit/attempts', authorization, body);
+    const complete = (a: Api, id: number | string, authorization: string | undefined, body: unknown) =>
+      api(a.server).post(`/v1/audit/attempts/${id}/outcome`, authorization, body);
+    async function start(a: Api, authorization = SCAFFOLDER_OLIVIA, body: unknown = attempt()): Promise<number> {
+      const res = await write(a, authorization, body);
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ id: expect.any(Number) });
+      return res.body.id;
+    }
+    const NOT_THE_SCAFFOLDER = 'Only the PrivateLink scaffolder actions write audit rows, with a token the scaffolder issued';
+
+    it('records the attempt of a scaffolder action for the user it runs for, then its outcome', async () => {
+      const a = await startApi();
+      const id = await start(a);
+      const started = {
+        id,
+        actor: OWNER_USER,
+        via: 'scaffolder',
+        action: 'principals.allow',
+        ...ORDERS_SUBJECT,
+        details: { principals: [PRINCIPAL], taskId: 'task-1' },
+        result: 'started',
+        createdAt: expect.stringMatching(ISO),
+      };
+      expect(await a.store.getAudit(id)).toEqual(started);
+
+      await complete(a, id, SCAFFOLDER_OLIVIA, { result: 'success', details: { changed: [PRINCIPAL] } }).expect(200, { id });
+      const done = {
+        ...started,
+        details: { principals: [PRINCIPAL], taskId: 'task-1', changed: [PRINCIPAL] },
+        result: 'success',
+        completedAt: expect.stringMatching(ISO),
+      };
+      expect(await a.store.getAudit(id)).toEqual(done);
+      // The owner reads it with the rest of the service's log.
+      const audit = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(audit.status).toBe(200);
+      expect(audit.body.items).toEqual([done]);
+      // Only rows: the action made the change itself, and announces it itself.
+      expect(ec2.calls()).toHaveLength(0);
+      expect(a.events.publish).not.toHaveBeenCalled();
+      expect(a.send).not.toHaveBeenCalled();
+    });
+
+    it('records a refusal at once, and an outcome in error with its message', async () => {
+      const a = await startApi();
+      const refusal = `privatelink.principal.manage is not allowed on ${SERVICE_REF}`;
+      // A refused row is complete: there is nothing to come back to, so no id is given.
+      await write(a, SCAFFOLDER_CARL, attempt({ result: 'refused', message: refusal })).expect(201, {});
+      await write(a, SCAFFOLDER_CARL, attempt({ action: 'principals.revoke', result: 'refused' })).expect(201, {});
+      const id = await start(a, SCAFFOLDER_OLIVIA, attempt({ action: 'connections.accept', details: { endpointIds: [EP_PENDING] } }));
+      const failure = `Could not accept connections on ${SERVICE_ID}: Rate exceeded`;
+      await complete(a, id, SCAFFOLDER_OLIVIA, { result: 'error', message: failure }).expect(200, { id });
+
+      const common = { id: expect.any(Number), via: 'scaffolder', ...ORDERS_SUBJECT, createdAt: expect.stringMatching(ISO), completedAt: expect.stringMatching(ISO) };
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        { ...common, id, actor: OWNER_USER, action: 'connections.accept', details: { endpointIds: [EP_PENDING] }, result: 'error', message: failure },
+        { ...common, actor: CONSUMER_USER, action: 'principals.revoke', details: { principals: [PRINCIPAL], taskId: 'task-1' }, result: 'refused', message: 'refused' },
+        { ...common, actor: CONSUMER_USER, action: 'principals.allow', details: { principals: [PRINCIPAL], taskId: 'task-1' }, result: 'refused', message: refusal },
+      ]);
+    });
+
+    it('takes the actor and the door from the token: a body that names them is refused', async () => {
+      const a = await startApi();
+      await expectRefused(a, () => write(a, SCAFFOLDER_CARL, { ...attempt(), actor: OWNER_USER }), 400, 'Unrecognized key: "actor"');
+      await expectRefused(a, () => write(a, SCAFFOLDER_CARL, { ...attempt(), via: 'job' }), 400, 'Unrecognized key: "via"');
+      const id = await start(a, SCAFFOLDER_CARL);
+      await expectRefused(a, () => complete(a, id, SCAFFOLDER_CARL, { result: 'success', actor: OWNER_USER }), 400, 'Unrecognized key: "actor"');
+      // Carl's action on Olivia's service is Carl's row.
+      expect(await a.store.getAudit(id)).toMatchObject({ actor: CONSUMER_USER, via: 'scaffolder', result: 'started' });
+    });
+
+    it.each([
+      ['an unknown field', { ...attempt(), dryRun: true }, 'Unrecognized key: "dryRun"'],
+      ['an action name without a dot', attempt({ action: 'allow' }), 'action: must be an action name like principals.allow'],
+      ['an action name with blanks', attempt({ action: 'principals.allow all' }), 'action: must be an action name like principals.allow'],
+      ['details over 16 KiB', attempt({ details: { blob: 'x'.repeat(16 * 1024) } }), 'details: must be at most 16 KiB of JSON'],
+      ['details that are not an object', attempt({ details: ['x'] }), 'details'],
+      ['no details', { ...attempt(), details: undefined }, 'details'],
+      ['a result that is an outcome', attempt({ result: 'success' }), 'result'],
+      ['a malformed account id', attempt({ accountId: '1234' }), 'accountId'],
+      ['a malformed service id', attempt({ serviceId: 'svc-123' }), 'serviceId'],
+    ])('answers 400 to an attempt with %s, writing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      const res = await expectRefused(a, () => write(a, SCAFFOLDER_OLIVIA, body), 400, message);
+      expect(res.body.error.name).toBe('InputError');
+    });
+
+    it.each([
+      ['a result that is not an outcome', { result: 'started' }, 'result'],
+      ['an unknown field', { result: 'success', accountId: OTHER }, 'Unrecognized key: "accountId"'],
+      ['a subject that moves the row to another account', { result: 'success', subject: { accountId: OTHER } }, 'Unrecognized key: "accountId"'],
+      ['details over 16 KiB', { result: 'success', details: { blob: 'x'.repeat(16 * 1024) } }, 'details: must be at most 16 KiB of JSON'],
+    ])('answers 400 to an outcome with %s, changing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      const id = await start(a);
+      const res = await expectRefused(a, () => complete(a, id, SCAFFOLDER_OLIVIA, body), 400, message);
+      expect(res.body.error.name).toBe('InputError');
+    });
+
+    it('answers 400 to an outcome for a malformed row id', async () => {
+      const a = await startApi();
+      await expectRefused(a, () => complete(a, 'abc', SCAFFOLDER_OLIVIA, { result: 'success' }), 400, 'Invalid path');
+      await expectRefused(a, () => complete(a, 0, SCAFFOLDER_OLIVIA, { result: 'success' }), 400, 'Invalid path');
+    });
+
+    it('answers 403 to anyone but the scaffolder acting for a user, 401 without credentials, writing nothing', async () => {
+      const a = await startApi();
+      const id = await start(a);
+      const refusals: Array<[string | undefined, number, string | undefined]> = [
+        // The user themselves, calling the route directly.
+        [OWNER, 403, NOT_THE_SCAFFOLDER],
+        // Another plugin acting for the user.
+        [viaPlugin(OWNER_USER, 'catalog'), 403, NOT_THE_SCAFFOLDER],
+        // An on-behalf-of token that does not name its issuer.
+        [mockCredentials.service.header({ onBehalfOf: mockCredentials.user(OWNER_USER), targetPluginId: 'privatelink' }), 403, NOT_THE_SCAFFOLDER],
+        [SERVICE, 403, "does not allow 'service' credentials"],
+        [NONE, 401, undefined],
+        [undefined, 401, undefined],
+      ];
+      for (const [authorization, status, message] of refusals) {
+        await expectRefused(a, () => write(a, authorization, attempt()), status, message);
+        await expectRefused(a, () => complete(a, id, authorization, { result: 'success' }), status, message);
+      }
+      expect(await a.store.getAudit(id)).toMatchObject({ result: 'started' });
+    });
+
+    it('lets only the user a row was written for complete it, and only once', async () => {
+      const a = await startApi();
+      const id = await start(a, SCAFFOLDER_OLIVIA);
+      await expectRefused(a, () => complete(a, id, SCAFFOLDER_CARL, { result: 'error', message: 'gone' }), 404, `No audit row ${id} of yours`);
+      await expectRefused(a, () => complete(a, 9999, SCAFFOLDER_OLIVIA, { result: 'success' }), 404, 'No audit row 9999 of yours');
+      // A row the API wrote for the same user is not the scaffolder's to complete.
+      const filed = await fileRequest(a, CARL);
+      const [apiRow] = await a.store.listAudit({ serviceRef: SERVICE_REF }, 1);
+      expect(apiRow).toMatchObject({ actor: CONSUMER_USER, via: 'api', action: 'accessRequest.create', details: { requestId: filed.id } });
+      await expectRefused(a, () => complete(a, apiRow.id, SCAFFOLDER_CARL, { result: 'error' }), 404, `No audit row ${apiRow.id} of yours`);
+
+      await complete(a, id, SCAFFOLDER_OLIVIA, { result: 'success' }).expect(200, { id });
+      await expectRefused(a, () => complete(a, id, SCAFFOLDER_OLIVIA, { result: 'error', message: 'late' }), 409, `Audit row ${id} is complete already`);
+      // The first outcome stands.
+      expect(await a.store.getAudit(id)).toEqual({
+        id,
+        actor: OWNER_USER,
+        via: 'scaffolder',
+        action: 'principals.allow',
+        ...ORDERS_SUBJECT,
+        details: { principals: [PRINCIPAL], taskId: 'task-1' },
+        result: 'success',
+        createdAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO),
+      });
+    });
+
+    it("lists, for the service's owner, rows a scaffolder action wrote on its service id before the entity existed", async () => {
+      const a = await startApi();
+      // The create knows the service id only once AWS answers; no row has the entity ref.
+      const created = await start(a, SCAFFOLDER_OLIVIA, {
+        action: 'endpoint-service.create',
+        accountId: PROVIDER,
+        region: REGION,
+        details: { loadBalancerArns: [NLB_ARN] },
+        result: 'started',
+      });
+      await complete(a, created, SCAFFOLDER_OLIVIA, { result: 'success', subject: { serviceId: SERVICE_ID }, details: { serviceName: SERVICE_NAME } }).expect(200);
+      const verified = await start(a, SCAFFOLDER_OLIVIA, {
+        action: 'private-dns.verify',
+        ...TARGET,
+        details: { privateDnsName: PRIVATE_DNS },
+        result: 'started',
+      });
+      // Rows on another service, and a create that never learnt its service id, are not orders-api's.
+      await start(a, SCAFFOLDER_OLIVIA, { action: 'endpoint-service.create', accountId: PROVIDER, region: REGION, details: {}, result: 'started' });
+      const billing = await start(a, SCAFFOLDER_OLIVIA, { action: 'endpoint-service.create', accountId: PROVIDER, region: REGION, details: {}, result: 'started' });
+      await complete(a, billing, SCAFFOLDER_OLIVIA, { result: 'success', subject: { serviceId: OTHER_SERVICE_ID } }).expect(200);
+
+      const expected = [
+        {
+          id: verified,
+          actor: OWNER_USER,
+          via: 'scaffolder',
+          action: 'private-dns.verify',
+          ...TARGET,
+          details: { privateDnsName: PRIVATE_DNS },
+          result: 'started',
+          createdAt: expect.stringMatching(ISO),
+        },
+        {
+          id: created,
+          actor: OWNER_USER,
+          via: 'scaffolder',
+          action: 'endpoint-service.create',
+          ...TARGET,
+          details: { loadBalancerArns: [NLB_ARN], serviceName: SERVICE_NAME },
+          result: 'success',
+          createdAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO),
+        },
+      ];
+      const audit = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(audit.status).toBe(200);
+      expect(audit.body.items).toEqual(expected);
+      expect(audit.body.items.map((i: AuditEntry) => i.serviceRef)).toEqual([undefined, undefined]);
+      await api(a.server).get('/v1/audit?serviceRef=component:default/orders', OWNER).expect(200);
+      expect((await api(a.server).get('/v1/audit?serviceRef=component:default/orders', OWNER)).body.items).toEqual(expected);
     });
   });
 

@@ -195,3 +195,32 @@ export function catalogEntities(): Entity[] {
     component('unrelated', OWNER_GROUP),
   ]);
 }
+
+/** The ref of a Resource registered by hand as a copy of orders-api's entity (see {@link forgedServiceEntity}). */
+export const FORGED_SERVICE_REF = 'resource:default/orders-api-copy';
+/** Where the forged copy was registered from: the catalog writes this location itself for a registered file. */
+export const FORGED_LOCATION = 'url:https://example.com/catalog-info.yaml';
+
+/**
+ * A forged endpoint service: orders-api's entity exactly as the sync emits it (the same account, region and service
+ * id annotations), under another name, owned by Olivia herself, registered from a catalog file. Only its
+ * `backstage.io/managed-by-location` tells it from the sync's own entity.
+ */
+export function forgedServiceEntity(): Entity {
+  const orders = buildEntities(snapshots, entityConfig).find(e => stringifyEntityRef(e) === SERVICE_REF)!;
+  return withRelations([
+    {
+      ...orders,
+      metadata: {
+        ...orders.metadata,
+        name: 'orders-api-copy',
+        annotations: {
+          ...orders.metadata.annotations,
+          'backstage.io/managed-by-location': FORGED_LOCATION,
+          'backstage.io/managed-by-origin-location': FORGED_LOCATION,
+        },
+      },
+      spec: { ...orders.spec, owner: OWNER_USER },
+    },
+  ])[0];
+}
