@@ -306,6 +306,11 @@ async function fileRequest(a: Api, authorization = CARL, overrides: Record<strin
   return res.body as { id: string; requestedAt: string };
 }
 
+/** A request stored before its service stopped being one the sync wrote (filing one now is refused). */
+async function storedRequest(a: Api, serviceRef: string) {
+  return a.store.createRequest({ ...requestBody({ serviceRef }), requestedBy: CONSUMER_USER });
+}
+
 const commandInputs = (command: any) => ec2.commandCalls(command).map(c => c.args[0].input);
 
 const ORDERS_DETAILS = {
@@ -936,9 +941,20 @@ describe('privatelink API', () => {
     });
 
     // Regression: a request must never stay claimed when the approval is refused after it was read.
+    it('refuses filing a request on a service the sync did not write: 403, nothing stored, nobody notified', async () => {
+      const a = await startApi({}, { forged: true });
+      const refusals: Array<[string, string]> = [
+        [LEGACY_SERVICE_REF, `${LEGACY_SERVICE_REF} is not a vpc-endpoint-service with account, region and service id`],
+        ['resource:default/orders-api-copy', 'PrivateLink acts only on the endpoint services it synced'],
+      ];
+      for (const [serviceRef, message] of refusals) {
+        await expectRefused(a, () => api(a.server).post('/v1/access-requests', CARL, requestBody({ serviceRef })), 403, message);
+      }
+    });
+
     it('refuses deciding a request on a service the sync did not write, leaving the request unclaimed', async () => {
       const a = await startApi();
-      const filed = await fileRequest(a, CARL, { serviceRef: LEGACY_SERVICE_REF });
+      const filed = await storedRequest(a, LEGACY_SERVICE_REF);
       const message = `${LEGACY_SERVICE_REF} is not a vpc-endpoint-service with account, region and service id`;
       const subject = { serviceRef: LEGACY_SERVICE_REF, accountId: 'unknown' };
       // expectRefused checks the stored row: still 'pending', not the approver's 'approving' claim.
@@ -1403,7 +1419,7 @@ describe('privatelink API', () => {
     const onService = (path: string, body: Record<string, unknown>): Prepare => async (a, serviceRef) => () =>
       api(a.server).post(path, OWNER, { serviceRef, ...body });
     const onRequest = (decision: 'approve' | 'deny', body: Record<string, unknown>): Prepare => async (a, serviceRef) => {
-      const filed = await fileRequest(a, CARL, { serviceRef });
+      const filed = await storedRequest(a, serviceRef);
       return () => api(a.server).post(`/v1/access-requests/${filed.id}/${decision}`, OWNER, body);
     };
     const routes: Array<[string, Prepare]> = [

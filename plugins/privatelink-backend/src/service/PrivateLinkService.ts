@@ -61,7 +61,8 @@ export class PrivateLinkService {
 
   async createAccessRequest(body: CreateAccessRequest, credentials: UserCredentials): Promise<AccessRequest> {
     const service = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
-    const serviceRef = stringifyEntityRef(service);
+    // Only on a service the sync wrote: a forged entity's "owner" would be notified and the request stuck.
+    const serviceRef = trustService(service, this.#o.config).ref;
     await this.#authorize(privatelinkAccessRequestCreatePermission, serviceRef, credentials);
     const requestedBy = credentials.principal.userEntityRef;
     const open = await this.#o.store.listRequests({ serviceRef, requestedBy, status: 'pending' });
