@@ -63,3 +63,43 @@ describe('fillAllowedPrincipals', () => {
     expect(JSON.stringify(entities)).toBe(before);
   });
 });
+
+describe('owners an account permits (accounts[].owners)', () => {
+  const owned = (owner: string | undefined) => {
+    const s = service(1, []);
+    return [{ ...snapshots([[]])[0], services: [{ ...s, tags: { ...s.tags, ...(owner ? { 'backstage:owner': owner } : {}) } }] }];
+  };
+  const withOwners: EntityConfig = {
+    ...config,
+    accounts: [{ accountId: PROVIDER, regions: [REGION], owner: 'group:default/platform', owners: ['group:default/orders'] }],
+  };
+  const serviceEntity = (entities: ReturnType<typeof buildEntities>) => entities.find(e => e.spec?.type === 'vpc-endpoint-service')!;
+
+  it('takes an owner tag the account permits, with no warning', () => {
+    for (const tag of ['group:default/orders', 'orders', 'group:default/platform']) {
+      const entity = serviceEntity(buildEntities(owned(tag), withOwners));
+      expect(entity.spec!.owner).toBe(tag === 'orders' ? 'group:default/orders' : tag);
+      expect(entity.metadata.annotations!['privatelink.io/owner-warning']).toBeUndefined();
+    }
+  });
+
+  it("falls back to the account's owner for any other tag, and says why on the entity", () => {
+    const entity = serviceEntity(buildEntities(owned('group:default/payments'), withOwners));
+    expect(entity.spec!.owner).toBe('group:default/platform');
+    expect(entity.metadata.annotations!['privatelink.io/owner-warning']).toBe(
+      `The backstage:owner tag names group:default/payments, which account ${PROVIDER} does not permit (privatelink.accounts[].owners); owned by group:default/platform instead`,
+    );
+  });
+
+  it('takes any tag as written in an account that lists no owners', () => {
+    const entity = serviceEntity(buildEntities(owned('group:default/payments'), config));
+    expect(entity.spec!.owner).toBe('group:default/payments');
+    expect(entity.metadata.annotations!['privatelink.io/owner-warning']).toBeUndefined();
+  });
+
+  it('leaves a service without a tag to the account owner, with no warning', () => {
+    const entity = serviceEntity(buildEntities(owned(undefined), withOwners));
+    expect(entity.spec!.owner).toBe('group:default/platform');
+    expect(entity.metadata.annotations!['privatelink.io/owner-warning']).toBeUndefined();
+  });
+});
