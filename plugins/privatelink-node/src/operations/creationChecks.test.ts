@@ -22,17 +22,22 @@ describe('creationChecks', () => {
   });
 
   it.each([
-    ['the owner is one of the creator’s groups', '123456789012', 'group:default/platform', ['group:default/platform'], undefined],
-    ['a short ref of a delegated owner', '123456789012', 'payments', ['group:default/payments'], undefined],
-    ['the creator themselves, where the account lists no owners', '345678901234', 'user:default/guest', [], undefined],
+    ['the owner is one of the creator’s groups', '123456789012', 'group:default/platform', ['group:default/platform']],
+    ['a short ref of a delegated owner', '123456789012', 'payments', ['group:default/payments']],
+    ['the creator themselves, where the account lists no owners', '345678901234', 'user:default/guest', []],
+  ])('accepts %s', async (_what, accountId, owner, refs) => {
+    const checks = creationChecks({ config, accountId, owner, ownershipRefs: mine(...refs) });
+    await expect(checks.precondition()).resolves.toBeUndefined();
+  });
+
+  it.each([
     ['no owner', '123456789012', undefined, ['group:default/platform'], 'owner: the owner of what is created is required'],
     ['not an entity ref', '123456789012', 'group:default/', ['group:default/platform'], "owner: 'group:default/' is not an entity ref"],
     ['an owner the creator does not belong to', '345678901234', 'group:default/orders', ['group:default/payments'], 'not by group:default/orders'],
     ['an owner the account does not permit', '123456789012', 'group:default/identity', ['group:default/identity'], 'does not permit the owner group:default/identity; it permits group:default/platform, group:default/payments'],
-  ])('%s', async (_what, accountId, owner, refs, refusal) => {
+  ])('refuses %s', async (_what, accountId, owner, refs, refusal) => {
     const checks = creationChecks({ config, accountId, owner, ownershipRefs: mine(...refs) });
-    if (refusal) await expect(checks.precondition()).rejects.toThrow(refusal);
-    else await expect(checks.precondition()).resolves.toBeUndefined();
+    await expect(checks.precondition()).rejects.toThrow(refusal);
   });
 });
 

@@ -398,7 +398,7 @@ async function checkLoadBalancers(
     const lbOwner = (await elbTags(elb, arn))[tagKeys.owner];
     if (!sameOwner(lbOwner, owner)) {
       throw new NotAllowedError(
-        `networkLoadBalancerArns: ${arn} is owned by ${lbOwner ?? 'nobody (no ' + tagKeys.owner + ' tag)'}, not by ${owner}; only a load balancer of the same owner can be published`,
+        `networkLoadBalancerArns: ${arn} is owned by ${lbOwner ?? `nobody (no ${tagKeys.owner} tag)`}, not by ${owner}; only a load balancer of the same owner can be published`,
       );
     }
   }

@@ -41,6 +41,9 @@ export interface ActionWrites {
   forTask(ctx: Pick<ActionContext<any, any>, 'getInitiatorCredentials' | 'logger'>): Promise<TaskWrites>;
 }
 
+/** How long an action waits for the catalog to sync a service that an earlier step of the task created. */
+export const SERVICE_SYNC_TIMEOUT_MS = 30_000;
+
 /**
  * Binds the shared write path to scaffolder tasks: every action authorises the initiator
  * (`ctx.getInitiatorCredentials()`) with the permission framework, writes its audit rows to the PrivateLink
@@ -85,9 +88,6 @@ export function createActionWrites(options: {
     },
   };
 }
-
-/** How long an action waits for the catalog to sync a service that an earlier step of the task created. */
-export const SERVICE_SYNC_TIMEOUT_MS = 30_000;
 
 /**
  * The service an action acts on, as a selector for the write path. When the catalog does not hold its synced
