@@ -98,3 +98,18 @@ export const DEFAULT_TAG_KEYS = {
   name: 'backstage:name',
 } as const;
 
+
+/**
+ * How list-valued annotations (DNS names, load balancer ARNs, allowed principals, regions) are written: joined by
+ * commas, which none of their values can contain. The sync writes them with this, the API reads them with
+ * {@link decodeAnnotationList}.
+ * @public
+ */
+export function encodeAnnotationList(values: readonly string[]): string {
+  return values.join(',');
+}
+
+/** Reads a list-valued annotation written by {@link encodeAnnotationList}; absent or empty is an empty list. @public */
+export function decodeAnnotationList(value: string | undefined): string[] {
+  return value ? value.split(',').map(v => v.trim()).filter(Boolean) : [];
+}

@@ -11,6 +11,7 @@ import {
   VPC_ENDPOINT_SERVICE_TYPE,
   VPC_ENDPOINT_TYPE,
   EndpointState,
+  encodeAnnotationList,
   privatelinkLocationRef,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
@@ -90,7 +91,7 @@ export function fillAllowedPrincipals(entities: Entity[], snapshots: AccountRegi
     return false;
   }
   serviceEntities.forEach((e, i) => {
-    e.metadata.annotations![ANNOTATIONS.allowedPrincipals] = [...services[i].allowedPrincipals].sort().join(',');
+    e.metadata.annotations![ANNOTATIONS.allowedPrincipals] = encodeAnnotationList([...services[i].allowedPrincipals].sort());
   });
   return true;
 }
@@ -219,10 +220,10 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
           [ANNOTATIONS.serviceName]: service.serviceName,
           [ANNOTATIONS.state]: service.state,
           [ANNOTATIONS.acceptanceRequired]: String(service.acceptanceRequired),
-          [ANNOTATIONS.dnsNames]: service.baseEndpointDnsNames.join(','),
-          [ANNOTATIONS.loadBalancerArns]: service.loadBalancerArns.join(','),
-          [ANNOTATIONS.allowedPrincipals]: [...service.allowedPrincipals].sort().join(','),
-          [ANNOTATIONS.supportedRegions]: service.supportedRegions.join(','),
+          [ANNOTATIONS.dnsNames]: encodeAnnotationList(service.baseEndpointDnsNames),
+          [ANNOTATIONS.loadBalancerArns]: encodeAnnotationList(service.loadBalancerArns),
+          [ANNOTATIONS.allowedPrincipals]: encodeAnnotationList([...service.allowedPrincipals].sort()),
+          [ANNOTATIONS.supportedRegions]: encodeAnnotationList(service.supportedRegions),
           ...(service.privateDnsName ? { [ANNOTATIONS.privateDnsName]: service.privateDnsName } : {}),
           ...(service.privateDnsState ? { [ANNOTATIONS.privateDnsState]: service.privateDnsState } : {}),
           ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
@@ -289,7 +290,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
           [ANNOTATIONS.region]: consumer.region,
           [ANNOTATIONS.endpointId]: consumer.endpointId,
           [ANNOTATIONS.state]: consumer.state,
-          [ANNOTATIONS.dnsNames]: consumer.dnsNames.join(','),
+          [ANNOTATIONS.dnsNames]: encodeAnnotationList(consumer.dnsNames),
           ...(e ? { [ANNOTATIONS.serviceName]: e.serviceName } : {}),
           ...(e?.vpcId ? { [ANNOTATIONS.vpcId]: e.vpcId } : {}),
           ...(e?.endpointType ? { [ANNOTATIONS.endpointType]: e.endpointType } : {}),

@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
+  decodeAnnotationList,
   normalizeEndpointState,
   PrivateLinkConsumer,
   PrivateLinkServiceDetails,
@@ -15,7 +16,7 @@ import {
 /** What {@link toConsumer} reads of a vpc-endpoint entity. */
 const CONSUMER_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner', 'relations'];
 
-const list = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);
+const list = decodeAnnotationList;
 
 /** Reads what the card shows from the synced catalog state, with the caller's credentials: never from AWS. */
 export interface ServiceDetailsReader {
