@@ -229,10 +229,11 @@ describe('PrivateLinkService', () => {
       mockEc2([]);
       ec2.on(DescribeVpcEndpointConnectionsCommand).rejects(new Error('Throttling'));
       await expect(job()).resolves.toBe(0);
-      expect((await store.getRequest(id))!.error).toBe('accepting pending connections failed: Throttling');
-      expect(logger.warn).toHaveBeenCalledWith('Could not accept pending connections', expect.objectContaining({ accountId: OTHER, error: 'Throttling' }));
+      const failure = `Could not accept connections on ${SERVICE_ID}: Throttling`;
+      expect((await store.getRequest(id))!.error).toBe(`accepting pending connections failed: ${failure}`);
+      expect(logger.warn).toHaveBeenCalledWith('Could not accept pending connections', expect.objectContaining({ accountId: OTHER, error: failure }));
       expect(accepted()).toEqual([]);
-      expect(await audit()).toEqual([expect.objectContaining({ result: 'error', message: 'Throttling' })]);
+      expect(await audit()).toEqual([expect.objectContaining({ result: 'error', message: failure })]);
     });
   });
 
