@@ -16,3 +16,4 @@ export * from './operations/WriteGate';
 export * from './operations/creationChecks';
 export * from './operations/serviceOperations';
 export * from './operations/httpAuditLog';
+export * from './operations/changeEvents';

@@ -2,13 +2,8 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
-import {
-  describeIssues,
-  PRIVATELINK_SERVICE_CHANGED_TOPIC,
-  serviceChangedEventSchema,
-} from '@privatelink-backstage/plugin-privatelink-common';
 import { createAwsClientFactory } from '../aws/clients';
-import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
+import { readPrivateLinkConfig, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 
@@ -57,21 +52,12 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
         });
         catalog.addEntityProvider(provider);
 
-        await events.subscribe({
+        // A change made anywhere is re-read at once: a delta mutation within seconds, not at the next sync.
+        await subscribeToServiceChanges({
+          events,
           id: 'privatelink-entity-provider',
-          topics: [PRIVATELINK_SERVICE_CHANGED_TOPIC],
-          onEvent: async params => {
-            const parsed = serviceChangedEventSchema.safeParse(params.eventPayload);
-            if (!parsed.success) {
-              logger.warn(`Ignoring a malformed ${PRIVATELINK_SERVICE_CHANGED_TOPIC} event: ${describeIssues(parsed.error)}`);
-              return;
-            }
-            try {
-              await provider.refreshService(parsed.data);
-            } catch (e) {
-              logger.error('PrivateLink targeted refresh failed', { ...parsed.data, error: (e as Error).message });
-            }
-          },
+          logger,
+          onChange: change => provider.refreshService(change).then(() => undefined),
         });
       },
     });

@@ -1,10 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
-import {
-  describeIssues,
-  PRIVATELINK_SERVICE_CHANGED_TOPIC,
-  serviceChangedEventSchema,
-} from '@privatelink-backstage/plugin-privatelink-common';
+import { subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
 import { ServiceDetailsCache } from './detailsCache';
 
 /**
@@ -16,17 +12,10 @@ export async function subscribeDetailsCacheToChanges(options: {
   details: Pick<ServiceDetailsCache, 'invalidate'>;
   logger: LoggerService;
 }): Promise<void> {
-  const { events, details, logger } = options;
-  await events.subscribe({
+  await subscribeToServiceChanges({
+    events: options.events,
     id: 'privatelink-details-cache',
-    topics: [PRIVATELINK_SERVICE_CHANGED_TOPIC],
-    onEvent: async params => {
-      const parsed = serviceChangedEventSchema.safeParse(params.eventPayload);
-      if (!parsed.success) {
-        logger.warn(`Ignoring a malformed ${PRIVATELINK_SERVICE_CHANGED_TOPIC} event: ${describeIssues(parsed.error)}`);
-        return;
-      }
-      details.invalidate(parsed.data.serviceId);
-    },
+    logger: options.logger,
+    onChange: change => options.details.invalidate(change.serviceId),
   });
 }
