@@ -1416,6 +1416,13 @@ describe('privatelink API', () => {
 
   describe('owner routes on an endpoint service the sync did not emit', () => {
     type Prepare = (a: Api, serviceRef: string) => Promise<() => request.Test>;
+    /** What the refused row records of each route's attempt. */
+    const attempted: Record<string, Record<string, unknown>> = {
+      'principals.allow': { principals: ['arn:aws:iam::555566667777:root'] },
+      'principals.revoke': { principals: [ALLOWED[0]] },
+      'connections.accept': { endpointIds: [EP_PENDING] },
+      'connections.reject': { endpointIds: [EP_PENDING] },
+    };
     const onService = (path: string, body: Record<string, unknown>): Prepare => async (a, serviceRef) => () =>
       api(a.server).post(path, OWNER, { serviceRef, ...body });
     const onRequest = (decision: 'approve' | 'deny', body: Record<string, unknown>): Prepare => async (a, serviceRef) => {
@@ -1436,7 +1443,7 @@ describe('privatelink API', () => {
       const send = await prepare(a, FORGED_SERVICE_REF);
       const message = `${FORGED_SERVICE_REF} was not written by the PrivateLink sync (it is managed by ${FORGED_LOCATION}); PrivateLink acts only on the endpoint services it synced`;
       await expectRefused(a, send, 403, message, {
-        refused: { actor: OWNER_USER, action, message, details: {}, subject: { serviceRef: FORGED_SERVICE_REF, accountId: PROVIDER } },
+        refused: { actor: OWNER_USER, action, message, details: attempted[action] ?? {}, subject: { serviceRef: FORGED_SERVICE_REF, accountId: PROVIDER } },
       });
     });
 
@@ -1445,7 +1452,7 @@ describe('privatelink API', () => {
       const send = await prepare(a, SERVICE_REF);
       const message = `${SERVICE_REF} is in account ${PROVIDER}, which is not configured under privatelink.accounts`;
       await expectRefused(a, send, 403, message, {
-        refused: { actor: OWNER_USER, action, message, details: {}, subject: { serviceRef: SERVICE_REF, accountId: PROVIDER } },
+        refused: { actor: OWNER_USER, action, message, details: attempted[action] ?? {}, subject: { serviceRef: SERVICE_REF, accountId: PROVIDER } },
       });
     });
   });

@@ -580,9 +580,8 @@ describe('aws:privatelink:principals:allow', () => {
         user: OLIVIA,
         values: values({ accountId: UNCONFIGURED }),
         message: `Account ${UNCONFIGURED} is not configured under privatelink.accounts`,
-        // Refused while resolving the service, before the operation is set up: the row carries no details (not
-        // the principals, nor dryRun in a dry run).
-        row: { accountId: UNCONFIGURED, region: REGION, serviceId: SERVICE_ID, details: {} },
+        // Refused while resolving the service: the row still says what was attempted.
+        row: { accountId: UNCONFIGURED, region: REGION, serviceId: SERVICE_ID, details: { principals: [CONSUMER_ROOT], ...dry } },
         // The service id is orders-api's: its owners see who tried it in another account.
         onOrdersApi: true,
       });
@@ -647,8 +646,8 @@ describe('aws:privatelink:connections:accept', () => {
         user: OLIVIA,
         values: values({ accountId: UNCONFIGURED }),
         message: `Account ${UNCONFIGURED} is not configured under privatelink.accounts`,
-        // As for principals:allow: refused while resolving the service, with no details.
-        row: { accountId: UNCONFIGURED, region: REGION, serviceId: SERVICE_ID, details: {} },
+        // As for principals:allow: refused while resolving the service, saying what was attempted.
+        row: { accountId: UNCONFIGURED, region: REGION, serviceId: SERVICE_ID, details: { endpointIds: [EP_PENDING], ...dry } },
         onOrdersApi: true,
       });
     });

@@ -48,8 +48,8 @@ export interface ConnectionDecisionResult {
 
 /** The changes PrivateLink makes to an existing endpoint service, each through the {@link WriteGate}. */
 export interface ServiceOperations {
-  /** The trusted service a selector names, with a `refused` row when there is none. */
-  resolve(actor: WriteActor, selector: ServiceSelector, action: string): Promise<TrustedService>;
+  /** The trusted service a selector names, with a `refused` row (with these details) when there is none. */
+  resolve(actor: WriteActor, selector: ServiceSelector, action: string, details?: Record<string, unknown>): Promise<TrustedService>;
   /** Allows the principals that are not allowed yet. */
   allowPrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; added: string[]; alreadyAllowed: string[] }>;
   /** Removes the principals that are allowed. */
@@ -80,7 +80,7 @@ export function createServiceOperations(options: {
     }
   }
 
-  async function resolve(actor: WriteActor, selector: ServiceSelector, action: string): Promise<TrustedService> {
+  async function resolve(actor: WriteActor, selector: ServiceSelector, action: string, details: Record<string, unknown> = {}): Promise<TrustedService> {
     try {
       if ('entity' in selector) return trustService(selector.entity, config);
       return await findTrustedService({ catalog, config, target: selector.target, credentials: actor.credentials });
@@ -89,7 +89,7 @@ export function createServiceOperations(options: {
         'entity' in selector
           ? { serviceRef: stringifyEntityRef(selector.entity), accountId: selector.entity.metadata.annotations?.['amazonaws.com/account-id'] ?? 'unknown' }
           : selector.target;
-      return gate.refuse(actor, action, subject, {}, e as Error);
+      return gate.refuse(actor, action, subject, details, e as Error);
     }
   }
 
@@ -97,8 +97,8 @@ export function createServiceOperations(options: {
 
   async function changePrincipals(change: 'allow' | 'revoke', actor: WriteActor, selector: ServiceSelector, principals: string[], opts: ChangeOptions = {}) {
     const action = `principals.${change}`;
-    const service = await resolve(actor, selector, action);
     const wanted = [...new Set(principals)].sort();
+    const service = await resolve(actor, selector, action, refusalDetails({ principals: wanted, ...opts.details }, opts));
     let current = new Set<string>();
     const split = () => ({
       toChange: wanted.filter(p => (change === 'allow' ? !current.has(p) : current.has(p))),
@@ -208,8 +208,8 @@ export function createServiceOperations(options: {
       return { service, removed: toChange, notAllowed: unchanged };
     },
     async reviewConnections(decision, actor, selector, endpointIds, opts = {}) {
-      const service = await resolve(actor, selector, `connections.${decision}`);
       const wanted = [...new Set(endpointIds)].sort();
+      const service = await resolve(actor, selector, `connections.${decision}`, refusalDetails({ endpointIds: wanted, ...opts.details }, opts));
       const result = await decide(
         decision,
         actor,
@@ -250,6 +250,11 @@ export function createServiceOperations(options: {
       );
     },
   };
+}
+
+/** The details a refusal row carries: those of the attempt, marked as a dry run where it was one. */
+function refusalDetails(details: Record<string, unknown>, opts: ChangeOptions) {
+  return opts.dryRun ? { ...details, dryRun: true } : details;
 }
 
 function describeUnsuccessful(ids: string[], unsuccessful: UnsuccessfulItem[] | undefined) {
