@@ -63,6 +63,18 @@ export interface Config {
      * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an
      * unconditional allow share one answer per service; others get their own, read with their credentials.
      */
+    /** Access requests of consumers to endpoint services. */
+    accessRequests?: {
+      /**
+       * Whether a request may name an AWS account that is not under privatelink.accounts (an account of another
+       * organisation). Such requests are flagged as external wherever the owners see them. Default false.
+       */
+      allowExternalAccounts?: boolean;
+      /** Whether an owner may approve or deny a request they filed themselves. Default false. */
+      allowSelfApproval?: boolean;
+      /** Open (pending) requests one user may have on one service at a time; more are answered 429. Default 5. */
+      maxOpenPerUser?: number;
+    };
     detailsCache?: {
       /** How long an answer and a caller's read decision are reused. 0 turns the cache off. Default: 5. */
       ttlSeconds?: number;

@@ -63,6 +63,14 @@ const schema = z
       .strict()
       .prefault({}),
     allowWildcardPrincipal: z.boolean().default(false),
+    accessRequests: z
+      .object({
+        allowExternalAccounts: z.boolean().default(false),
+        allowSelfApproval: z.boolean().default(false),
+        maxOpenPerUser: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .prefault({}),
     detailsCache: z
       .object({
         ttlSeconds: z.number().min(0).max(300).default(5),
@@ -115,6 +123,14 @@ export interface PrivateLinkConfig {
   defaultOwner: string;
   tagKeys: { owner: string; system: string; component: string; name: string };
   allowWildcardPrincipal: boolean;
+  accessRequests: {
+    /** Whether a request may name an account that is not configured (it is then flagged as external). */
+    allowExternalAccounts: boolean;
+    /** Whether an owner may decide their own request. */
+    allowSelfApproval: boolean;
+    /** Open requests one user may have on one service at a time. */
+    maxOpenPerUser: number;
+  };
   detailsCache: { ttlSeconds: number; maxMegabytes: number };
   sync: {
     enabled: boolean;
