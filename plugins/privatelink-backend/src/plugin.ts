@@ -46,12 +46,13 @@ export const privatelinkPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         notifications: notificationService,
       },
       async init(deps) {
-        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, auth, catalog, events, notifications } = deps;
+        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, auth, userInfo, catalog, events, notifications } = deps;
         // Validated here, at start: a malformed block stops the backend with the bad field named.
         const privatelinkConfig = readPrivateLinkConfig(config);
         logger.info('PrivateLink configured', {
@@ -94,6 +95,8 @@ export const privatelinkPlugin = createBackendPlugin({
           store,
           operations,
           config: privatelinkConfig,
+          catalog,
+          userInfo,
           permissions,
           logger,
           notifications,

@@ -27,7 +27,25 @@ export interface RouterOptions {
   store: PrivateLinkStore;
 }
 
-const entityRef = z.string().min(3).max(255);
+/** C0 and C1 controls, and the bidi controls that reorder what a reader sees (e.g. U+202E). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** The same, but a line break or tab is fine in a reason a person writes. */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+const entityRef = z
+  .string()
+  .min(3)
+  .max(255)
+  .refine(v => !CONTROL.test(v), 'must not contain control or bidirectional formatting characters');
+
+/** Free text written by a person and shown to others (a reason): no hidden or reordering characters. */
+const text = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(2000)
+    .refine(v => !CONTROL_IN_TEXT.test(v), 'must not contain control or bidirectional formatting characters');
 
 /** Details of an audit row: a JSON object of bounded size. */
 const auditDetails = z
@@ -63,18 +81,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.use(express.json({ limit: '100kb' }));
 
   const principals = z.array(principalSchema({ allowWildcard: config.allowWildcardPrincipal })).min(1).max(100);
+  // Revoking `*` only narrows access: an owner can always remove one that was set outside Backstage.
+  const revokedPrincipals = z.array(principalSchema({ allowWildcard: true })).min(1).max(100);
   const endpointIds = z.array(endpointIdSchema).min(1).max(100);
   const schemas = {
     details: z.object({ entityRef }).strict(),
     listRequests: z.object({ serviceRef: entityRef.optional() }).strict(),
     createRequest: z
-      .object({ serviceRef: entityRef, consumerRef: entityRef, accountId: accountIdSchema, reason: z.string().trim().min(3).max(2000) })
+      .object({ serviceRef: entityRef, consumerRef: entityRef, accountId: accountIdSchema, reason: text(3) })
       .strict(),
-    approve: z.object({ reason: z.string().trim().max(2000).optional() }).strict(),
-    deny: z.object({ reason: z.string().trim().min(3).max(2000) }).strict(),
+    approve: z.object({ reason: text(0).optional() }).strict(),
+    deny: z.object({ reason: text(3) }).strict(),
     requestId: z.object({ id: z.uuid({ message: 'must be an access request id' }) }),
     connections: z.object({ serviceRef: entityRef, endpointIds }).strict(),
     principals: z.object({ serviceRef: entityRef, principals }).strict(),
+    revokePrincipals: z.object({ serviceRef: entityRef, principals: revokedPrincipals }).strict(),
     audit: z.object({ serviceRef: entityRef, limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(),
     auditAttempt: z
       .object({
@@ -181,7 +202,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   for (const change of ['allow', 'revoke'] as const) {
     router.post(`/v1/principals/${change}`, async (req, res) => {
-      const body = parse(schemas.principals, req.body, 'request body');
+      const body = parse(change === 'revoke' ? schemas.revokePrincipals : schemas.principals, req.body, 'request body');
       const credentials = await user(req);
       res.json(
         await audited(req, `principals-${change}`, body, () =>

@@ -67,7 +67,20 @@ export interface AccessRequest {
   /** Endpoint ids whose connections were accepted on approval. */
   acceptedEndpointIds?: string[];
   error?: string;
+  /** True when the account is not one of the configured accounts (`accessRequests.allowExternalAccounts`). */
+  external: boolean;
+  /** The AWS service the request is for, as it was when the request was filed. */
+  target?: { accountId: string; region: string; serviceId: string };
+  /**
+   * After approval, where the follow-up that accepts the consumer's connections stands: `active` (it looks
+   * once a minute), or why it stopped: `accepted` (done), `revoked` (the account is no longer allowed),
+   * `rejected` (an owner rejected one of its connections).
+   */
+  followUp: AccessRequestFollowUp;
 }
+
+/** Where the acceptance follow-up of an approved request stands. @public */
+export type AccessRequestFollowUp = 'active' | 'accepted' | 'revoked' | 'rejected';
 
 /** Body of a new access request. @public */
 export interface CreateAccessRequest {

@@ -99,6 +99,8 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
         ...body,
         id: `request-${requests.length + 1}`,
         status: 'pending',
+        external: false,
+        followUp: 'active',
         requestedBy: 'user:default/guest',
         requestedAt: new Date().toISOString(),
       };

@@ -22,8 +22,9 @@ export { MAX_ATTEMPTS } from '@privatelink-backstage/plugin-privatelink-node';
 /**
  * One EC2 client per account × region, created on first use and reused: SDK clients are safe to share and keep
  * their connection pool and, in adaptive retry mode, the client-side rate limiter that learns the account's
- * EC2 throttling. The settings (credentials from the root `aws` block, adaptive retries, `endpoint` pointing
- * every client at moto in the demo and the integration tests) come from the shared createAwsClientSettings.
+ * EC2 throttling. The settings (credentials from the root `aws` block, adaptive retries with MAX_ATTEMPTS
+ * attempts, the connection and request timeouts of `privatelink.aws`, `endpoint` pointing every client at moto
+ * in the demo and the integration tests) come from the shared createAwsClientSettings.
  */
 export function createAwsClientFactory(options: {
   config: Config;
@@ -55,6 +56,50 @@ export function createAwsClientFactory(options: {
       return client;
     },
   };
+}
+
+/** The error a call abandoned by {@link withAbortSignal} rejects with. */
+function abortError(): Error {
+  return Object.assign(new Error('The call was abandoned: its task was aborted'), { name: 'AbortError' });
+}
+
+/**
+ * A view of a shared client whose every call carries `signal`: the SDK hands it to the HTTP handler, which
+ * destroys the request in flight when the signal fires. A call sent after the signal fired fails at once,
+ * without waiting for a rate-limit token; one still waiting for a token, a credential refresh or a retry's
+ * back-off when it fires is abandoned (it rejects with an AbortError and ends in the background, within the
+ * client's timeouts). The view is an EC2Client, as the SDK's paginators require; the client itself, shared
+ * with other callers, is not changed. Without a signal the client is returned as it is.
+ */
+export function withAbortSignal(ec2: EC2Client, signal: AbortSignal | undefined): EC2Client {
+  if (!signal) return ec2;
+  const call = (command: any, options: any) =>
+    abandonedOnAbort(() => ec2.send(command, { ...options, abortSignal: signal }), signal);
+  const send = (command: any, optionsOrCallback?: any, callback?: any): Promise<any> | void => {
+    const done = typeof optionsOrCallback === 'function' ? optionsOrCallback : callback;
+    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
+    if (typeof done !== 'function') return call(command, options);
+    call(command, options).then(
+      output => done(null, output),
+      error => done(error),
+    );
+    return undefined;
+  };
+  const view: EC2Client = Object.create(ec2);
+  Object.defineProperty(view, 'send', { value: send });
+  return view;
+}
+
+/** What `call` resolves to, or an AbortError as soon as `signal` fires; `call` is not made once it has fired. */
+function abandonedOnAbort<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    call()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The token release of the current attempt, handed from the pacing middleware to the response middleware. */

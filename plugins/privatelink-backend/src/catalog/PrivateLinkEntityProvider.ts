@@ -6,7 +6,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { ANNOTATIONS, ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
-import { AwsClientFactory } from '../aws/clients';
+import { AwsClientFactory, withAbortSignal } from '../aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
 import { AccountRegionSnapshot } from '../aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
@@ -24,6 +24,11 @@ export interface SyncReport {
   targets: Array<AccountRegion & { ok: boolean; services: number; endpoints: number; error?: string; warnings: string[] }>;
   /** 'full' replaced every entity; 'delta' only added, because an account's last state could not be found. */
   mutation: 'full' | 'delta';
+  /**
+   * True when the run was aborted (past its timeout, or its scheduler ticket lost): it stopped reading and
+   * applied no mutation, so the catalog keeps its last state; `mutation` then says what it would have applied.
+   */
+  aborted?: boolean;
 }
 
 /** A targeted refresh request, as the events topic carries it. */
@@ -73,10 +78,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#connection = connection;
     await this.#taskRunner?.run({
       id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
+      fn: async (abortSignal: AbortSignal) => {
         const logger = this.#logger.child({ taskId: `${this.getProviderName()}:refresh` });
         try {
-          await this.refresh(logger);
+          await this.refresh(logger, abortSignal);
         } catch (error) {
           logger.error('PrivateLink sync failed', error as Error);
         }
@@ -84,8 +89,12 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads every configured account × region and replaces this provider's entities. */
-  async refresh(logger: LoggerService = this.#logger): Promise<SyncReport> {
+  /**
+   * Reads every configured account × region and replaces this provider's entities. When `signal` fires (the
+   * scheduler's, at the task's timeout), no further account × region read starts, the calls in flight are
+   * abandoned, and no mutation is applied: the catalog keeps its last state, and the next run reads again.
+   */
+  async refresh(logger: LoggerService = this.#logger, signal?: AbortSignal): Promise<SyncReport> {
     const connection = this.#requireConnection();
     const started = Date.now();
     const targets = accountRegions(this.#config);
@@ -112,8 +121,12 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     await Promise.all(
       targets.map(target =>
         limit(async () => {
+          if (signal?.aborted) {
+            report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error: 'AbortError: not read, the sync was aborted', warnings: [] });
+            return;
+          }
           try {
-            const ec2 = await this.#clients.ec2(target);
+            const ec2 = withAbortSignal(await this.#clients.ec2(target), signal);
             const snapshot = await readAccountRegion(ec2, target, {
               concurrency: this.#config.sync.concurrency,
               listsAfter: this.#config.sync.rateLimit.burst,
@@ -126,6 +139,11 @@ export class PrivateLinkEntityProvider implements EntityProvider {
             report.targets.push({ ...target, ok: true, services: snapshot.services.length, endpoints: snapshot.endpoints.length, warnings: snapshot.warnings });
           } catch (e) {
             const error = `${(e as Error).name}: ${(e as Error).message}`;
+            if (signal?.aborted) {
+              // Not a failure of the account: its last state stays as it is, in the catalog and here.
+              report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error, warnings: [] });
+              return;
+            }
             logger.warn('Could not read PrivateLink resources; keeping the last good state, marked stale', { ...target, error });
             report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error, warnings: [] });
             const previous = this.#snapshots.get(keyOf(target));
@@ -142,6 +160,15 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       ),
     );
 
+    if (signal?.aborted) {
+      report.aborted = true;
+      logger.warn('PrivateLink sync aborted (past its timeout, or its run taken over); no mutation applied, the catalog keeps its last state', {
+        targets: targets.length,
+        read: report.targets.filter(t => t.ok).length,
+        durationMs: Date.now() - started,
+      });
+      return report;
+    }
     const entities = this.#entitiesAfterSync(keys, early, read, prebuilt);
     report.entities = entities.length;
     if (report.mutation === 'full') {

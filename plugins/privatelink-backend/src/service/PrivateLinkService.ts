@@ -3,13 +3,16 @@ import {
   BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   AccessRequest,
+  AccessRequestFollowUp,
   ANNOTATIONS,
   AuditEntry,
   CreateAccessRequest,
@@ -18,6 +21,7 @@ import {
   privatelinkAuditReadPermission,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
+  ChangeOptions,
   ConnectionDecisionResult,
   PrivateLinkConfig,
   ServiceOperations,
@@ -25,6 +29,7 @@ import {
   trustService,
   WriteActor,
 } from '@privatelink-backstage/plugin-privatelink-node';
+import { checkAccessRequest } from './accessRequestChecks';
 import { ServiceDetailsReader } from './serviceDetails';
 import { PrivateLinkStore } from './store';
 
@@ -33,12 +38,25 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 /** How long after approval the consumer's connection is still accepted when it appears. */
 const ACCEPT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * A decision's claim older than this never finished (the backend stopped between the claim and the answer): far
+ * longer than a decision's AWS calls may take with their timeouts and retries.
+ */
+export const CLAIM_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** What a request records when the acceptance of its connections failed. */
+const failedAcceptance = (message: string) => `accepting pending connections failed: ${message}`;
+
 export interface PrivateLinkServiceOptions {
   reader: ServiceDetailsReader;
   store: PrivateLinkStore;
   /** The one write path: every AWS change is authorised, audited and announced there. */
   operations: ServiceOperations;
-  config: Pick<PrivateLinkConfig, 'accounts'>;
+  config: Pick<PrivateLinkConfig, 'accounts' | 'accessRequests'>;
+  /** The catalog, read with the caller's credentials (the consumer of a request). */
+  catalog: CatalogService;
+  /** The caller's ownership refs, from their verified token. */
+  userInfo: UserInfoService;
   permissions: PermissionsService;
   logger: LoggerService;
   notifications?: NotificationService;
@@ -60,28 +78,39 @@ export class PrivateLinkService {
   }
 
   async createAccessRequest(body: CreateAccessRequest, credentials: UserCredentials): Promise<AccessRequest> {
-    const service = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
+    const entity = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
     // Only on a service the sync wrote: a forged entity's "owner" would be notified and the request stuck.
-    const serviceRef = trustService(service, this.#o.config).ref;
+    const service = trustService(entity, this.#o.config);
+    const serviceRef = service.ref;
     await this.#authorize(privatelinkAccessRequestCreatePermission, serviceRef, credentials);
+    const { consumerRef, external } = await checkAccessRequest({
+      body,
+      serviceRef,
+      credentials,
+      catalog: this.#o.catalog,
+      userInfo: this.#o.userInfo,
+      config: this.#o.config,
+      store: this.#o.store,
+    });
     const requestedBy = credentials.principal.userEntityRef;
     const open = await this.#o.store.listRequests({ serviceRef, requestedBy, status: 'pending' });
-    if (open.some(r => r.accountId === body.accountId && r.consumerRef === body.consumerRef)) {
-      throw new ConflictError(`There is already a pending request for ${body.consumerRef} from account ${body.accountId}`);
+    if (open.some(r => r.accountId === body.accountId && r.consumerRef === consumerRef)) {
+      throw new ConflictError(`There is already a pending request for ${consumerRef} from account ${body.accountId}`);
     }
     // The check above gives a readable answer; the store's unique index settles two concurrent identical requests.
-    const request = await this.#o.store.createRequest({ ...body, serviceRef, requestedBy });
+    const request = await this.#o.store.createRequest({ ...body, consumerRef, serviceRef, requestedBy, external, target: service.target });
     await this.#o.store.audit({
       actor: requestedBy,
       via: 'api',
       action: 'accessRequest.create',
       serviceRef,
-      details: { requestId: request.id, consumerRef: body.consumerRef, accountId: body.accountId },
+      ...service.target,
+      details: { requestId: request.id, consumerRef, accountId: body.accountId, external },
       result: 'success',
     });
-    await this.#notify(service, {
-      title: `Access request to ${service.metadata.title ?? service.metadata.name}`,
-      description: `${requestedBy} asks to connect ${body.consumerRef} from account ${body.accountId}: ${body.reason}`,
+    await this.#notify(entity, {
+      title: `Access request to ${titleOf(entity)}`,
+      description: `${requestedBy} asks to connect ${consumerRef} from ${external ? 'the external account' : 'account'} ${body.accountId}: ${body.reason}`,
     });
     return request;
   }
@@ -97,16 +126,11 @@ export class PrivateLinkService {
   }
 
   async approve(id: string, reason: string | undefined, credentials: UserCredentials): Promise<AccessRequest> {
-    const request = await this.#request(id);
-    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
-    const actor: WriteActor = { credentials, via: 'api' };
-    const service = await this.#o.operations.resolve(actor, { entity }, 'accessRequest.approve');
-    await this.#authorize(privatelinkAccessRequestReviewPermission, service.ref, credentials);
-    // Everything that can refuse the approval is checked before the claim, so a refusal leaves no claim behind.
-    await this.#claim(id);
-    const decidedBy = credentials.principal.userEntityRef;
+    const actor = { credentials, via: 'api' as const };
+    const { request, entity, service } = await this.#decidable(id, 'accessRequest.approve', actor);
     const principal = `arn:aws:iam::${request.accountId}:root`;
     const details = { requestId: id };
+    const auditId = await this.#claim(id, actor, 'accessRequest.approve', service, { ...details, principal });
     let decided: AccessRequest;
     let accepted: { changed: string[]; error?: string };
     try {
@@ -115,32 +139,58 @@ export class PrivateLinkService {
       accepted = await this.#acceptPendingFrom(actor, service, request.accountId, details);
       decided = await this.#o.store.decide(id, {
         status: 'approved',
-        decidedBy,
+        decidedBy: credentials.principal.userEntityRef,
         decisionReason: reason,
         acceptedEndpointIds: accepted.changed,
         error: accepted.error,
+        followUp: accepted.changed.length > 0 ? 'accepted' : 'active',
       });
     } catch (e) {
-      // Not decided: give the request back, so that it can be approved again or denied.
-      await this.#o.store.releaseClaim(id, (e as Error).message);
+      await this.#unclaim(id, auditId, e as Error);
       throw e;
     }
-    await this.#o.store.audit({ actor: decidedBy, via: 'api', action: 'accessRequest.approve', serviceRef: service.ref, ...service.target, details: { ...details, principal, acceptedEndpointIds: accepted.changed }, result: 'success' });
+    await this.#o.store.complete(auditId, { result: 'success', details: { acceptedEndpointIds: accepted.changed } });
     await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} approved`, `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(), service.ref);
     return decided;
   }
 
   async deny(id: string, reason: string, credentials: UserCredentials): Promise<AccessRequest> {
-    const request = await this.#request(id);
-    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, credentials);
-    const service = await this.#o.operations.resolve({ credentials, via: 'api' }, { entity }, 'accessRequest.deny');
-    await this.#authorize(privatelinkAccessRequestReviewPermission, service.ref, credentials);
-    await this.#claim(id);
-    const actor = credentials.principal.userEntityRef;
-    const decided = await this.#o.store.decide(id, { status: 'denied', decidedBy: actor, decisionReason: reason });
-    await this.#o.store.audit({ actor, via: 'api', action: 'accessRequest.deny', serviceRef: service.ref, ...service.target, details: { requestId: id, reason }, result: 'success' });
+    const actor = { credentials, via: 'api' as const };
+    const { request, entity, service } = await this.#decidable(id, 'accessRequest.deny', actor);
+    const auditId = await this.#claim(id, actor, 'accessRequest.deny', service, { requestId: id, reason });
+    let decided: AccessRequest;
+    try {
+      decided = await this.#o.store.decide(id, { status: 'denied', decidedBy: credentials.principal.userEntityRef, decisionReason: reason });
+    } catch (e) {
+      await this.#unclaim(id, auditId, e as Error);
+      throw e;
+    }
+    await this.#o.store.complete(auditId, { result: 'success' });
     await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} denied`, reason, service.ref);
     return decided;
+  }
+
+  /**
+   * The request, its service and the checks every decision passes before anything is written: the entity at the
+   * request's ref is still the synced service it was filed for, the caller may review its requests, and the
+   * caller did not file it (unless `accessRequests.allowSelfApproval`). A refusal leaves one refused row.
+   */
+  async #decidable(id: string, action: string, actor: WriteActor & { credentials: UserCredentials }) {
+    const request = await this.#request(id);
+    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, actor.credentials);
+    const service = await this.#o.operations.resolve(actor, { entity }, action, { requestId: id });
+    const refuse = (error: Error) => this.#o.operations.refuse(actor, action, service, { requestId: id }, error);
+    const t = request.target;
+    if (t && (t.accountId !== service.target.accountId || t.region !== service.target.region || t.serviceId !== service.target.serviceId)) {
+      await refuse(new ConflictError(`${service.ref} is no longer the endpoint service ${t.serviceId} this request was filed for; it cannot be decided`));
+    }
+    if (!(await this.#allowed(privatelinkAccessRequestReviewPermission, service.ref, actor.credentials))) {
+      await refuse(new NotAllowedError(`${privatelinkAccessRequestReviewPermission.name} is not allowed on ${service.ref}`));
+    }
+    if (request.requestedBy === actor.credentials.principal.userEntityRef && !this.#o.config.accessRequests.allowSelfApproval) {
+      await refuse(new NotAllowedError(`You filed access request ${id}; another owner of ${service.ref} decides it (privatelink.accessRequests.allowSelfApproval)`));
+    }
+    return { request, entity, service };
   }
 
   async reviewConnections(
@@ -184,12 +234,22 @@ export class PrivateLinkService {
   }
 
   /**
-   * Accepts the connections of consumers approved lately whose endpoint appeared after the approval. Runs on a
-   * schedule with the plugin's own service credentials: the owner's approval is the authority. Requests for the
-   * same service and account are handled together: one look-up of pending connections, one acceptance, one audit
-   * entry, whatever the number of requests.
+   * The follow-up of owners' approvals, on a schedule with the plugin's own service credentials (the owner's
+   * approval is the authority, and what the owners decided since wins):
+   * - gives back claims of decisions that never finished (older than {@link CLAIM_TIMEOUT_MS}), so a request is
+   *   decidable again after a crash halfway;
+   * - accepts the connections of consumers approved lately whose endpoint appeared after the approval, one look-up
+   *   and one acceptance per service and account, whatever the number of requests; it stops for good after the
+   *   first acceptance, when the account is no longer an allowed principal, or when an owner rejected one of its
+   *   connections, and writes a row on a change or on the first failure of a streak, not on every run.
    */
-  async acceptApprovedConnections(loadService: (ref: string) => Promise<Entity | undefined>, credentials: BackstageCredentials): Promise<number> {
+  async acceptApprovedConnections(
+    loadService: (ref: string) => Promise<Entity | undefined>,
+    credentials: BackstageCredentials,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const swept = await this.#o.store.sweepClaims(new Date(Date.now() - CLAIM_TIMEOUT_MS));
+    if (swept > 0) this.#o.logger.warn('Gave back access requests whose decision did not finish', { count: swept });
     const groups = new Map<string, AccessRequest[]>();
     for (const request of await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS))) {
       const key = `${request.serviceRef}\n${request.accountId}`;
@@ -198,25 +258,42 @@ export class PrivateLinkService {
     const actor: WriteActor = { credentials, via: 'job' };
     let accepted = 0;
     for (const requests of groups.values()) {
-      const { serviceRef, accountId } = requests[0];
-      const entity = await loadService(serviceRef);
-      if (!entity || entity.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') continue;
-      let service: TrustedService;
-      try {
-        service = trustService(entity, this.#o.config);
-      } catch (e) {
-        this.#o.logger.warn('Not accepting connections on an entity the sync did not write', { serviceRef, error: (e as Error).message });
-        continue;
-      }
-      const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, true);
-      if (result.changed.length === 0 && !result.error) continue;
+      if (signal?.aborted) break;
+      const service = await this.#followedService(requests[0], loadService);
+      if (!service) continue;
+      const { accountId } = requests[0];
+      const lastErrors = new Set(requests.map(r => r.error));
+      const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, {
+        quietWhenNothing: true,
+        // A failure like the last one is not written again: one row per streak, not one a minute.
+        recordFailure: message => !lastErrors.has(failedAcceptance(message)),
+      });
+      const followUp = result.stop ?? (result.changed.length > 0 ? 'accepted' : undefined);
+      if (result.changed.length === 0 && !followUp && result.error === requests[0].error) continue;
       for (const request of requests) {
         const all = [...new Set([...(request.acceptedEndpointIds ?? []), ...result.changed])];
-        await this.#o.store.setAccepted(request.id, all, result.error);
+        await this.#o.store.setAccepted(request.id, all, result.error, followUp);
       }
+      if (result.stop) this.#o.logger.info('Stopped accepting connections of an approved account', { ...service.target, accountId, reason: result.stop });
       accepted += result.changed.length;
     }
     return accepted;
+  }
+
+  /** The synced service an approved request is followed on, while it is still the one the request was filed for. */
+  async #followedService(request: AccessRequest, loadService: (ref: string) => Promise<Entity | undefined>) {
+    const entity = await loadService(request.serviceRef);
+    if (!entity || entity.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') return undefined;
+    let service: TrustedService;
+    try {
+      service = trustService(entity, this.#o.config);
+    } catch (e) {
+      this.#o.logger.warn('Not accepting connections on an entity the sync did not write', { serviceRef: request.serviceRef, error: (e as Error).message });
+      return undefined;
+    }
+    const t = request.target;
+    if (t && t.serviceId !== service.target.serviceId) return undefined;
+    return service;
   }
 
   async #acceptPendingFrom(
@@ -224,29 +301,47 @@ export class PrivateLinkService {
     service: TrustedService,
     accountId: string,
     details: Record<string, unknown>,
-    quietWhenNothing = false,
-  ): Promise<{ changed: string[]; error?: string }> {
+    options: Pick<ChangeOptions, 'quietWhenNothing' | 'recordFailure'> = {},
+  ): Promise<{ changed: string[]; error?: string; stop?: AccessRequestFollowUp }> {
     try {
-      const outcome = await this.#o.operations.acceptPendingFrom(actor, service, accountId, { details, quietWhenNothing });
+      const outcome = await this.#o.operations.acceptPendingFrom(actor, service, accountId, { details, ...options });
       return {
         changed: outcome.changed,
         error: outcome.failed.length ? outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ') : undefined,
+        stop: outcome.stop,
       };
     } catch (e) {
       this.#o.logger.warn('Could not accept pending connections', { ...service.target, accountId, error: (e as Error).message });
-      return { changed: [], error: `accepting pending connections failed: ${(e as Error).message}` };
+      return { changed: [], error: failedAcceptance((e as Error).message) };
     }
   }
 
-  /** Takes the request for one decision; a concurrent or earlier decision makes this a conflict. */
-  async #claim(id: string) {
-    if (await this.#o.store.claimForApproval(id)) return;
+  /**
+   * Takes the request for one decision, writing the decision's started row in the same transaction; a concurrent
+   * or earlier decision makes this a conflict. Returns the row's id.
+   */
+  async #claim(id: string, actor: WriteActor, action: string, service: TrustedService, details: Record<string, unknown>): Promise<number> {
+    const auditId = await this.#o.store.claim(id, {
+      actor: (actor.credentials.principal as BackstageUserPrincipal).userEntityRef,
+      via: actor.via,
+      action,
+      serviceRef: service.ref,
+      ...service.target,
+      details,
+    });
+    if (auditId !== undefined) return auditId;
     const current = await this.#request(id);
     throw new ConflictError(
       current.status === 'pending'
         ? `Access request ${id} is being decided by someone else`
         : `Access request ${id} is already ${current.status}`,
     );
+  }
+
+  /** Not decided: the request is given back, so that it can be decided again, and its row says why. */
+  async #unclaim(id: string, auditId: number, error: Error) {
+    await this.#o.store.releaseClaim(id, error.message);
+    await this.#o.store.complete(auditId, { result: 'error', message: error.message });
   }
 
   async #request(id: string): Promise<AccessRequest> {

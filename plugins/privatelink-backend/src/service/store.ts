@@ -1,6 +1,11 @@
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
-import { AccessRequest, AccessRequestStatus, AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
-import { AuditSubject, PrivateLinkAuditLog } from '@privatelink-backstage/plugin-privatelink-node';
+import {
+  AccessRequest,
+  AccessRequestFollowUp,
+  AccessRequestStatus,
+  AuditEntry,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { AuditAttempt, AuditSubject, PrivateLinkAuditLog } from '@privatelink-backstage/plugin-privatelink-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
@@ -21,6 +26,12 @@ type Row = {
   decision_reason: string | null;
   accepted_endpoint_ids: string | null;
   error: string | null;
+  service_account_id: string | null;
+  service_region: string | null;
+  service_id: string | null;
+  external: boolean | number;
+  claimed_at: string | Date | null;
+  follow_up: string;
 };
 
 /** SQLite (SQLITE_CONSTRAINT_UNIQUE) and PostgreSQL (23505) unique violations. */
@@ -47,6 +58,11 @@ function toRequest(row: Row): AccessRequest {
     decisionReason: row.decision_reason ?? undefined,
     acceptedEndpointIds: row.accepted_endpoint_ids ? JSON.parse(row.accepted_endpoint_ids) : undefined,
     error: row.error ?? undefined,
+    external: Boolean(row.external),
+    ...(row.service_account_id && row.service_region && row.service_id
+      ? { target: { accountId: row.service_account_id, region: row.service_region, serviceId: row.service_id } }
+      : {}),
+    followUp: (row.follow_up ?? 'active') as AccessRequestFollowUp,
   };
 }
 
@@ -58,17 +74,26 @@ export interface AuditLogSelector {
 
 /** Access requests and the audit log, in the plugin's own database (SQLite or PostgreSQL). */
 export interface PrivateLinkStore extends PrivateLinkAuditLog {
-  createRequest(input: Omit<AccessRequest, 'id' | 'status' | 'requestedAt'>): Promise<AccessRequest>;
+  createRequest(input: Omit<AccessRequest, 'id' | 'status' | 'requestedAt' | 'external' | 'followUp'> & { external?: boolean }): Promise<AccessRequest>;
+  /** Open (pending) requests of one user on one service. */
+  countOpen(filter: { serviceRef: string; requestedBy: string }): Promise<number>;
   getRequest(id: string): Promise<AccessRequest | undefined>;
   listRequests(filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus }): Promise<AccessRequest[]>;
+  /**
+   * Claims a pending request for one decision and, in the same transaction, writes the decision's `started`
+   * audit row; returns that row's id, or undefined when another got there first or it is decided.
+   */
+  claim(id: string, attempt: AuditAttempt): Promise<number | undefined>;
   /** Claims a pending request for one approver; false when another got there first or it is decided. */
   claimForApproval(id: string): Promise<boolean>;
+  /** Gives back claims taken before `olderThan` (their decision never finished); returns how many. */
+  sweepClaims(olderThan: Date): Promise<number>;
   /** Gives a claimed request back (the AWS change failed). */
   releaseClaim(id: string, error: string): Promise<void>;
-  decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null }): Promise<AccessRequest>;
+  decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null; followUp?: AccessRequestFollowUp }): Promise<AccessRequest>;
   /** Approved requests whose consumer connection may still be waiting to be accepted. */
   listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
-  setAccepted(id: string, endpointIds: string[], error?: string | null): Promise<void>;
+  setAccepted(id: string, endpointIds: string[], error?: string | null, followUp?: AccessRequestFollowUp): Promise<void>;
   /** Writes a finished row at once, for changes made in the plugin's own database (access requests). */
   audit(entry: Omit<AuditEntry, 'id' | 'createdAt' | 'completedAt'>): Promise<void>;
   /** A service's rows, newest first: those on its entity ref, and those on its AWS service (a create, before the entity existed). */
@@ -101,6 +126,12 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
         decision_reason: null,
         accepted_endpoint_ids: null,
         error: null,
+        service_account_id: input.target?.accountId ?? null,
+        service_region: input.target?.region ?? null,
+        service_id: input.target?.serviceId ?? null,
+        external: input.external ?? false,
+        claimed_at: null,
+        follow_up: 'active',
       };
       try {
         await requests().insert(row);
@@ -127,13 +158,39 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       const rows = await q.orderBy('requested_at', 'desc').limit(500);
       return rows.map(toRequest);
     },
+    async countOpen(filter) {
+      const [{ n }] = await requests()
+        .where({ service_ref: filter.serviceRef, requested_by: filter.requestedBy })
+        .whereIn('status', ['pending', 'approving'])
+        .count({ n: '*' });
+      return Number(n);
+    },
+    async claim(id, attempt) {
+      // One transaction: the claim and the decision's started row are written together, or neither is.
+      return db.transaction(async tx => {
+        const changed = await tx<Row>('privatelink_access_requests')
+          .where({ id, status: 'pending' })
+          .update({ status: 'approving', claimed_at: new Date().toISOString() });
+        if (changed !== 1) return undefined;
+        const [row] = await tx('privatelink_audit')
+          .insert({ ...auditColumns(attempt), result: 'started', message: null, created_at: new Date().toISOString() })
+          .returning('id');
+        return Number(typeof row === 'object' ? row.id : row);
+      });
+    },
     async claimForApproval(id) {
       // One conditional update: of two concurrent approvals, exactly one sees a changed row.
-      const changed = await requests().where({ id, status: 'pending' }).update({ status: 'approving' });
+      const changed = await requests().where({ id, status: 'pending' }).update({ status: 'approving', claimed_at: new Date().toISOString() });
       return changed === 1;
     },
     async releaseClaim(id, error) {
-      await requests().where({ id, status: 'approving' }).update({ status: 'pending', error });
+      await requests().where({ id, status: 'approving' }).update({ status: 'pending', error, claimed_at: null });
+    },
+    async sweepClaims(olderThan) {
+      return requests()
+        .where({ status: 'approving' })
+        .where(q => q.where('claimed_at', '<', olderThan.toISOString()).orWhereNull('claimed_at'))
+        .update({ status: 'pending', claimed_at: null, error: 'the decision did not finish; decide again' });
     },
     async decide(id, decision) {
       await requests()
@@ -145,15 +202,21 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
           decision_reason: decision.decisionReason ?? null,
           accepted_endpoint_ids: decision.acceptedEndpointIds ? JSON.stringify(decision.acceptedEndpointIds) : null,
           error: decision.error ?? null,
+          claimed_at: null,
+          ...(decision.followUp ? { follow_up: decision.followUp } : {}),
         });
       return toRequest((await requests().where({ id }).first())!);
     },
     async listAwaitingAcceptance(since) {
-      const rows = await requests().where('status', 'approved').where('decided_at', '>=', since.toISOString());
+      const rows = await requests()
+        .where({ status: 'approved', follow_up: 'active' })
+        .where('decided_at', '>=', since.toISOString());
       return rows.map(toRequest);
     },
-    async setAccepted(id, endpointIds, error) {
-      await requests().where({ id }).update({ accepted_endpoint_ids: JSON.stringify(endpointIds), error: error ?? null });
+    async setAccepted(id, endpointIds, error, followUp) {
+      await requests()
+        .where({ id })
+        .update({ accepted_endpoint_ids: JSON.stringify(endpointIds), error: error ?? null, ...(followUp ? { follow_up: followUp } : {}) });
     },
     async audit(entry) {
       const now = new Date().toISOString();

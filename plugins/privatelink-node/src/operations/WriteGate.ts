@@ -60,6 +60,11 @@ export interface WriteOperation<T> {
    * written. Only for the scheduled job, which looks once a minute; a person's attempt is always recorded.
    */
   nothingToDo?: () => boolean;
+  /**
+   * Whether a failure with this message is written down; default always. The scheduled job records only the
+   * first failure of a streak (the message differs from the last one), not one row a minute while AWS fails.
+   */
+  recordFailure?: (message: string) => boolean;
   change: () => Promise<WriteOutcome<T>>;
   /** Says what failed when AWS fails, e.g. `Could not allow principals on vpce-svc-…`; the error's text follows. */
   failure?: string;
@@ -140,7 +145,9 @@ export class WriteGate {
       }
       // A read that the checks needed failed (AWS unreachable): an attempt that ended in an error.
       const failed = asServiceError(error, op.failure ?? `Could not complete ${op.action}`);
-      await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: failed.message });
+      if (op.recordFailure?.(failed.message) ?? true) {
+        await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: failed.message });
+      }
       throw failed;
     }
     if (op.dryRun || op.nothingToDo?.()) {

@@ -34,7 +34,12 @@ export interface ChangeOptions {
   details?: Record<string, unknown>;
   /** Write no row when there is nothing to change (the scheduled job). */
   quietWhenNothing?: boolean;
+  /** Whether a failure with this message is written down (see {@link WriteOperation.recordFailure}). */
+  recordFailure?: (message: string) => boolean;
 }
+
+/** Why the acceptance of an approved account's connections has nothing more to do. */
+export type AcceptanceStop = 'revoked' | 'rejected';
 
 /** What a connection decision did. */
 export interface ConnectionDecisionResult {
@@ -48,6 +53,8 @@ export interface ConnectionDecisionResult {
 
 /** The changes PrivateLink makes to an existing endpoint service, each through the {@link WriteGate}. */
 export interface ServiceOperations {
+  /** Records a refusal that the caller found itself (e.g. self-approval), and throws it. */
+  refuse(actor: WriteActor, action: string, service: TrustedService, details: Record<string, unknown>, error: Error): Promise<never>;
   /** The trusted service a selector names, with a `refused` row (with these details) when there is none. */
   resolve(actor: WriteActor, selector: ServiceSelector, action: string, details?: Record<string, unknown>): Promise<TrustedService>;
   /** Allows the principals that are not allowed yet. */
@@ -56,8 +63,12 @@ export interface ServiceOperations {
   revokePrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; removed: string[]; notAllowed: string[] }>;
   /** Accepts or rejects connections; ids that are no connection of the service are refused before any change. */
   reviewConnections(decision: 'accept' | 'reject', actor: WriteActor, selector: ServiceSelector, endpointIds: string[], options?: ChangeOptions): Promise<ConnectionDecisionResult & { service: TrustedService }>;
-  /** Accepts every pending connection from one account (an approved access request). */
-  acceptPendingFrom(actor: WriteActor, service: TrustedService, accountId: string, options?: ChangeOptions): Promise<ConnectionDecisionResult>;
+  /**
+   * Accepts every pending connection from one account (an approved access request), after re-reading what the
+   * owners decided since: nothing is accepted when the account is no longer an allowed principal (`stop:
+   * 'revoked'`) or when an owner rejected one of its connections (`stop: 'rejected'`).
+   */
+  acceptPendingFrom(actor: WriteActor, service: TrustedService, accountId: string, options?: ChangeOptions): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop }>;
 }
 
 const DONE_STATE = { accept: 'available', reject: 'rejected' } as const;
@@ -164,11 +175,11 @@ export function createServiceOperations(options: {
     decision: 'accept' | 'reject',
     actor: WriteActor,
     service: TrustedService,
-    select: () => Promise<{ toChange: string[]; unchanged: string[] }>,
+    select: () => Promise<{ toChange: string[]; unchanged: string[]; stop?: AcceptanceStop }>,
     details: Record<string, unknown>,
     opts: ChangeOptions,
-  ): Promise<ConnectionDecisionResult> {
-    let plan = { toChange: [] as string[], unchanged: [] as string[] };
+  ): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop }> {
+    let plan: { toChange: string[]; unchanged: string[]; stop?: AcceptanceStop } = { toChange: [], unchanged: [] };
     return gate.run({
       actor,
       action: `connections.${decision}`,
@@ -181,7 +192,8 @@ export function createServiceOperations(options: {
       dryRun: opts.dryRun,
       failure: `Could not ${decision} connections on ${service.target.serviceId}`,
       nothingToDo: opts.quietWhenNothing ? () => plan.toChange.length === 0 : undefined,
-      preview: () => ({ changed: plan.toChange, unchanged: plan.unchanged, failed: [] }),
+      recordFailure: opts.recordFailure,
+      preview: () => ({ changed: plan.toChange, unchanged: plan.unchanged, failed: [], ...(plan.stop ? { stop: plan.stop } : {}) }),
       change: async () => {
         if (plan.toChange.length === 0) {
           return { value: { changed: [], unchanged: plan.unchanged, failed: [] }, changed: false };
@@ -199,6 +211,7 @@ export function createServiceOperations(options: {
 
   return {
     resolve,
+    refuse: (actor, action, service, details, error) => gate.refuse(actor, action, subjectOf(service), details, error),
     async allowPrincipals(actor, selector, principals, opts) {
       const { service, toChange, unchanged } = await changePrincipals('allow', actor, selector, principals, opts);
       return { service, added: toChange, alreadyAllowed: unchanged };
@@ -238,11 +251,13 @@ export function createServiceOperations(options: {
         actor,
         service,
         async () => {
-          const states = await readStates(service.target, [
-            { Name: 'vpc-endpoint-owner', Values: [accountId] },
-            { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
-          ]);
-          const pending = [...states].filter(([, c]) => c.state === 'pendingAcceptance' && c.owner === accountId);
+          // What the owners decided since the approval wins: a revoked principal or a rejected connection.
+          const principals = await withEc2(service.target, ec2 => readAllowedPrincipals(ec2, service.target.serviceId));
+          if (!principals.some(p => p === '*' || p.split(':')[4] === accountId)) return { toChange: [], unchanged: [], stop: 'revoked' as const };
+          const states = await readStates(service.target, [{ Name: 'vpc-endpoint-owner', Values: [accountId] }]);
+          const mine = [...states].filter(([, c]) => c.owner === accountId);
+          if (mine.some(([, c]) => c.state === 'rejected')) return { toChange: [], unchanged: [], stop: 'rejected' as const };
+          const pending = mine.filter(([, c]) => c.state === 'pendingAcceptance');
           return { toChange: pending.map(([id]) => id).sort(), unchanged: [] };
         },
         { accountId, ...opts.details },

@@ -103,6 +103,8 @@ export function makeRequest(
     status: 'pending',
     requestedBy: 'user:default/olivia',
     requestedAt: '2024-04-02T08:00:00Z',
+    external: false,
+    followUp: 'active',
     ...overrides,
   };
 }

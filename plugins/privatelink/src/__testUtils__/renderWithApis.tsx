@@ -33,6 +33,8 @@ export function mockPrivateLinkApi(
       ...body,
       id: 'new',
       status: 'pending' as const,
+      external: false,
+      followUp: 'active' as const,
       requestedBy: 'user:default/jane',
       requestedAt: new Date().toISOString(),
     })),

@@ -33,7 +33,8 @@ function toRow(r: AccessRequest): Row {
     request: r,
     service: humanizeRef(r.serviceRef, 'resource'),
     consumer: humanizeRef(r.consumerRef, 'component'),
-    account: r.accountId,
+    // Owners must see at once that an account is outside the organisation's configured accounts.
+    account: r.external ? `${r.accountId} (external account)` : r.accountId,
     requestedBy: humanizeRef(r.requestedBy, 'user'),
     requested: formatDate(r.requestedAt),
     status: r.status,
