@@ -5,7 +5,7 @@ import {
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
 } from '@aws-sdk/client-ec2';
-import { mockCredentials, mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   createServiceOperations,
@@ -24,6 +24,7 @@ import {
   CONSUMER_USER,
   EP_OTHER_PENDING,
   EP_PENDING,
+  EP_REJECTED,
   OTHER,
   OTHER_SERVICE_REF,
   OWNER_USER,
@@ -41,35 +42,44 @@ import { createPrivateLinkStore, PrivateLinkStore } from './store';
  * consumers' connections, notification failures, and races inside one request.
  */
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+/** PostgreSQL runs when scripts/test.sh gives a server (BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING). */
+const POSTGRES_IDS = ['18', '17', '16', '15', '14', '13']
+  .filter(major => process.env[`BACKSTAGE_TEST_DATABASE_POSTGRES${major}_CONNECTION_STRING`])
+  .map(major => `POSTGRES_${major}` as TestDatabaseId);
+const databases = TestDatabases.create({ ids: ['SQLITE_3', ...POSTGRES_IDS], disableDocker: true });
 const TARGET = { accountId: PROVIDER, region: REGION, serviceId: SERVICE_ID };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DAY = 24 * 3600 * 1000;
+
+const GROUPS: Record<string, string[]> = { [CONSUMER_USER]: ['group:default/payments'], [OWNER_USER]: ['group:default/orders'] };
 
 const ec2 = mockClient(EC2Client);
 afterAll(() => ec2.restore());
 
 /** What EC2 answers: the pending connections, each from its account, and the outcome of an acceptance. */
-function mockEc2(pending: Array<{ id: string; account: string }> = []) {
+function mockEc2(
+  pending: Array<{ id: string; account: string; state?: string }> = [],
+  allowed: string[] = [`arn:aws:iam::${OTHER}:root`, `arn:aws:iam::${CONSUMER}:root`],
+) {
   ec2.reset();
   ec2.on(DescribeVpcEndpointConnectionsCommand).callsFake(input => {
     const owner = input.Filters?.find((f: any) => f.Name === 'vpc-endpoint-owner')?.Values ?? [];
     return {
       VpcEndpointConnections: pending
         .filter(p => owner.length === 0 || owner.includes(p.account))
-        .map(p => ({ ServiceId: SERVICE_ID, VpcEndpointId: p.id, VpcEndpointOwner: p.account, VpcEndpointState: 'pendingAcceptance' as any })),
+        .map(p => ({ ServiceId: SERVICE_ID, VpcEndpointId: p.id, VpcEndpointOwner: p.account, VpcEndpointState: (p.state ?? 'pendingAcceptance') as any })),
     };
   });
   ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
-  ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: [] });
+  ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: allowed.map(Principal => ({ Principal })) });
   ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
 }
 
 const accepted = () => ec2.commandCalls(AcceptVpcEndpointConnectionsCommand).map(c => c.args[0].input);
 const lookups = () => ec2.commandCalls(DescribeVpcEndpointConnectionsCommand).map(c => c.args[0].input.Filters?.find(f => f.Name === 'vpc-endpoint-owner')?.Values);
 
-async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLinkStore; send?: jest.Mock } = {}) {
-  const knex: Knex = await databases.init('SQLITE_3');
+async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLinkStore; send?: jest.Mock; database?: TestDatabaseId } = {}) {
+  const knex: Knex = await databases.init(options.database ?? 'SQLITE_3');
   const baseStore = await createPrivateLinkStore(mockServices.database({ knex }));
   const store = options.store ? options.store(baseStore) : baseStore;
   const catalog = catalogServiceMock({ entities: catalogEntities() });
@@ -77,7 +87,9 @@ async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLink
   const logger = mockServices.logger.mock();
   const send = options.send ?? jest.fn(async () => {});
   const permissions = mockServices.permissions({ result: AuthorizeResult.ALLOW });
-  const config = readPrivateLinkConfig(new ConfigReader({ privatelink: { accounts: [{ accountId: PROVIDER }] } }));
+  const config = readPrivateLinkConfig(
+    new ConfigReader({ privatelink: { accounts: [{ accountId: PROVIDER }, { accountId: CONSUMER }, { accountId: OTHER }] } }),
+  );
   const gate = new WriteGate({ permissions, audit: baseStore, publish: eventsPublisher(events), logger });
   const operations = createServiceOperations({
     gate,
@@ -90,6 +102,14 @@ async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLink
     store,
     operations,
     config,
+    catalog,
+    userInfo: {
+      // Carl belongs to payments, which owns payments-api; Olivia to orders.
+      getUserInfo: async (credentials: any) => ({
+        userEntityRef: credentials.principal.userEntityRef,
+        ownershipEntityRefs: [credentials.principal.userEntityRef, ...(GROUPS[credentials.principal.userEntityRef] ?? [])],
+      }),
+    },
     permissions,
     logger,
     notifications: { send },
@@ -235,6 +255,78 @@ describe('PrivateLinkService', () => {
       expect(accepted()).toEqual([]);
       expect(await audit()).toEqual([expect.objectContaining({ result: 'error', message: failure })]);
     });
+
+    it('stops for good after the first acceptance: the next runs look no more', async () => {
+      const { knex, store, job } = await setup();
+      const id = await approved(store, knex);
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
+      await expect(job()).resolves.toBe(1);
+      expect((await store.getRequest(id))!.followUp).toBe('accepted');
+      mockEc2([{ id: EP_PENDING, account: OTHER }]);
+      await expect(job()).resolves.toBe(0);
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it('stops when the owners revoked the account since the approval, accepting nothing', async () => {
+      const { knex, store, job, audit } = await setup();
+      const id = await approved(store, knex);
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }], [`arn:aws:iam::${CONSUMER}:root`]);
+      await expect(job()).resolves.toBe(0);
+      expect(accepted()).toEqual([]);
+      expect((await store.getRequest(id))!.followUp).toBe('revoked');
+      expect(await audit()).toEqual([]);
+      await expect(job()).resolves.toBe(0);
+      expect(ec2.commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(1);
+    });
+
+    it('stops when an owner rejected one of the account’s connections, accepting none of the others', async () => {
+      const { knex, store, job } = await setup();
+      const id = await approved(store, knex);
+      mockEc2([
+        { id: EP_OTHER_PENDING, account: OTHER },
+        { id: EP_REJECTED, account: OTHER, state: 'rejected' },
+      ]);
+      await expect(job()).resolves.toBe(0);
+      expect(accepted()).toEqual([]);
+      expect((await store.getRequest(id))!.followUp).toBe('rejected');
+    });
+
+    it('writes one row for a streak of the same failure, not one a run', async () => {
+      const { knex, store, job, audit } = await setup();
+      await approved(store, knex);
+      mockEc2([]);
+      ec2.on(DescribeVpcEndpointConnectionsCommand).rejects(new Error('Throttling'));
+      for (let run = 0; run < 3; run++) await job();
+      expect((await audit()).map(r => r.result)).toEqual(['error']);
+      // Another failure is written down once too.
+      ec2.on(DescribeVpcEndpointConnectionsCommand).rejects(new Error('AccessDenied'));
+      for (let run = 0; run < 2; run++) await job();
+      expect((await audit()).map(r => r.message)).toEqual([
+        `Could not accept connections on ${SERVICE_ID}: AccessDenied`,
+        `Could not accept connections on ${SERVICE_ID}: Throttling`,
+      ]);
+    });
+
+    it('gives back the claim of a decision that never finished, so the request can be decided again', async () => {
+      const { knex, store, job } = await setup();
+      mockEc2([]);
+      const request = await store.createRequest({
+        serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders', requestedBy: CONSUMER_USER,
+      });
+      const fresh = await store.createRequest({
+        serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: CONSUMER, reason: 'payments reads orders', requestedBy: CONSUMER_USER,
+      });
+      const attempt = { actor: OWNER_USER, via: 'api' as const, action: 'accessRequest.approve', accountId: PROVIDER, details: {} };
+      expect(await store.claim(request.id, attempt)).toEqual(expect.any(Number));
+      expect(await store.claim(fresh.id, attempt)).toEqual(expect.any(Number));
+      // The backend stopped after the first claim, six minutes ago; the second claim is being decided now.
+      await knex('privatelink_access_requests').where({ id: request.id }).update({ claimed_at: new Date(Date.now() - 6 * 60_000).toISOString() });
+
+      await job();
+      expect(await store.getRequest(request.id)).toMatchObject({ status: 'pending', error: 'the decision did not finish; decide again' });
+      expect((await knex('privatelink_access_requests').where({ id: fresh.id }).first()).status).toBe('approving');
+      expect(await store.claim(request.id, attempt)).toEqual(expect.any(Number));
+    });
   });
 
   describe('notifications', () => {
@@ -243,7 +335,7 @@ describe('PrivateLinkService', () => {
         throw new Error('notifications backend is down');
       });
       const { store, logger, service } = await setup({ send });
-      mockEc2([]);
+      mockEc2([], []);
       const credentials = mockCredentials.user(CONSUMER_USER);
       const created = await service.createAccessRequest(
         { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' },
@@ -289,6 +381,40 @@ describe('PrivateLinkService', () => {
       expect(outcomes.map(o => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect(outcomes.find(o => o.status === 'rejected')).toMatchObject({ reason: expect.any(ConflictError) });
       expect(await store.listRequests({ serviceRef: SERVICE_REF, status: 'pending' })).toHaveLength(1);
+    });
+  });
+
+  // What PostgreSQL refuses (SQLite stores it): a decision the database cannot write must not leave the request
+  // claimed, and a crash between the claim and AWS must not leave it claimed for ever.
+  (POSTGRES_IDS.length ? describe.each(POSTGRES_IDS) : describe.skip.each(['POSTGRES' as TestDatabaseId]))('on %s', database => {
+    const file = (service: PrivateLinkService) =>
+      service.createAccessRequest(
+        { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' },
+        mockCredentials.user(CONSUMER_USER),
+      );
+
+    it('gives the claim back when the database refuses the decision (a NUL byte), so it can be decided again', async () => {
+      const { store, service, audit } = await setup({ database });
+      mockEc2([]);
+      const request = await file(service);
+      const owner = mockCredentials.user(OWNER_USER);
+      await expect(service.deny(request.id, 'no\u0000pe', owner)).rejects.toThrow();
+      expect(await store.getRequest(request.id)).toMatchObject({ status: 'pending' });
+      expect((await audit()).find(r => r.action === 'accessRequest.deny')).toMatchObject({ result: 'error' });
+      await expect(service.deny(request.id, 'not this quarter', owner)).resolves.toMatchObject({ status: 'denied' });
+    });
+
+    it('makes a request decidable again after a crash between the claim and AWS, once the job sweeps', async () => {
+      const { knex, store, service, job } = await setup({ database });
+      mockEc2([]);
+      const request = await file(service);
+      // The decision that crashed: claimed, its row started, nothing after.
+      await store.claim(request.id, { actor: OWNER_USER, via: 'api', action: 'accessRequest.approve', accountId: PROVIDER, details: {} });
+      const owner = mockCredentials.user(OWNER_USER);
+      await expect(service.approve(request.id, undefined, owner)).rejects.toThrow('is being decided by someone else');
+      await knex('privatelink_access_requests').where({ id: request.id }).update({ claimed_at: new Date(Date.now() - 10 * 60_000).toISOString() });
+      await job();
+      await expect(service.approve(request.id, undefined, owner)).resolves.toMatchObject({ status: 'approved' });
     });
   });
 });

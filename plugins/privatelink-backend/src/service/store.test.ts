@@ -59,16 +59,22 @@ describe('createPrivateLinkStore', () => {
         [
           'accepted_endpoint_ids',
           'account_id',
+          'claimed_at',
           'consumer_ref',
           'decided_at',
           'decided_by',
           'decision_reason',
           'error',
+          'external',
+          'follow_up',
           'id',
           'reason',
           'requested_at',
           'requested_by',
+          'service_account_id',
+          'service_id',
           'service_ref',
+          'service_region',
           'status',
         ].sort(),
       );
@@ -121,6 +127,8 @@ describe('createPrivateLinkStore', () => {
         status: 'pending',
         requestedBy: CARL,
         requestedAt: expect.stringMatching(ISO),
+        external: false,
+        followUp: 'active',
       });
       // Optional fields are absent, not null, and the timestamp survives the round trip.
       expect(await store.getRequest(first.id)).toStrictEqual(first);
@@ -308,6 +316,25 @@ describe('createPrivateLinkStore', () => {
       const listed = await store.listAudit({ serviceRef: SERVICE, target: TARGET }, 10);
       expect(listed.map(r => r.id)).toEqual([id]);
       expect(await store.listAudit({ serviceRef: SERVICE }, 10)).toEqual([]);
+    });
+
+    it('claims a request and writes its started row in one transaction: both, or neither', async () => {
+      const { knex, store } = await setup(databaseId);
+      const request = await store.createRequest(input());
+      const attempt = { actor: DANA, via: 'api' as const, action: 'accessRequest.approve', serviceRef: SERVICE, ...TARGET, details: { requestId: request.id } };
+      const id = await store.claim(request.id, attempt);
+      expect(await store.getAudit(id!)).toMatchObject({ result: 'started', action: 'accessRequest.approve', actor: DANA });
+      expect((await knex('privatelink_access_requests').where({ id: request.id }).first()).status).toBe('approving');
+      // Claimed already: no second claim, no second row.
+      expect(await store.claim(request.id, attempt)).toBeUndefined();
+      expect(Number((await knex('privatelink_audit').count({ n: '*' }))[0].n)).toBe(1);
+
+      // A row that cannot be written (details that are no JSON object) takes the claim back with it.
+      const other = await store.createRequest(input({ accountId: '444455556666' }));
+      const broken = { ...attempt, details: undefined as any, action: null as any };
+      await expect(store.claim(other.id, broken)).rejects.toThrow();
+      expect((await knex('privatelink_access_requests').where({ id: other.id }).first()).status).toBe('pending');
+      expect(Number((await knex('privatelink_audit').count({ n: '*' }))[0].n)).toBe(1);
     });
 
     it('writes refused rows, complete at once', async () => {
