@@ -47,6 +47,10 @@ const text = (min: number) =>
     .max(2000)
     .refine(v => !CONTROL_IN_TEXT.test(v), 'must not contain control or bidirectional formatting characters');
 
+/** Lists page with `limit` and the `before` cursor a previous page answered as `nextBefore`. */
+const pageLimit = z.coerce.number().int().min(1).max(500).optional();
+const cursor = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from nextBefore').optional();
+
 /** Details of an audit row: a JSON object of bounded size. */
 const auditDetails = z
   .record(z.string(), z.unknown())
@@ -86,7 +90,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const endpointIds = z.array(endpointIdSchema).min(1).max(100);
   const schemas = {
     details: z.object({ entityRef }).strict(),
-    listRequests: z.object({ serviceRef: entityRef.optional() }).strict(),
+    listRequests: z.object({ serviceRef: entityRef.optional(), limit: pageLimit, before: cursor }).strict(),
     createRequest: z
       .object({ serviceRef: entityRef, consumerRef: entityRef, accountId: accountIdSchema, reason: text(3) })
       .strict(),
@@ -96,7 +100,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     connections: z.object({ serviceRef: entityRef, endpointIds }).strict(),
     principals: z.object({ serviceRef: entityRef, principals }).strict(),
     revokePrincipals: z.object({ serviceRef: entityRef, principals: revokedPrincipals }).strict(),
-    audit: z.object({ serviceRef: entityRef, limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(),
+    audit: z.object({ serviceRef: entityRef, limit: pageLimit, before: cursor }).strict(),
     auditAttempt: z
       .object({
         action: z.string().regex(/^[a-z][a-zA-Z-]*(\.[a-z][a-zA-Z-]*)+$/, 'must be an action name like principals.allow').max(64),
@@ -161,8 +165,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/v1/access-requests', async (req, res) => {
-    const { serviceRef } = parse(schemas.listRequests, req.query, 'query');
-    res.json({ items: await service.listAccessRequests(serviceRef, await user(req)) });
+    const { serviceRef, limit, before } = parse(schemas.listRequests, req.query, 'query');
+    res.json(await service.listAccessRequests(serviceRef, await user(req), { limit, before }));
   });
 
   router.post('/v1/access-requests', async (req, res) => {
@@ -229,8 +233,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/v1/audit', async (req, res) => {
-    const { serviceRef, limit } = parse(schemas.audit, req.query, 'query');
-    res.json({ items: await service.listAudit(serviceRef, await user(req), limit) });
+    const { serviceRef, limit, before } = parse(schemas.audit, req.query, 'query');
+    res.json(await service.listAudit(serviceRef, await user(req), { limit, before }));
   });
 
   return router;

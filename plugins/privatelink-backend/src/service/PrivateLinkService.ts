@@ -7,7 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -43,6 +43,32 @@ const ACCEPT_WINDOW_MS = 7 * 24 * 3600 * 1000;
  * longer than a decision's AWS calls may take with their timeouts and retries.
  */
 export const CLAIM_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** A page of a list, newest first; `nextBefore` is the cursor of the next, older page when there is one. */
+export interface Page<T> {
+  items: T[];
+  nextBefore?: string;
+}
+
+/** Which page of a list: at most `limit` items, older than the `before` cursor. */
+export interface PageRequest {
+  limit?: number;
+  before?: string;
+}
+
+const DEFAULT_PAGE = 200;
+
+const encodeRequestCursor = (r: AccessRequest) => Buffer.from(JSON.stringify([r.requestedAt, r.id])).toString('base64url');
+
+function decodeRequestCursor(cursor: string): { requestedAt: string; id: string } {
+  try {
+    const [requestedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof requestedAt === 'string' && !Number.isNaN(Date.parse(requestedAt)) && typeof id === 'string') return { requestedAt, id };
+  } catch {
+    // answered below
+  }
+  throw new InputError(`before: '${cursor}' is not an access request cursor`);
+}
 
 /** What a request records when the acceptance of its connections failed. */
 const failedAcceptance = (message: string) => `accepting pending connections failed: ${message}`;
@@ -115,14 +141,25 @@ export class PrivateLinkService {
     return request;
   }
 
-  /** Owners (who may review) see every request of the service; anyone else sees their own. */
-  async listAccessRequests(serviceRef: string | undefined, credentials: UserCredentials): Promise<AccessRequest[]> {
+  /**
+   * Owners (who may review) see every request of the service; anyone else sees their own. Newest first, a page
+   * at a time: `nextBefore` is the cursor of the next (older) page, when there is one.
+   */
+  async listAccessRequests(serviceRef: string | undefined, credentials: UserCredentials, page: PageRequest = {}): Promise<Page<AccessRequest>> {
     const requestedBy = credentials.principal.userEntityRef;
-    if (!serviceRef) return this.#o.store.listRequests({ requestedBy });
-    const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
-    const ref = stringifyEntityRef(service);
-    const owner = await this.#allowed(privatelinkAccessRequestReviewPermission, ref, credentials);
-    return this.#o.store.listRequests(owner ? { serviceRef: ref } : { serviceRef: ref, requestedBy });
+    const limit = page.limit ?? DEFAULT_PAGE;
+    const before = page.before ? decodeRequestCursor(page.before) : undefined;
+    let filter: { serviceRef?: string; requestedBy?: string } = { requestedBy };
+    if (serviceRef) {
+      const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+      const ref = stringifyEntityRef(service);
+      const owner = await this.#allowed(privatelinkAccessRequestReviewPermission, ref, credentials);
+      filter = owner ? { serviceRef: ref } : { serviceRef: ref, requestedBy };
+    }
+    const rows = await this.#o.store.listRequests(filter, { limit: limit + 1, before });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, ...(rows.length > limit && last ? { nextBefore: encodeRequestCursor(last) } : {}) };
   }
 
   async approve(id: string, reason: string | undefined, credentials: UserCredentials): Promise<AccessRequest> {
@@ -220,7 +257,8 @@ export class PrivateLinkService {
     return { changed: removed };
   }
 
-  async listAudit(serviceRef: string, credentials: UserCredentials, limit = 200): Promise<AuditEntry[]> {
+  /** The service's audit log, newest first, a page at a time (`nextBefore`: the cursor of the older page). */
+  async listAudit(serviceRef: string, credentials: UserCredentials, page: PageRequest = {}): Promise<Page<AuditEntry>> {
     const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
     const ref = stringifyEntityRef(entity);
     await this.#authorize(privatelinkAuditReadPermission, ref, credentials);
@@ -230,7 +268,12 @@ export class PrivateLinkService {
     } catch {
       // An entity the sync did not write has no AWS service of its own: only rows on its ref are listed.
     }
-    return this.#o.store.listAudit({ serviceRef: ref, target }, limit);
+    const limit = page.limit ?? DEFAULT_PAGE;
+    const before = page.before === undefined ? undefined : Number(page.before);
+    if (before !== undefined && !(Number.isInteger(before) && before > 0)) throw new InputError(`before: '${page.before}' is not an audit cursor`);
+    const rows = await this.#o.store.listAudit({ serviceRef: ref, target }, limit + 1, before);
+    const items = rows.slice(0, limit);
+    return { items, ...(rows.length > limit ? { nextBefore: String(items[items.length - 1].id) } : {}) };
   }
 
   /**

@@ -337,6 +337,35 @@ describe('createPrivateLinkStore', () => {
       expect(Number((await knex('privatelink_audit').count({ n: '*' }))[0].n)).toBe(1);
     });
 
+    it('pages the audit log and the requests, newest first, with a cursor', async () => {
+      const { knex, store } = await setup(databaseId);
+      for (let i = 0; i < 5; i++) {
+        await store.audit({ actor: CARL, via: 'api', action: 'accessRequest.create', serviceRef: SERVICE, details: { n: i }, result: 'success' });
+      }
+      const all = await store.listAudit({ serviceRef: SERVICE }, 10);
+      const first = await store.listAudit({ serviceRef: SERVICE }, 2);
+      const second = await store.listAudit({ serviceRef: SERVICE }, 2, first[1].id);
+      const last = await store.listAudit({ serviceRef: SERVICE }, 2, second[1].id);
+      expect([...first, ...second, ...last].map(r => r.id)).toEqual(all.map(r => r.id));
+      expect(last).toHaveLength(1);
+
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await store.createRequest(input({ accountId: String(200000000000 + i) }));
+        ids.push(r.id);
+      }
+      // Two requests at the same instant: the id breaks the tie, so no request is skipped or listed twice.
+      await setTimes(knex, ids[0], { requested_at: '2026-11-01T10:00:00.000Z' });
+      await setTimes(knex, ids[1], { requested_at: '2026-11-02T10:00:00.000Z' });
+      await setTimes(knex, ids[2], { requested_at: '2026-11-02T10:00:00.000Z' });
+      const everything = (await store.listRequests({ serviceRef: SERVICE })).map(r => r.id);
+      const page1 = await store.listRequests({ serviceRef: SERVICE }, { limit: 1 });
+      const page2 = await store.listRequests({ serviceRef: SERVICE }, { limit: 1, before: page1[0] });
+      const page3 = await store.listRequests({ serviceRef: SERVICE }, { limit: 1, before: page2[0] });
+      expect([...page1, ...page2, ...page3].map(r => r.id)).toEqual(everything);
+      expect(await store.listRequests({ serviceRef: SERVICE }, { limit: 1, before: page3[0] })).toEqual([]);
+    });
+
     it('writes refused rows, complete at once', async () => {
       const { store } = await setup(databaseId);
       await store.refused({ actor: DANA, via: 'api', action: 'principals.allow', serviceRef: SERVICE, ...TARGET, details: {} }, 'not allowed');

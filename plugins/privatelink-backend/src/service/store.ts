@@ -78,7 +78,11 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   /** Open (pending) requests of one user on one service. */
   countOpen(filter: { serviceRef: string; requestedBy: string }): Promise<number>;
   getRequest(id: string): Promise<AccessRequest | undefined>;
-  listRequests(filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus }): Promise<AccessRequest[]>;
+  /** Requests newest first; a page of `limit` (default 500) older than the `before` request when given. */
+  listRequests(
+    filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus },
+    page?: { limit?: number; before?: { requestedAt: string; id: string } },
+  ): Promise<AccessRequest[]>;
   /**
    * Claims a pending request for one decision and, in the same transaction, writes the decision's `started`
    * audit row; returns that row's id, or undefined when another got there first or it is decided.
@@ -97,7 +101,7 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   /** Writes a finished row at once, for changes made in the plugin's own database (access requests). */
   audit(entry: Omit<AuditEntry, 'id' | 'createdAt' | 'completedAt'>): Promise<void>;
   /** A service's rows, newest first: those on its entity ref, and those on its AWS service (a create, before the entity existed). */
-  listAudit(selector: AuditLogSelector, limit: number): Promise<AuditEntry[]>;
+  listAudit(selector: AuditLogSelector, limit: number, before?: number): Promise<AuditEntry[]>;
   /** One row, to check who may complete it. */
   getAudit(id: number): Promise<AuditEntry | undefined>;
 }
@@ -149,13 +153,19 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       const row = await requests().where({ id }).first();
       return row ? toRequest(row) : undefined;
     },
-    async listRequests(filter) {
+    async listRequests(filter, page = {}) {
       let q = requests().select();
+      const { before } = page;
+      if (before) {
+        q = q.where(w =>
+          w.where('requested_at', '<', before.requestedAt).orWhere(e => e.where('requested_at', before.requestedAt).where('id', '<', before.id)),
+        );
+      }
       if (filter.serviceRef) q = q.where('service_ref', filter.serviceRef);
       if (filter.requestedBy) q = q.where('requested_by', filter.requestedBy);
       if (filter.status === 'pending') q = q.whereIn('status', ['pending', 'approving']);
       else if (filter.status) q = q.where('status', filter.status);
-      const rows = await q.orderBy('requested_at', 'desc').limit(500);
+      const rows = await q.orderBy([{ column: 'requested_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit ?? 500);
       return rows.map(toRequest);
     },
     async countOpen(filter) {
@@ -252,9 +262,10 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       const row = await db('privatelink_audit').where({ id }).first();
       return row ? toAuditEntry(row) : undefined;
     },
-    async listAudit(selector, limit) {
+    async listAudit(selector, limit, before) {
       const { serviceRef, target } = selector;
       const rows = await db('privatelink_audit')
+        .where(q => (before ? q.where('id', '<', before) : q))
         .where(q => {
           q.where({ service_ref: serviceRef });
           // Service ids are unique: this also finds a consumer's endpoint.create rows, made in its own account.
