@@ -40,6 +40,7 @@ if command -v moto_server >/dev/null 2>&1; then
   # @backstage/integration-aws-node (role assumption into the consumer accounts) through AWS_ENDPOINT_URL.
   export AWS_ENDPOINT_URL="$endpoint"
   export APP_CONFIG_privatelink_endpoint="\"$endpoint\""
+  export APP_CONFIG_privatelink_emulator=true
   export APP_CONFIG_privatelink_sync_enabled=true
 else
   log "moto_server is not installed: starting with the AWS sync off."

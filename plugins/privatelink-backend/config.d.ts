@@ -10,8 +10,32 @@ export interface Config {
     /**
      * Endpoint override for every AWS client the plugins create (EC2, ELBv2, Route 53, STS), e.g. a local
      * moto server `http://127.0.0.1:5000` for the demo and the integration tests. Leave unset for real AWS.
+     * Only an http or https URL on a loopback host (127.0.0.0/8, ::1, localhost) is accepted, without a user
+     * name or password; the logs show its scheme, host and port only.
      */
     endpoint?: string;
+    /**
+     * Set to true when the clients talk to an emulator (moto): its quirks are then accepted, such as the
+     * `loadbalancer/app/…` ARNs moto gives network load balancers. Setting `endpoint` alone does not turn this
+     * on. Default: false.
+     */
+    emulator?: boolean;
+    /** Limits of every AWS call, so that none can hang. */
+    aws?: {
+      /** Time to establish the connection of one attempt, in milliseconds (100 to 60000). Default: 3000. */
+      connectionTimeoutMs?: number;
+      /**
+       * Time from sending one attempt's request to its response's headers, in milliseconds (100 to 300000); a
+       * response whose body then stalls for as long fails too. A timed-out attempt is retried within the
+       * call's attempts. Default: 20000.
+       */
+      requestTimeoutMs?: number;
+      /**
+       * Attempts in all of a call a user waits on (the API's changes, the scheduled acceptance of approved
+       * consumers, the scaffolder actions), 1 to 10. The sync makes up to 8. Default: 3.
+       */
+      interactiveMaxAttempts?: number;
+    };
     /** Regions read in every account that does not list its own. Default: ['us-east-1']. */
     regions?: string[];
     /**
@@ -58,11 +82,6 @@ export interface Config {
      * Default: false.
      */
     allowWildcardPrincipal?: boolean;
-    /**
-     * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps
-     * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an
-     * unconditional allow share one answer per service; others get their own, read with their credentials.
-     */
     /** Access requests of consumers to endpoint services. */
     accessRequests?: {
       /**
@@ -75,6 +94,11 @@ export interface Config {
       /** Open (pending) requests one user may have on one service at a time; more are answered 429. Default 5. */
       maxOpenPerUser?: number;
     };
+    /**
+     * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps
+     * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an
+     * unconditional allow share one answer per service; others get their own, read with their credentials.
+     */
     detailsCache?: {
       /** How long an answer and a caller's read decision are reused. 0 turns the cache off. Default: 5. */
       ttlSeconds?: number;

@@ -15,6 +15,7 @@ import {
   privatelinkAccountResourceRef,
   privatelinkAccountRules,
   readPrivateLinkConfig,
+  redactEndpoint,
   WriteGate,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import { createRouter } from './router';
@@ -58,7 +59,9 @@ export const privatelinkPlugin = createBackendPlugin({
         logger.info('PrivateLink configured', {
           accounts: privatelinkConfig.accounts.length,
           regions: privatelinkConfig.regions.join(','),
-          endpointOverride: privatelinkConfig.endpoint ?? 'none',
+          // scheme://host:port only: never a path, query or (refused anyway) user name or password.
+          endpointOverride: privatelinkConfig.endpoint ? redactEndpoint(privatelinkConfig.endpoint) : 'none',
+          emulator: privatelinkConfig.emulator,
           syncEnabled: privatelinkConfig.sync.enabled,
         });
         permissionsRegistry.addPermissions(privatelinkPermissions);
@@ -113,9 +116,10 @@ export const privatelinkPlugin = createBackendPlugin({
             frequency: { minutes: 1 },
             timeout: { minutes: 2 },
             initialDelay: { seconds: 30 },
-            fn: async () => {
+            // Past its timeout (or once its run is taken over), the job stops between services and accounts.
+            fn: async (abortSignal: AbortSignal) => {
               const credentials = await auth.getOwnServiceCredentials();
-              await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials);
+              await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, abortSignal);
             },
           });
         }

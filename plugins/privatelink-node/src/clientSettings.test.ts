@@ -1,6 +1,12 @@
 import { ConfigReader } from '@backstage/config';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
-import { createAwsClientSettings, MAX_ATTEMPTS } from './clientSettings';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import {
+  createAwsClientSettings,
+  createEc2ClientFactory,
+  MAX_ATTEMPTS,
+  requestHandlerOptions,
+} from './clientSettings';
 
 /** A credentials manager whose provider for each account is recognisable by the account id. */
 function fakeCredentialsManager() {
@@ -35,6 +41,7 @@ describe('createAwsClientSettings', () => {
       credentials: expect.any(Function),
       retryMode: 'adaptive',
       maxAttempts: MAX_ATTEMPTS,
+      requestHandler: expect.any(NodeHttpHandler),
     });
     expect(settings).not.toHaveProperty('endpoint');
     expect(getCredentialProvider).toHaveBeenCalledWith({
@@ -61,6 +68,7 @@ describe('createAwsClientSettings', () => {
       credentials: undefined,
       retryMode: 'adaptive',
       maxAttempts: MAX_ATTEMPTS,
+      requestHandler: expect.any(NodeHttpHandler),
       ...expected,
     });
   });
@@ -73,6 +81,68 @@ describe('createAwsClientSettings', () => {
     });
     expect((await factory(target, { maxAttempts: 1 })).maxAttempts).toBe(1);
     expect((await factory(target, {})).maxAttempts).toBe(MAX_ATTEMPTS);
+  });
+
+  it('gives interactive clients privatelink.aws.interactiveMaxAttempts, unless overridden', async () => {
+    const { manager } = fakeCredentialsManager();
+    const defaults = createAwsClientSettings({
+      config,
+      credentialsManager: manager,
+      interactive: true,
+    });
+    expect((await defaults(target)).maxAttempts).toBe(3);
+    expect((await defaults(target, { maxAttempts: 1 })).maxAttempts).toBe(1);
+
+    const configured = createAwsClientSettings({
+      config: new ConfigReader({ privatelink: { aws: { interactiveMaxAttempts: 2 } } }),
+      credentialsManager: manager,
+      interactive: true,
+    });
+    expect((await configured(target)).maxAttempts).toBe(2);
+    // The sync's clients keep MAX_ATTEMPTS whatever the interactive setting.
+    const sync = createAwsClientSettings({
+      config: new ConfigReader({ privatelink: { aws: { interactiveMaxAttempts: 2 } } }),
+      credentialsManager: manager,
+    });
+    expect((await sync(target)).maxAttempts).toBe(MAX_ATTEMPTS);
+  });
+
+  it('builds every client with a handler of its own, with the configured timeouts', async () => {
+    const { manager } = fakeCredentialsManager();
+    const factory = createAwsClientSettings({
+      config: new ConfigReader({
+        privatelink: { aws: { connectionTimeoutMs: 1500, requestTimeoutMs: 7000 } },
+      }),
+      credentialsManager: manager,
+    });
+    const [a, b] = [await factory(target), await factory(target)];
+    expect(a.requestHandler).toBeInstanceOf(NodeHttpHandler);
+    // Destroying one client closes its handler's sockets, never another's.
+    expect(a.requestHandler).not.toBe(b.requestHandler);
+    expect(requestHandlerOptions({ connectionTimeoutMs: 1500, requestTimeoutMs: 7000, interactiveMaxAttempts: 3 })).toEqual({
+      connectionTimeout: 1500,
+      requestTimeout: 7000,
+      throwOnRequestTimeout: true,
+      socketTimeout: 7000,
+    });
+  });
+
+  it('gives the write path its timeouts and interactive attempts', async () => {
+    const { manager } = fakeCredentialsManager();
+    const ec2 = await createEc2ClientFactory({
+      config: new ConfigReader({
+        privatelink: { aws: { connectionTimeoutMs: 1500, requestTimeoutMs: 7000, interactiveMaxAttempts: 2 } },
+      }),
+      endpoint: 'http://127.0.0.1:5000',
+      credentialsManager: manager,
+    })(target);
+    try {
+      expect(await ec2.config.maxAttempts()).toBe(2);
+      // That the timeouts hold on the wire: clientSettings.blackhole.test.ts.
+      expect(ec2.config.requestHandler).toBeInstanceOf(NodeHttpHandler);
+    } finally {
+      ec2.destroy();
+    }
   });
 
   it('asks for the credentials of each target account', async () => {
@@ -99,6 +169,16 @@ describe('createAwsClientSettings', () => {
     await expect(b.credentials()).resolves.toMatchObject({
       accessKeyId: 'key-222222222222',
     });
+  });
+
+  it('refuses a malformed privatelink.aws block when the clients are set up', () => {
+    const { manager } = fakeCredentialsManager();
+    expect(() =>
+      createAwsClientSettings({
+        config: new ConfigReader({ privatelink: { aws: { requestTimeoutMs: -1 } } }),
+        credentialsManager: manager,
+      }),
+    ).toThrow('privatelink.aws.requestTimeoutMs');
   });
 
   it('fails when the credentials manager fails', async () => {

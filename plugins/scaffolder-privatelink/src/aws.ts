@@ -43,12 +43,15 @@ export interface AwsClientFactories {
 /**
  * Clients are created per call, never shared and mutated across requests. `privatelink.endpoint` points them
  * at moto in the demo and the integration tests; the SDK's adaptive retry mode absorbs EC2 throttling (the
- * settings are the shared createAwsClientSettings).
+ * settings are the shared createAwsClientSettings). A task's user waits on these calls: every attempt has the
+ * connection and request timeouts of `privatelink.aws`, and a call makes `privatelink.aws.interactiveMaxAttempts`
+ * attempts unless a client asks for fewer.
  */
 export function createAwsClientFactories(config: Config): AwsClientFactories {
   const settings = createAwsClientSettings({
     config,
     endpoint: config.getOptionalString('privatelink.endpoint'),
+    interactive: true,
   });
   return {
     ec2: async (target, options) =>

@@ -6,8 +6,9 @@ export type ActionsConfig = {
   /** The validated `privatelink` block, the same the backend plugin reads. */
   privatelink: PrivateLinkConfig;
   /**
-   * True when `privatelink.endpoint` points the clients at an emulator (moto). moto writes every load balancer
-   * ARN as `loadbalancer/app/…`, even for network load balancers; only then are such ARNs accepted.
+   * True when `privatelink.emulator` says the clients talk to an emulator (moto). moto writes every load
+   * balancer ARN as `loadbalancer/app/…`, even for network load balancers; only then are such ARNs accepted.
+   * Setting `privatelink.endpoint` alone does not turn this on.
    */
   emulator: boolean;
 };
@@ -15,5 +16,5 @@ export type ActionsConfig = {
 /** Reads the `privatelink` block with the same validation as the backend plugin: a bad field stops the start. */
 export function readActionsConfig(config: Config): ActionsConfig {
   const privatelink = readPrivateLinkConfig(config);
-  return { privatelink, emulator: Boolean(privatelink.endpoint) };
+  return { privatelink, emulator: privatelink.emulator };
 }

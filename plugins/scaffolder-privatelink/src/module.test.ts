@@ -58,7 +58,7 @@ describe('scaffolderModulePrivateLink', () => {
     ]);
   });
 
-  it("accepts moto's load balancer ARNs only when an emulator endpoint is configured", async () => {
+  it("accepts moto's load balancer ARNs only when privatelink.emulator is true", async () => {
     const input = {
       accountId: ACCOUNT,
       region: 'us-east-1',
@@ -76,8 +76,13 @@ describe('scaffolderModulePrivateLink', () => {
       real.get('aws:privatelink:endpoint-service:create')!.handler(dryRun()),
     ).rejects.toThrow('must be a Network or Gateway Load Balancer ARN');
 
-    // A closed loopback port: the dry run sends nothing anyway.
-    const emulated = await start({ endpoint: 'http://127.0.0.1:9', accounts });
+    // A closed loopback port: the dry run sends nothing anyway. An endpoint alone is no emulator.
+    const endpointOnly = await start({ endpoint: 'http://127.0.0.1:9', accounts });
+    await expect(
+      endpointOnly.get('aws:privatelink:endpoint-service:create')!.handler(dryRun()),
+    ).rejects.toThrow('must be a Network or Gateway Load Balancer ARN');
+
+    const emulated = await start({ endpoint: 'http://127.0.0.1:9', emulator: true, accounts });
     const ctx = dryRun();
     await emulated.get('aws:privatelink:endpoint-service:create')!.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('created', true);
@@ -94,7 +99,7 @@ describe('scaffolderModulePrivateLink', () => {
       ...createMockActionContext({ input: { ...input, ...override } }),
       isDryRun: true,
     });
-    const emulated = { endpoint: 'http://127.0.0.1:9' };
+    const emulated = { endpoint: 'http://127.0.0.1:9', emulator: true };
     const accounts = [{ accountId: ACCOUNT, owner: USER }];
 
     it('to the configured accounts', async () => {

@@ -113,7 +113,7 @@ export function duplicates<T>(items: readonly T[]): T[] {
 
 /**
  * A load balancer ARN as moto writes it: moto names every load balancer `loadbalancer/app/…`, even a network
- * one. Accepted only when an emulator endpoint is configured; the type is then checked with
+ * one. Accepted only when `privatelink.emulator` is true; the type is then checked with
  * DescribeLoadBalancers like any other.
  */
 export const emulatorLoadBalancerArnSchema = z

@@ -230,6 +230,79 @@ describe('PrivateLinkEntityProvider', () => {
     expect(mutations[1]).toMatchObject({ type: 'delta', removed: [] });
   });
 
+  it('stops an aborted run: the call in flight is abandoned, nothing more is read, and no mutation is applied', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const logger = mockServices.logger.mock();
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger });
+    await provider.connect(conn);
+    await provider.refresh();
+    expect(mutations).toHaveLength(1);
+
+    // The next run: every service and endpoint is gone in the consumer account (read at once), while the
+    // provider account's first call never answers, until the run is aborted.
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    let reached!: () => void;
+    const hanging = new Promise<void>(resolve => (reached = resolve));
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand).callsFake(() => {
+      reached();
+      return new Promise(() => {});
+    });
+    mocks[PROVIDER].resetHistory();
+    const controller = new AbortController();
+    const run = provider.refresh(undefined, controller.signal);
+    await hanging;
+    controller.abort();
+    const report = await run;
+
+    expect(report.aborted).toBe(true);
+    // The signal reached the SDK call, which the HTTP handler would have destroyed.
+    const calls = mocks[PROVIDER].commandCalls(DescribeVpcEndpointServiceConfigurationsCommand);
+    expect(calls).toHaveLength(1);
+    // commandCalls types only the command; send's second argument, the options, is recorded too.
+    expect((calls[0].args as unknown[])[1]).toMatchObject({ abortSignal: controller.signal });
+    // Nothing else was asked of the provider account once the run was aborted.
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(0);
+    expect(report.targets.find(t => t.accountId === PROVIDER)).toMatchObject({ ok: false, error: expect.stringContaining('AbortError') });
+    // No mutation at all: the catalog keeps the last good state, the consumer's endpoints included.
+    expect(mutations).toHaveLength(1);
+    expect(conn.applyMutation).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('PrivateLink sync aborted'), expect.anything());
+
+    // The next run that is not aborted reads again, and only it removes what is gone: auth-service, its
+    // connections 11 and 12, and the consumer's endpoint 20 to S3.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    const next = await provider.refresh();
+    expect(next.aborted).toBeUndefined();
+    expect(next.mutation).toBe('full');
+    expect(Object.keys(byName(mutations[1])).sort()).toEqual(['orders-api', endpointId(10)].sort());
+  });
+
+  it('reads nothing and applies nothing when the scheduler hands its task an aborted signal', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const controller = new AbortController();
+    controller.abort();
+    let task: Promise<void> | undefined;
+    const taskRunner = {
+      run: jest.fn(async ({ fn }: { fn: (signal: AbortSignal) => void | Promise<void> }) => {
+        task = Promise.resolve(fn(controller.signal));
+      }),
+    };
+    const logger = mockServices.logger.mock();
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger, taskRunner });
+    await provider.connect(conn);
+    await task;
+
+    expect(taskRunner.run).toHaveBeenCalledTimes(1);
+    expect(factory.ec2).not.toHaveBeenCalled();
+    expect(mocks[PROVIDER].calls()).toHaveLength(0);
+    expect(mocks[CONSUMER].calls()).toHaveLength(0);
+    expect(mutations).toHaveLength(0);
+  });
+
   it('emits what a targeted refresh changed while the last permissions calls of a full sync ran', async () => {
     const { mocks, factory, mutations, connection: conn } = setup();
     givenDemo(mocks);

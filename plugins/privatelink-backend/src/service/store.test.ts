@@ -349,15 +349,15 @@ describe('createPrivateLinkStore', () => {
       expect([...first, ...second, ...last].map(r => r.id)).toEqual(all.map(r => r.id));
       expect(last).toHaveLength(1);
 
-      const ids: string[] = [];
+      const requestIds: string[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await store.createRequest(input({ accountId: String(200000000000 + i) }));
-        ids.push(r.id);
+        requestIds.push(r.id);
       }
       // Two requests at the same instant: the id breaks the tie, so no request is skipped or listed twice.
-      await setTimes(knex, ids[0], { requested_at: '2026-11-01T10:00:00.000Z' });
-      await setTimes(knex, ids[1], { requested_at: '2026-11-02T10:00:00.000Z' });
-      await setTimes(knex, ids[2], { requested_at: '2026-11-02T10:00:00.000Z' });
+      await setTimes(knex, requestIds[0], { requested_at: '2026-11-01T10:00:00.000Z' });
+      await setTimes(knex, requestIds[1], { requested_at: '2026-11-02T10:00:00.000Z' });
+      await setTimes(knex, requestIds[2], { requested_at: '2026-11-02T10:00:00.000Z' });
       const everything = (await store.listRequests({ serviceRef: SERVICE })).map(r => r.id);
       const page1 = await store.listRequests({ serviceRef: SERVICE }, { limit: 1 });
       const page2 = await store.listRequests({ serviceRef: SERVICE }, { limit: 1, before: page1[0] });

@@ -23,11 +23,66 @@ const entityRef = (defaultKind: string) =>
 
 const tagKey = z.string().min(1).max(128);
 
+/** An IPv4 address in 127.0.0.0/8, as the URL parser writes it (it normalises forms such as `127.1`). */
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * Why `value` may not be `privatelink.endpoint`, or undefined when it may: an http or https URL on a loopback
+ * host (127.0.0.0/8, ::1 or localhost), without a user name or password. The endpoint exists for an emulator
+ * on this machine (moto); real AWS needs none, and credentials signed for AWS must never be sent elsewhere.
+ * The message never repeats a user name or password.
+ */
+function endpointIssue(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as http://127.0.0.1:5000';
+  }
+  if (url.username || url.password) {
+    return 'must not carry a user name or password; give it as scheme://host:port, such as http://127.0.0.1:5000';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `must be an http or https URL, not ${url.protocol.replace(/:$/, '')}`;
+  }
+  const host = url.hostname;
+  if (host !== 'localhost' && host !== '[::1]' && !LOOPBACK_IPV4.test(host)) {
+    return `must name a loopback host (127.0.0.0/8, ::1 or localhost), not '${host}': it points the AWS clients at an emulator on this machine`;
+  }
+  return undefined;
+}
+
+/**
+ * The endpoint as it may be logged: scheme://host:port only, without any user name, password, path or query.
+ * Anything that does not parse as a URL is logged as `(invalid)`.
+ */
+export function redactEndpoint(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return '(invalid)';
+  }
+}
+
 const schema = z
   .object({
     endpoint: z
-      .url({ message: 'must be a URL such as http://127.0.0.1:5000' })
+      .string()
+      .superRefine((value, ctx) => {
+        const issue = endpointIssue(value);
+        if (issue) ctx.addIssue({ code: 'custom', message: issue });
+      })
       .optional(),
+    emulator: z.boolean().default(false),
+    aws: z
+      .object({
+        connectionTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+        requestTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+        interactiveMaxAttempts: z.number().int().min(1).max(10).default(3),
+      })
+      .strict()
+      .prefault({}),
     regions: z.array(regionSchema).min(1).default(['us-east-1']),
     accounts: z
       .array(
@@ -105,7 +160,25 @@ export interface AccountRegion {
 
 /** The validated `privatelink` config block with defaults applied. */
 export interface PrivateLinkConfig {
+  /** An emulator's URL on a loopback host (validated: http or https, no user name or password). */
   endpoint?: string;
+  /**
+   * True when the clients talk to an emulator (moto) and its quirks are accepted, such as its
+   * `loadbalancer/app/…` ARNs for network load balancers. Set explicitly, never inferred from `endpoint`.
+   */
+  emulator: boolean;
+  /** How long an AWS call may take, and how often a user's call is tried. */
+  aws: {
+    /** Time to establish the TCP (and TLS) connection of one attempt. */
+    connectionTimeoutMs: number;
+    /**
+     * Time from sending one attempt's request to its response's headers; a response whose body then stalls
+     * for as long fails too.
+     */
+    requestTimeoutMs: number;
+    /** Attempts in all of a call made for a user (the API, the scaffolder actions); the sync keeps MAX_ATTEMPTS. */
+    interactiveMaxAttempts: number;
+  };
   regions: string[];
   accounts: Array<{
     accountId: string;

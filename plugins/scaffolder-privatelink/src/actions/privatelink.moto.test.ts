@@ -56,6 +56,7 @@ function rootConfig(endpoint: string) {
     },
     privatelink: {
       endpoint,
+      emulator: true,
       accounts: [{ accountId: PROVIDER }, { accountId: PAYMENTS }],
     },
   });
