@@ -3,7 +3,8 @@ import { expect, request as playwrightRequest, test } from '@playwright/test';
 import { demoNetwork, ec2In, exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
 
 const BACKEND = 'http://localhost:7007';
-const ORDERS_PROD = '345678901234';
+// The consumer's account: payments-prod, owned by payments, of which the demo guest is a member.
+const PAYMENTS_PROD = '210987654321';
 
 /** Exposes a fresh service through the scaffolder's own API: this journey's starting point, independent of others. */
 async function exposeThroughApi(name: string) {
@@ -40,12 +41,13 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   }).toPass({ timeout: 60_000 });
   await step(page, 'access', '1-service-page');
 
-  // The consumer: the orders team's worker in the orders-prod account asks for access.
+  // The consumer: the payments team's API in the payments-prod account asks for access (the guest is in payments,
+  // so it may create the consumer's endpoint there; in orders-prod it may not).
   await page.getByRole('button', { name: 'Request access', exact: true }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Consumer (component or group)').fill('component:default/order-worker');
-  await dialog.getByLabel('AWS account id').fill(ORDERS_PROD);
-  await dialog.getByLabel('Reason').fill('order-worker indexes orders for search');
+  await dialog.getByLabel('Consumer (component or group)').fill('component:default/payments-api');
+  await dialog.getByLabel('AWS account id').fill(PAYMENTS_PROD);
+  await dialog.getByLabel('Reason').fill('payments-api searches past payments');
   await step(page, 'access', '2-request-dialog');
   await dialog.getByRole('button', { name: 'Send request' }).click();
   await expect(dialog).toBeHidden();
@@ -65,21 +67,21 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
       );
       return AllowedPrincipals.map(p => p.Principal);
     })
-    .toContain(`arn:aws:iam::${ORDERS_PROD}:root`);
+    .toContain(`arn:aws:iam::${PAYMENTS_PROD}:root`);
   await step(page, 'access', '4-approved');
 
   // The consumer creates its endpoint with the "Request access to a service" template.
-  const { vpcId, subnetIds } = await demoNetwork(ORDERS_PROD, 'orders-prod');
+  const { vpcId, subnetIds } = await demoNetwork(PAYMENTS_PROD, 'payments-prod');
   await runTemplate(
     page,
     'request-access-to-a-service',
-    { service: `resource:default/${name}`, component: 'component:default/order-worker', accountId: ORDERS_PROD, vpcId, subnetIds },
+    { service: `resource:default/${name}`, component: 'component:default/payments-api', accountId: PAYMENTS_PROD, vpcId, subnetIds },
     'access',
   );
   await expect(page.getByRole('link', { name: 'The service' })).toBeVisible({ timeout: 90_000 });
   await step(page, 'access', '5-endpoint-created');
 
-  const { VpcEndpoints = [] } = await (await ec2In(ORDERS_PROD)).send(
+  const { VpcEndpoints = [] } = await (await ec2In(PAYMENTS_PROD)).send(
     new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'service-name', Values: [service.ServiceName!] }] }),
   );
   expect(VpcEndpoints).toHaveLength(1);

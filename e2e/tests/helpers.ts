@@ -1,6 +1,13 @@
-import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServiceConfigurationsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeVpcEndpointsCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  EC2Client,
+  paginateDescribeVpcEndpointServiceConfigurations,
+  ServiceConfiguration,
+} from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client, LoadBalancer, paginateDescribeLoadBalancers } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -14,19 +21,40 @@ export const motoEndpoint = () => {
 const REGION = 'us-east-1';
 const STATIC = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-/** An EC2 client acting in one of the demo accounts, through the same role assumption the backend uses. */
-export async function ec2In(accountId: string): Promise<EC2Client> {
-  const endpoint = motoEndpoint();
-  if (accountId === '123456789012') return new EC2Client({ region: REGION, endpoint, credentials: STATIC });
-  const sts = new STSClient({ region: REGION, endpoint, credentials: STATIC });
+/** Credentials in one of the demo accounts: moto's static keys in the main one, the backend's role elsewhere. */
+async function credentialsIn(accountId: string) {
+  if (accountId === '123456789012') return STATIC;
+  const sts = new STSClient({ region: REGION, endpoint: motoEndpoint(), credentials: STATIC });
   const { Credentials } = await sts.send(
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/PrivateLinkDemo`, RoleSessionName: 'e2e' }),
   );
-  return new EC2Client({
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken },
-  });
+  return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken };
+}
+
+/** An EC2 client acting in one of the demo accounts, through the same role assumption the backend uses. */
+export async function ec2In(accountId: string): Promise<EC2Client> {
+  return new EC2Client({ region: REGION, endpoint: motoEndpoint(), credentials: await credentialsIn(accountId) });
+}
+
+/** An ELBv2 client acting in one of the demo accounts, the same way as {@link ec2In}. */
+export async function elbIn(accountId: string): Promise<ElasticLoadBalancingV2Client> {
+  return new ElasticLoadBalancingV2Client({ region: REGION, endpoint: motoEndpoint(), credentials: await credentialsIn(accountId) });
+}
+
+/** Every load balancer moto holds in an account (region us-east-1). */
+export async function loadBalancersIn(accountId: string): Promise<LoadBalancer[]> {
+  const all: LoadBalancer[] = [];
+  for await (const page of paginateDescribeLoadBalancers({ client: await elbIn(accountId) }, {})) all.push(...(page.LoadBalancers ?? []));
+  return all;
+}
+
+/** Every endpoint service moto holds in an account (region us-east-1). */
+export async function endpointServicesIn(accountId: string): Promise<ServiceConfiguration[]> {
+  const all: ServiceConfiguration[] = [];
+  for await (const page of paginateDescribeVpcEndpointServiceConfigurations({ client: await ec2In(accountId) }, {})) {
+    all.push(...(page.ServiceConfigurations ?? []));
+  }
+  return all;
 }
 
 /** What the seed created in moto for one demo service: its name, DNS names and the consumer endpoints. */
@@ -52,6 +80,50 @@ export async function signIn(page: Page) {
   await expect(enter.or(catalog).first()).toBeVisible();
   if (await enter.isVisible()) await enter.click();
   await expect(catalog).toBeVisible();
+}
+
+/** The backend the app's frontend talks to. */
+export const BACKEND = process.env.PRIVATELINK_BACKEND_URL ?? 'http://localhost:7007';
+
+/** A demo sign-in of the backend: the guest (platform, payments) or the visitor (a member of no team). */
+export type DemoIdentity = 'guest' | 'visitor';
+
+/** A Backstage token the real auth backend issues to a demo identity, through its sign-in provider's refresh. */
+export async function identityToken(api: APIRequestContext, identity: DemoIdentity): Promise<string> {
+  const response = await api.get(`${BACKEND}/api/auth/${identity}/refresh`);
+  expect(response.status(), `GET /api/auth/${identity}/refresh`).toBe(200);
+  const { backstageIdentity } = await response.json();
+  expect(backstageIdentity.identity.userEntityRef).toBe(`user:default/${identity}`);
+  return backstageIdentity.token;
+}
+
+/**
+ * Signs in as a demo identity. The frontend has only the guest's "Enter" button; for the visitor, the browser's
+ * calls to the guest provider's refresh are answered with what the backend's visitor provider answers, so the
+ * app holds a real token the auth backend issued for user:default/visitor (only the provider is swapped).
+ */
+export async function signInAs(page: Page, identity: DemoIdentity) {
+  if (identity === 'guest') {
+    await signIn(page);
+    return;
+  }
+  let served = 0;
+  const wrong: string[] = [];
+  await page.route('**/api/auth/guest/refresh*', async route => {
+    const url = new URL(route.request().url());
+    url.pathname = url.pathname.replace(/\/guest\/refresh$/, `/${identity}/refresh`);
+    // The browser's own headers (its Origin among them), so that the backend's CORS answer fits the page.
+    const response = await page.context().request.get(url.toString(), { headers: route.request().headers() });
+    if (response.ok()) {
+      const { backstageIdentity } = await response.json();
+      if (backstageIdentity?.identity?.userEntityRef === `user:default/${identity}`) served++;
+      else wrong.push(String(backstageIdentity?.identity?.userEntityRef));
+    }
+    await route.fulfill({ response });
+  });
+  await signIn(page);
+  expect(wrong, `the ${identity} provider answered for someone else`).toEqual([]);
+  expect(served, `the app signed in through the ${identity} provider`).toBeGreaterThan(0);
 }
 
 const shots = path.resolve(__dirname, '../../e2e-test-results/screenshots');
