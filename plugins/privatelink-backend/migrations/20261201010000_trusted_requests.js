@@ -17,6 +17,7 @@ exports.up = async function up(knex) {
     table.boolean('external').notNullable().defaultTo(false);
     table.timestamp('claimed_at', { useTz: true }).nullable();
     table.string('follow_up').notNullable().defaultTo('active').comment('active, accepted, revoked, rejected');
+    table.text('rejected_at_approval').nullable().comment('JSON array: connections of the account rejected before the approval');
     table.index(['requested_by', 'service_ref', 'status']);
   });
 };
@@ -25,6 +26,6 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.alterTable('privatelink_access_requests', table => {
     table.dropIndex(['requested_by', 'service_ref', 'status']);
-    table.dropColumns('service_account_id', 'service_region', 'service_id', 'external', 'claimed_at', 'follow_up');
+    table.dropColumns('service_account_id', 'service_region', 'service_id', 'external', 'claimed_at', 'follow_up', 'rejected_at_approval');
   });
 };

@@ -8,7 +8,7 @@ import {
   RejectVpcEndpointConnectionsCommand,
   VpcEndpointConnection,
 } from '@aws-sdk/client-ec2';
-import { BackstageCredentials, createServiceFactory } from '@backstage/backend-plugin-api';
+import { BackstageCredentials, BackstageUserPrincipal, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -29,6 +29,7 @@ import {
   ALLOWED,
   catalogEntities,
   CONSUMER,
+  CONSUMER_GROUP,
   CONSUMER_USER,
   CREATED_AT,
   EP_AVAILABLE,
@@ -52,6 +53,7 @@ import {
   SERVICE_ID,
   SERVICE_NAME,
   SERVICE_REF,
+  USER_GROUPS,
 } from './__fixtures__/entities';
 import { privatelinkPlugin } from './plugin';
 import { createPrivateLinkStore, PrivateLinkStore } from './service/store';
@@ -125,15 +127,28 @@ const CONNECTIONS: VpcEndpointConnection[] = [
 
 function mockEc2Defaults() {
   ec2.reset();
-  ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({
-    AllowedPrincipals: ALLOWED.map(Principal => ({ Principal, PrincipalType: 'Account' as const })),
+  // Like AWS: what a change allows or removes is what the next read answers.
+  let allowed = [...ALLOWED];
+  ec2.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(() => ({
+    AllowedPrincipals: allowed.map(Principal => ({ Principal, PrincipalType: 'Account' as const })),
+  }));
+  ec2.on(ModifyVpcEndpointServicePermissionsCommand).callsFake(input => {
+    const removed = new Set<string>(input.RemoveAllowedPrincipals ?? []);
+    allowed = [...new Set([...allowed.filter(p => !removed.has(p)), ...(input.AddAllowedPrincipals ?? [])])];
+    return { ReturnValue: true };
   });
-  ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
+  mockConnections(CONNECTIONS);
+  ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+  ec2.on(RejectVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
+}
+
+/** EC2 holds these connections of orders-api, answered with the filters the caller sends. */
+function mockConnections(connections: VpcEndpointConnection[]) {
   ec2.on(DescribeVpcEndpointConnectionsCommand).callsFake(input => {
     const filters = new Map<string, string[]>((input.Filters ?? []).map((f: any) => [f.Name, f.Values]));
     const matches = (name: string, value: string | undefined) => !filters.has(name) || filters.get(name)!.includes(value ?? '');
     return {
-      VpcEndpointConnections: CONNECTIONS.filter(
+      VpcEndpointConnections: connections.filter(
         c =>
           matches('service-id', c.ServiceId) &&
           matches('vpc-endpoint-id', c.VpcEndpointId) &&
@@ -142,9 +157,13 @@ function mockEc2Defaults() {
       ),
     };
   });
-  ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
-  ec2.on(RejectVpcEndpointConnectionsCommand).resolves({ Unsuccessful: [] });
 }
+
+/**
+ * orders-api's connections, but none of OTHER's rejected: an approval of OTHER then accepts its pending one (an
+ * owner's earlier rejection of one of its connections stops the acceptance, see the test of that case).
+ */
+const WITHOUT_REJECTED = CONNECTIONS.filter(c => c.VpcEndpointId !== EP_REJECTED);
 
 beforeEach(() => mockEc2Defaults());
 afterAll(() => ec2.restore());
@@ -157,6 +176,15 @@ interface Api {
   send: jest.Mock;
   auditEvents: Array<{ eventId: string; success: jest.Mock; fail: jest.Mock }>;
 }
+
+/** The configured accounts: the provider's, and those of the consumers (payments, analytics). */
+const ACCOUNTS = [
+  { accountId: PROVIDER, name: 'shared-services' },
+  { accountId: CONSUMER, name: 'payments' },
+  { accountId: OTHER, name: 'analytics' },
+];
+/** An account of another organisation: not configured. */
+const EXTERNAL = '999988887777';
 
 /** `forged`: the catalog holds the forged copy of orders-api too (it shares orders-api's service id). */
 async function startApi(privatelink: Record<string, unknown> = {}, catalog: { forged?: boolean } = {}): Promise<Api> {
@@ -190,7 +218,8 @@ async function startApi(privatelink: Record<string, unknown> = {}, catalog: { fo
             // A closed loopback port: should anything slip past the SDK mock, it reaches nothing.
             endpoint: 'http://127.0.0.1:9',
             regions: [REGION],
-            accounts: [{ accountId: PROVIDER, name: 'shared-services' }],
+            // The provider's account, and the two accounts consumers request access from.
+            accounts: ACCOUNTS,
             sync: { enabled: false },
             ...privatelink,
           },
@@ -199,6 +228,13 @@ async function startApi(privatelink: Record<string, unknown> = {}, catalog: { fo
       mockServices.database.factory({ knex }),
       // As in production: a request without a token is unauthenticated.
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      // The ownership refs of a verified token: the user and the groups they belong to.
+      mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const { userEntityRef } = credentials.principal as BackstageUserPrincipal;
+          return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(USER_GROUPS[userEntityRef] ?? [])] };
+        },
+      }).factory,
       catalogServiceMock.factory({ entities: [...catalogEntities(), ...(catalog.forged ? [forgedServiceEntity()] : [])] }),
       permissions.factory,
       events.factory,
@@ -306,6 +342,12 @@ async function fileRequest(a: Api, authorization = CARL, overrides: Record<strin
   return res.body as { id: string; requestedAt: string };
 }
 
+/**
+ * What a request filed through the API carries besides its body: the AWS service it was filed for, whether its
+ * account is external, and where the follow-up of an approval stands.
+ */
+const FILED = { external: false, target: TARGET, followUp: 'active' };
+
 /** A request stored before its service stopped being one the sync wrote (filing one now is refused). */
 async function storedRequest(a: Api, serviceRef: string) {
   return a.store.createRequest({ ...requestBody({ serviceRef }), requestedBy: CONSUMER_USER });
@@ -392,7 +434,7 @@ describe('privatelink API', () => {
       const a = await startApi({ allowWildcardPrincipal: true, regions: [REGION, 'eu-west-1'] });
       const expected = {
         regions: [REGION, 'eu-west-1'],
-        accounts: [{ accountId: PROVIDER, name: 'shared-services', regions: [REGION, 'eu-west-1'] }],
+        accounts: ACCOUNTS.map(account => ({ ...account, regions: [REGION, 'eu-west-1'] })),
         allowWildcardPrincipal: true,
         syncEnabled: false,
       };
@@ -525,16 +567,27 @@ describe('privatelink API', () => {
         status: 'pending',
         requestedBy: CONSUMER_USER,
         requestedAt: expect.stringMatching(ISO),
+        external: false,
+        // The service as it is now: a decision acts only while the entity at the ref is still this service.
+        target: TARGET,
+        followUp: 'active',
       });
       expect(await a.store.getRequest(res.body.id)).toEqual(res.body);
+      expect(await a.knex('privatelink_access_requests').where({ id: res.body.id }).first()).toMatchObject({
+        service_account_id: PROVIDER,
+        service_region: REGION,
+        service_id: SERVICE_ID,
+        claimed_at: null,
+        follow_up: 'active',
+      });
       expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
         {
           id: expect.any(Number),
           actor: CONSUMER_USER,
           via: 'api',
           action: 'accessRequest.create',
-          serviceRef: SERVICE_REF,
-          details: { requestId: res.body.id, consumerRef: 'component:default/payments-api', accountId: OTHER },
+          ...ORDERS_SUBJECT,
+          details: { requestId: res.body.id, consumerRef: 'component:default/payments-api', accountId: OTHER, external: false },
           result: 'success',
           createdAt: expect.stringMatching(ISO),
           completedAt: expect.stringMatching(ISO),
@@ -581,7 +634,14 @@ describe('privatelink API', () => {
       );
       // Another account, or another consumer, is another request.
       await fileRequest(a, CARL, { accountId: CONSUMER });
-      await fileRequest(a, CARL, { consumerRef: 'component:default/orders' });
+      await fileRequest(a, CARL, { consumerRef: 'component:default/payments-worker' });
+      // The same consumer in another form is the same request.
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody({ consumerRef: 'payments-api' })),
+        409,
+        `There is already a pending request for component:default/payments-api from account ${OTHER}`,
+      );
       expect(await a.store.listRequests({ serviceRef: SERVICE_REF })).toHaveLength(3);
     });
 
@@ -636,6 +696,169 @@ describe('privatelink API', () => {
       await expectRefused(a, () => api(a.server).post('/v1/access-requests', NONE, requestBody()), 401);
       await expectRefused(a, () => api(a.server).post('/v1/access-requests', undefined, requestBody()), 401);
     });
+    it.each([
+      ['a component of a group the requester belongs to, in short form', 'payments-worker', 'component:default/payments-worker'],
+      ['a component the requester owns himself', 'component:default/carl-sandbox', 'component:default/carl-sandbox'],
+      ['a resource of a group the requester belongs to', `resource:default/${EP_AVAILABLE}`, `resource:default/${EP_AVAILABLE}`],
+      ['a group the requester belongs to', 'group:payments', CONSUMER_GROUP],
+    ])('files a request for %s, under its full ref', async (_name, consumerRef, stored) => {
+      const a = await startApi();
+      const res = await api(a.server).post('/v1/access-requests', CARL, requestBody({ consumerRef }));
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ consumerRef: stored, ...FILED });
+      expect(await a.store.getRequest(res.body.id)).toEqual(res.body);
+      const [row] = await a.store.listAudit({ serviceRef: SERVICE_REF }, 1);
+      expect(row).toMatchObject({ action: 'accessRequest.create', details: { requestId: res.body.id, consumerRef: stored } });
+      expect(a.send.mock.calls[0][0].payload.description).toBe(`${CONSUMER_USER} asks to connect ${stored} from account ${OTHER}: payments reads orders`);
+    });
+
+    it.each([
+      ['an unknown consumer', 'component:default/nope', 'consumerRef: there is no entity component:default/nope in the catalog'],
+      ['an unknown consumer in short form', 'nope', 'consumerRef: there is no entity component:default/nope in the catalog'],
+      ['a consumer of a kind that does not consume', 'user:default/carl', 'consumerRef: user:default/carl is a User; a consumer is a Component, Resource or Group'],
+      ['a malformed consumer ref', 'component:default/', "consumerRef: 'component:default/' is not an entity ref"],
+    ])('answers 400 for %s, writing nothing', async (_name, consumerRef, message) => {
+      const a = await startApi();
+      const res = await expectRefused(a, () => api(a.server).post('/v1/access-requests', CARL, requestBody({ consumerRef })), 400, message);
+      expect(res.body.error).toMatchObject({ name: 'InputError', message });
+      expect(a.auditEvents.map(e => [e.eventId, e.success.mock.calls.length, e.fail.mock.calls.length])).toEqual([
+        ['privatelink-access-request-create', 0, 1],
+      ]);
+    });
+
+    it.each([
+      ["a component of a group the requester is not in", CARL, 'component:default/orders', 'group:default/orders'],
+      ['a group the requester is not in', CARL, 'group:default/orders', 'group:default/orders'],
+      ["a resource of another team", CARL, `resource:default/${EP_PENDING}`, 'group:default/platform'],
+      ["another user's component", DANA, 'component:default/carl-sandbox', CONSUMER_USER],
+      ["the payments team's component, for an owner of the service who is not in it", OWNER, 'component:default/payments-api', CONSUMER_GROUP],
+    ])('answers 403 for %s, writing nothing', async (_name, authorization, consumerRef, owner) => {
+      const a = await startApi();
+      const message = `You may request access only for what you or a group you belong to owns; ${consumerRef} is owned by ${owner}`;
+      const res = await expectRefused(a, () => api(a.server).post('/v1/access-requests', authorization, requestBody({ consumerRef })), 403, message);
+      expect(res.body.error).toMatchObject({ name: 'NotAllowedError', message });
+    });
+
+    it('answers 400 for an account that is not configured, naming the setting that allows it; writing nothing', async () => {
+      const a = await startApi();
+      const message = `accountId: ${EXTERNAL} is not one of the configured accounts (accounts of other organisations need privatelink.accessRequests.allowExternalAccounts)`;
+      const res = await expectRefused(a, () => api(a.server).post('/v1/access-requests', CARL, requestBody({ accountId: EXTERNAL })), 400, message);
+      expect(res.body.error).toMatchObject({ name: 'InputError', message });
+    });
+
+    it('files a request from an external account where allowed, flagged external to the owners', async () => {
+      const a = await startApi({ accessRequests: { allowExternalAccounts: true } });
+      const res = await api(a.server).post('/v1/access-requests', CARL, requestBody({ accountId: EXTERNAL }));
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(UUID),
+        ...requestBody({ accountId: EXTERNAL }),
+        status: 'pending',
+        requestedBy: CONSUMER_USER,
+        requestedAt: expect.stringMatching(ISO),
+        ...FILED,
+        external: true,
+      });
+      expect(await a.store.getRequest(res.body.id)).toEqual(res.body);
+      expect(Boolean((await a.knex('privatelink_access_requests').where({ id: res.body.id }).first()).external)).toBe(true);
+      const [row] = await a.store.listAudit({ serviceRef: SERVICE_REF }, 1);
+      expect(row).toMatchObject({
+        action: 'accessRequest.create',
+        result: 'success',
+        details: { requestId: res.body.id, consumerRef: 'component:default/payments-api', accountId: EXTERNAL, external: true },
+      });
+      expect(a.send).toHaveBeenCalledTimes(1);
+      expect(a.send.mock.calls[0][0]).toMatchObject({
+        recipients: { type: 'entity', entityRef: 'group:default/orders' },
+        payload: {
+          description: `${CONSUMER_USER} asks to connect component:default/payments-api from the external account ${EXTERNAL}: payments reads orders`,
+        },
+      });
+      // A configured account is not external, whatever the setting.
+      const configured = await fileRequest(a, CARL, { accountId: CONSUMER });
+      expect(await a.store.getRequest(configured.id)).toMatchObject({ accountId: CONSUMER, external: false });
+      expect(a.send.mock.calls[1][0].payload.description).toContain(`from account ${CONSUMER}:`);
+
+      // The owners see which one is external.
+      const owners = await api(a.server).get(`/v1/access-requests?serviceRef=${SERVICE_REF}`, OWNER);
+      expect(owners.status).toBe(200);
+      expect(owners.body.items.map((i: any) => [i.accountId, i.external]).sort()).toEqual([
+        [CONSUMER, false],
+        [EXTERNAL, true],
+      ]);
+      expect(owners.body.items.find((i: any) => i.id === res.body.id)).toEqual(res.body);
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it.each([
+      ['a reason with a NUL', requestBody({ reason: 'payments\u0000reads orders' }), 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with an escape sequence', requestBody({ reason: 'payments \u001b[2Kreads orders' }), 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with a right-to-left override', requestBody({ reason: 'payments reads \u202esredro' }), 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with a bidi isolate', requestBody({ reason: 'payments \u2066reads\u2069 orders' }), 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with a C1 control', requestBody({ reason: 'payments \u0085reads orders' }), 'reason: must not contain control or bidirectional formatting characters'],
+      ['a consumerRef with a newline inside', requestBody({ consumerRef: 'component:default/payments-api\ncomponent:default/orders' }), 'consumerRef: must not contain control or bidirectional formatting characters'],
+      ['a consumerRef with a right-to-left override', requestBody({ consumerRef: 'component:default/\u202eipa-stnemyap' }), 'consumerRef: must not contain control or bidirectional formatting characters'],
+      ['a serviceRef with a NUL', requestBody({ serviceRef: `${SERVICE_REF}\u0000` }), 'serviceRef: must not contain control or bidirectional formatting characters'],
+    ])('answers 400 for %s, writing nothing', async (_name, body, message) => {
+      const a = await startApi();
+      const res = await expectRefused(a, () => api(a.server).post('/v1/access-requests', CARL, body), 400, message);
+      expect(res.body.error.name).toBe('InputError');
+      // Refused before the service is called: no auditor event either.
+      expect(a.auditEvents).toEqual([]);
+    });
+
+    it('keeps line breaks and tabs in a reason, as written', async () => {
+      const a = await startApi();
+      const reason = 'payments reads orders\r\nfor the nightly settlement:\n\t- order totals';
+      const res = await api(a.server).post('/v1/access-requests', CARL, requestBody({ reason }));
+      expect(res.status).toBe(201);
+      expect(res.body.reason).toBe(reason);
+      expect((await a.store.getRequest(res.body.id))!.reason).toBe(reason);
+      expect(a.send.mock.calls[0][0].payload.description).toBe(
+        `${CONSUMER_USER} asks to connect component:default/payments-api from account ${OTHER}: ${reason}`,
+      );
+    });
+
+    it('answers 429 past privatelink.accessRequests.maxOpenPerUser open requests per user and service, writing nothing, notifying nobody', async () => {
+      const a = await startApi({ accessRequests: { maxOpenPerUser: 2 } });
+      const first = await fileRequest(a, CARL);
+      await fileRequest(a, CARL, { accountId: CONSUMER });
+      const message = `You have 2 open requests on ${SERVICE_REF}, the most allowed (privatelink.accessRequests.maxOpenPerUser); wait for the owners to decide`;
+      const res = await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody({ consumerRef: 'component:default/payments-worker' })),
+        429,
+        message,
+      );
+      expect(res.body.error).toMatchObject({ name: 'TooManyRequestsError', message });
+      // A component ref of the same service counts on the same service.
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody({ serviceRef: 'component:default/orders', consumerRef: 'component:default/payments-worker' })),
+        429,
+        message,
+      );
+      // Per user and per service: Dana may still file on orders-api, Carl on billing-api.
+      await fileRequest(a, DANA, { consumerRef: 'component:default/payments-worker' });
+      await fileRequest(a, CARL, { serviceRef: OTHER_SERVICE_REF });
+      // A decided request is not open: once the owners decide one, Carl may file another.
+      await api(a.server).post(`/v1/access-requests/${first.id}/deny`, OWNER, { reason: 'not from analytics' }).expect(200);
+      await fileRequest(a, CARL, { consumerRef: 'component:default/payments-worker' });
+      expect(await a.store.countOpen({ serviceRef: SERVICE_REF, requestedBy: CONSUMER_USER })).toBe(2);
+    });
+
+    it('allows 5 open requests per user and service by default', async () => {
+      const a = await startApi();
+      const consumers = ['component:default/payments-api', 'component:default/payments-worker', 'component:default/carl-sandbox', CONSUMER_GROUP];
+      for (const consumerRef of consumers) await fileRequest(a, CARL, { consumerRef });
+      await fileRequest(a, CARL, { consumerRef: consumers[0], accountId: CONSUMER });
+      await expectRefused(
+        a,
+        () => api(a.server).post('/v1/access-requests', CARL, requestBody({ consumerRef: consumers[1], accountId: CONSUMER })),
+        429,
+        `You have 5 open requests on ${SERVICE_REF}, the most allowed (privatelink.accessRequests.maxOpenPerUser)`,
+      );
+    });
   });
 
   describe('GET /v1/access-requests', () => {
@@ -678,12 +901,34 @@ describe('privatelink API', () => {
   });
 
   describe('POST /v1/access-requests/:id/approve', () => {
+    const approve = (a: Api, id: string, authorization: string | undefined, body?: unknown) =>
+      api(a.server).post(`/v1/access-requests/${id}/approve`, authorization, body);
+    const ROOT = `arn:aws:iam::${OTHER}:root`;
+    /** A finished row of Olivia's on orders-api. */
+    const row = (action: string, details: Record<string, unknown>, extra: Partial<AuditEntry> = {}) => ({
+      id: expect.any(Number),
+      actor: OWNER_USER,
+      via: 'api',
+      action,
+      ...ORDERS_SUBJECT,
+      details,
+      result: 'success',
+      createdAt: expect.stringMatching(ISO),
+      completedAt: expect.stringMatching(ISO),
+      ...extra,
+    });
+    const createdRow = (id: string, overrides: Record<string, unknown> = {}) =>
+      row('accessRequest.create', { requestId: id, consumerRef: 'component:default/payments-api', accountId: OTHER, external: false, ...overrides }, { actor: CONSUMER_USER });
+    /** The service's rows, oldest first. */
+    const rowsInOrder = async (a: Api) => (await a.store.listAudit({ serviceRef: SERVICE_REF }, 20)).reverse();
+
     it('allows the account root, accepts its pending connections, records, audits, announces and notifies', async () => {
       const a = await startApi();
+      mockConnections(WITHOUT_REJECTED);
       const filed = await fileRequest(a);
       a.send.mockClear();
 
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: ' welcome ' });
+      const res = await approve(a, filed.id, OWNER, { reason: ' welcome ' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         ...requestBody(),
@@ -695,27 +940,38 @@ describe('privatelink API', () => {
         decidedAt: expect.stringMatching(ISO),
         decisionReason: 'welcome',
         acceptedEndpointIds: [EP_OTHER_PENDING],
+        ...FILED,
+        // Its connection is accepted: the follow-up has nothing more to do.
+        followUp: 'accepted',
       });
       expect(await a.store.getRequest(filed.id)).toEqual(res.body);
+      // The claim is given up with the decision.
+      expect(await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).toMatchObject({ status: 'approved', claimed_at: null });
 
-      expect(commandInputs(DescribeVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, MaxResults: 1000 }]);
-      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([
-        { ServiceId: SERVICE_ID, AddAllowedPrincipals: [`arn:aws:iam::${OTHER}:root`] },
+      // Allowed principals are read before the change, and again before accepting: the owners may have revoked since.
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual([
+        'DescribeVpcEndpointServicePermissionsCommand',
+        'ModifyVpcEndpointServicePermissionsCommand',
+        'DescribeVpcEndpointServicePermissionsCommand',
+        'DescribeVpcEndpointConnectionsCommand',
+        'AcceptVpcEndpointConnectionsCommand',
       ]);
+      expect(commandInputs(DescribeVpcEndpointServicePermissionsCommand)).toEqual([
+        { ServiceId: SERVICE_ID, MaxResults: 1000 },
+        { ServiceId: SERVICE_ID, MaxResults: 1000 },
+      ]);
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: [ROOT] }]);
+      // Every connection of the account is read (a rejected one stops the acceptance), the pending ones accepted.
       expect(commandInputs(DescribeVpcEndpointConnectionsCommand)).toEqual([
         {
           MaxResults: 1000,
           Filters: [
             { Name: 'service-id', Values: [SERVICE_ID] },
             { Name: 'vpc-endpoint-owner', Values: [OTHER] },
-            { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
           ],
         },
       ]);
-      expect(commandInputs(AcceptVpcEndpointConnectionsCommand)).toEqual([
-        { ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] },
-      ]);
-      expect(ec2.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+      expect(commandInputs(AcceptVpcEndpointConnectionsCommand)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] }]);
 
       // Two changes, each announced: the principal, then the connection.
       expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT], [CHANGED_EVENT]]);
@@ -731,49 +987,109 @@ describe('privatelink API', () => {
         },
       });
 
-      // Each AWS change through the write path, then the decision; newest first.
+      // The decision's row is started first, with the claim; each AWS change goes through the write path; the
+      // decision's row is completed last, once the request is decided.
+      const rows = await rowsInOrder(a);
+      expect(rows).toEqual([
+        createdRow(filed.id),
+        row('accessRequest.approve', { requestId: filed.id, principal: ROOT, acceptedEndpointIds: [EP_OTHER_PENDING] }),
+        row('principals.allow', { principals: [ROOT], requestId: filed.id, changed: [ROOT] }),
+        row('connections.accept', { accountId: OTHER, requestId: filed.id, changed: [EP_OTHER_PENDING], failed: [] }),
+      ]);
+      const [, decision, allow, accept] = rows;
+      expect(decision.createdAt <= allow.createdAt).toBe(true);
+      expect(decision.completedAt! >= accept.completedAt!).toBe(true);
+      // The owner reads the same, newest first.
       const audit = await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER);
       expect(audit.status).toBe(200);
-      const row = (action: string, details: Record<string, unknown>) => ({
-        id: expect.any(Number),
-        actor: OWNER_USER,
-        via: 'api',
-        action,
-        ...ORDERS_SUBJECT,
-        details,
-        result: 'success',
-        createdAt: expect.stringMatching(ISO),
-        completedAt: expect.stringMatching(ISO),
+      expect(audit.body).toEqual({ items: [...rows].reverse() });
+    });
+
+    it("writes the decision's started row with the claim, before anything is sent to AWS; meanwhile the request is taken", async () => {
+      const a = await startApi();
+      mockConnections(WITHOUT_REJECTED);
+      const filed = await fileRequest(a);
+      let arrived!: () => void;
+      const atAws = new Promise<void>(resolve => {
+        arrived = resolve;
       });
-      expect(audit.body.items.slice(0, 3)).toEqual([
-        row('accessRequest.approve', { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [EP_OTHER_PENDING] }),
-        row('connections.accept', { accountId: OTHER, requestId: filed.id, changed: [EP_OTHER_PENDING], failed: [] }),
-        row('principals.allow', { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id, changed: [`arn:aws:iam::${OTHER}:root`] }),
+      let release!: () => void;
+      const released = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      let reads = 0;
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(async () => {
+        if (++reads === 1) {
+          arrived();
+          await released;
+        }
+        return { AllowedPrincipals: [...ALLOWED, ...(reads > 1 ? [ROOT] : [])].map(Principal => ({ Principal })) };
+      });
+
+      const approval = approve(a, filed.id, OWNER, { reason: 'ok' }).then(res => res);
+      await atAws;
+      // Claimed, and the decision's row started: the first read of AWS is under way, nothing has changed yet.
+      expect(ec2.calls().map(c => c.args[0].constructor.name)).toEqual(['DescribeVpcEndpointServicePermissionsCommand']);
+      const claimed = await a.knex('privatelink_access_requests').where({ id: filed.id }).first();
+      expect(claimed.status).toBe('approving');
+      expect(claimed.claimed_at).not.toBeNull();
+      expect(await rowsInOrder(a)).toEqual([
+        createdRow(filed.id),
+        {
+          id: expect.any(Number),
+          actor: OWNER_USER,
+          via: 'api',
+          action: 'accessRequest.approve',
+          ...ORDERS_SUBJECT,
+          details: { requestId: filed.id, principal: ROOT },
+          result: 'started',
+          createdAt: expect.stringMatching(ISO),
+        },
       ]);
-      expect(audit.body.items.slice(3).map((i: any) => [i.action, i.result])).toEqual([['accessRequest.create', 'success']]);
+      // To readers it is still pending; to another decision it is taken.
+      expect((await a.store.getRequest(filed.id))!.status).toBe('pending');
+      await expectRefused(
+        a,
+        () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'changed my mind' }),
+        409,
+        `Access request ${filed.id} is being decided by someone else`,
+      );
+
+      release();
+      const res = await approval;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'approved', acceptedEndpointIds: [EP_OTHER_PENDING], followUp: 'accepted' });
+      const rows = await rowsInOrder(a);
+      expect(rows.map(r => [r.action, r.result])).toEqual([
+        ['accessRequest.create', 'success'],
+        ['accessRequest.approve', 'success'],
+        ['principals.allow', 'success'],
+        ['connections.accept', 'success'],
+      ]);
     });
 
     it('approves without a body; an account already allowed and without pending endpoints changes nothing in AWS', async () => {
       const a = await startApi();
       ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({
-        AllowedPrincipals: [{ Principal: `arn:aws:iam::${OTHER}:root` }],
+        AllowedPrincipals: [{ Principal: ROOT }],
       });
       ec2.on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [] });
       const filed = await fileRequest(a);
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER);
+      const res = await approve(a, filed.id, OWNER);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'approved', decidedBy: OWNER_USER, acceptedEndpointIds: [] });
+      // No endpoint yet: the follow-up accepts it when it appears.
+      expect(res.body).toMatchObject({ status: 'approved', decidedBy: OWNER_USER, acceptedEndpointIds: [], ...FILED, followUp: 'active' });
       expect(res.body).not.toHaveProperty('decisionReason');
       expect(res.body).not.toHaveProperty('error');
       expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(0);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
       // Nothing changed in AWS: nothing to announce; the attempts are recorded all the same.
       expect(a.events.publish).not.toHaveBeenCalled();
-      expect((await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).map(i => [i.action, i.result, i.details])).toEqual([
-        ['accessRequest.approve', 'success', { requestId: filed.id, principal: `arn:aws:iam::${OTHER}:root`, acceptedEndpointIds: [] }],
-        ['connections.accept', 'success', { accountId: OTHER, requestId: filed.id }],
-        ['principals.allow', 'success', { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id, changed: [] }],
-        ['accessRequest.create', 'success', { requestId: filed.id, consumerRef: 'component:default/payments-api', accountId: OTHER }],
+      expect(await rowsInOrder(a)).toEqual([
+        createdRow(filed.id),
+        row('accessRequest.approve', { requestId: filed.id, principal: ROOT, acceptedEndpointIds: [] }),
+        row('principals.allow', { principals: [ROOT], requestId: filed.id, changed: [] }),
+        row('connections.accept', { accountId: OTHER, requestId: filed.id }),
       ]);
       expect(a.send).toHaveBeenLastCalledWith(
         expect.objectContaining({ payload: expect.objectContaining({ description: `Account ${OTHER} may now connect.` }) }),
@@ -782,44 +1098,59 @@ describe('privatelink API', () => {
 
     it('records connections EC2 would not accept on the approved request', async () => {
       const a = await startApi();
+      mockConnections(WITHOUT_REJECTED);
       ec2.on(AcceptVpcEndpointConnectionsCommand).resolves({
         Unsuccessful: [
           { ResourceId: EP_OTHER_PENDING, Error: { Code: 'InvalidVpcEndpoint.NotFound', Message: 'The endpoint does not exist' } },
         ],
       });
       const filed = await fileRequest(a);
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {});
+      const res = await approve(a, filed.id, OWNER, {});
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         status: 'approved',
         acceptedEndpointIds: [],
         error: `${EP_OTHER_PENDING}: InvalidVpcEndpoint.NotFound: The endpoint does not exist`,
+        followUp: 'active',
       });
       // The principal changed, the connection did not: one announcement.
       expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
-      const [approval, acceptance] = await a.store.listAudit({ serviceRef: SERVICE_REF }, 10);
-      expect(approval).toMatchObject({ action: 'accessRequest.approve', result: 'success' });
-      expect(acceptance).toEqual({
-        id: expect.any(Number),
-        actor: OWNER_USER,
-        via: 'api',
-        action: 'connections.accept',
-        ...ORDERS_SUBJECT,
-        details: {
-          accountId: OTHER,
-          requestId: filed.id,
-          changed: [],
-          failed: [{ endpointId: EP_OTHER_PENDING, reason: 'InvalidVpcEndpoint.NotFound: The endpoint does not exist' }],
-        },
-        result: 'error',
-        message: `Could not accept ${EP_OTHER_PENDING} (InvalidVpcEndpoint.NotFound: The endpoint does not exist)`,
-        createdAt: expect.stringMatching(ISO),
-        completedAt: expect.stringMatching(ISO),
-      });
+      const failed = [{ endpointId: EP_OTHER_PENDING, reason: 'InvalidVpcEndpoint.NotFound: The endpoint does not exist' }];
+      expect(await rowsInOrder(a)).toEqual([
+        createdRow(filed.id),
+        // The decision stands: the approval is a success, the acceptance an error.
+        row('accessRequest.approve', { requestId: filed.id, principal: ROOT, acceptedEndpointIds: [] }),
+        row('principals.allow', { principals: [ROOT], requestId: filed.id, changed: [ROOT] }),
+        row(
+          'connections.accept',
+          { accountId: OTHER, requestId: filed.id, changed: [], failed },
+          { result: 'error', message: `Could not accept ${EP_OTHER_PENDING} (InvalidVpcEndpoint.NotFound: The endpoint does not exist)` },
+        ),
+      ]);
     });
 
-    it('answers 503 when AWS refuses: the request is pending again, the failure audited and announced', async () => {
+    it('approves an account one of whose connections an owner rejected before, without accepting that one', async () => {
+      // See the report: the rejected connection predates the approval; whether the pending one is accepted is not
+      // asserted here.
       const a = await startApi();
+      const filed = await fileRequest(a);
+      const res = await approve(a, filed.id, OWNER, {});
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'approved', decidedBy: OWNER_USER, ...FILED, followUp: expect.any(String) });
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: [ROOT] }]);
+      expect(commandInputs(AcceptVpcEndpointConnectionsCommand).flatMap(i => i.VpcEndpointIds)).not.toContain(EP_REJECTED);
+      expect(ec2.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
+      expect((await rowsInOrder(a)).map(r => [r.action, r.result])).toEqual([
+        ['accessRequest.create', 'success'],
+        ['accessRequest.approve', 'success'],
+        ['principals.allow', 'success'],
+        ['connections.accept', 'success'],
+      ]);
+    });
+
+    it('answers 503 when AWS refuses: the request is pending again, the decision and the failure audited as errors, announced', async () => {
+      const a = await startApi();
+      mockConnections(WITHOUT_REJECTED);
       ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(
         Object.assign(new Error('User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions'), { name: 'UnauthorizedOperation' }),
       );
@@ -827,7 +1158,7 @@ describe('privatelink API', () => {
       a.send.mockClear();
 
       const failure = `Could not allow principals on ${SERVICE_ID}: User is not authorized to perform ec2:ModifyVpcEndpointServicePermissions`;
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok' });
+      const res = await approve(a, filed.id, OWNER, { reason: 'ok' });
       expect(res.status).toBe(503);
       expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: failure });
       expect(await a.store.getRequest(filed.id)).toEqual({
@@ -837,22 +1168,15 @@ describe('privatelink API', () => {
         requestedBy: CONSUMER_USER,
         requestedAt: filed.requestedAt,
         error: failure,
+        ...FILED,
       });
-      // The failed change is the record; the request was not decided, so there is no approval row.
-      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
-        {
-          id: expect.any(Number),
-          actor: OWNER_USER,
-          via: 'api',
-          action: 'principals.allow',
-          ...ORDERS_SUBJECT,
-          details: { principals: [`arn:aws:iam::${OTHER}:root`], requestId: filed.id },
-          result: 'error',
-          message: failure,
-          createdAt: expect.stringMatching(ISO),
-          completedAt: expect.stringMatching(ISO),
-        },
-        expect.objectContaining({ action: 'accessRequest.create', result: 'success' }),
+      // Given back: decidable again.
+      expect(await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).toMatchObject({ status: 'pending', claimed_at: null });
+      // The decision was started and ended in the error of the change that failed.
+      expect(await rowsInOrder(a)).toEqual([
+        createdRow(filed.id),
+        row('accessRequest.approve', { requestId: filed.id, principal: ROOT }, { result: 'error', message: failure }),
+        row('principals.allow', { principals: [ROOT], requestId: filed.id }, { result: 'error', message: failure }),
       ]);
       expect(ec2.commandCalls(DescribeVpcEndpointConnectionsCommand)).toHaveLength(0);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(0);
@@ -862,82 +1186,146 @@ describe('privatelink API', () => {
 
       // Pending again: once AWS allows it, the approval goes through.
       ec2.on(ModifyVpcEndpointServicePermissionsCommand).resolves({ ReturnValue: true });
-      const retry = await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok' });
+      const retry = await approve(a, filed.id, OWNER, { reason: 'ok' });
       expect(retry.status).toBe(200);
-      expect(retry.body).toMatchObject({ status: 'approved', acceptedEndpointIds: [EP_OTHER_PENDING] });
+      expect(retry.body).toMatchObject({ status: 'approved', acceptedEndpointIds: [EP_OTHER_PENDING], followUp: 'accepted' });
       expect(retry.body).not.toHaveProperty('error');
+      expect((await rowsInOrder(a)).slice(3).map(r => [r.action, r.result])).toEqual([
+        ['accessRequest.approve', 'success'],
+        ['principals.allow', 'success'],
+        ['connections.accept', 'success'],
+      ]);
     });
 
-    it('answers 403 to a consumer, and to the owner of another service: nothing changes', async () => {
+    it('answers 403 to a consumer, and to the owner of another service: one refused row each, nothing changes', async () => {
       const a = await startApi();
       const filed = await fileRequest(a);
       const billing = await fileRequest(a, DANA, { serviceRef: OTHER_SERVICE_REF });
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, CARL, {}),
-        403,
-        `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`,
-      );
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, DANA, {}), 403);
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${billing.id}/approve`, OWNER, {}),
-        403,
-        `privatelink.accessRequest.review is not allowed on ${OTHER_SERVICE_REF}`,
-      );
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, SERVICE, {}), 403);
+      const orders = `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`;
+      // Carl filed it; he is refused as one who may not review, before it matters who filed it.
+      await expectRefused(a, () => approve(a, filed.id, CARL, {}), 403, orders, {
+        refused: { actor: CONSUMER_USER, action: 'accessRequest.approve', message: orders, details: { requestId: filed.id } },
+      });
+      await expectRefused(a, () => approve(a, filed.id, DANA, {}), 403, orders, {
+        refused: { actor: OTHER_USER, action: 'accessRequest.approve', message: orders, details: { requestId: filed.id } },
+      });
+      const other = `privatelink.accessRequest.review is not allowed on ${OTHER_SERVICE_REF}`;
+      await expectRefused(a, () => approve(a, billing.id, OWNER, {}), 403, other, {
+        refused: {
+          actor: OWNER_USER,
+          action: 'accessRequest.approve',
+          message: other,
+          details: { requestId: billing.id },
+          subject: { serviceRef: OTHER_SERVICE_REF, accountId: PROVIDER, region: REGION, serviceId: OTHER_SERVICE_ID },
+        },
+      });
+      // Refused before the service is called: no row.
+      await expectRefused(a, () => approve(a, filed.id, SERVICE, {}), 403, "does not allow 'service' credentials");
+      await expectRefused(a, () => approve(a, filed.id, MALLORY, {}), 403, orders, {
+        refused: { actor: BLOCKED_USER, action: 'accessRequest.approve', message: orders, details: { requestId: filed.id } },
+      });
       expect((await a.store.getRequest(filed.id))!.status).toBe('pending');
+      expect((await a.store.getRequest(billing.id))!.status).toBe('pending');
+    });
+
+    it('refuses the owner who filed a request approving or denying it: 403, one refused row each, the request unchanged', async () => {
+      const a = await startApi();
+      const own = await fileRequest(a, OWNER, { consumerRef: 'component:default/orders' });
+      const message = `You filed access request ${own.id}; another owner of ${SERVICE_REF} decides it (privatelink.accessRequests.allowSelfApproval)`;
+      const approval = await expectRefused(a, () => approve(a, own.id, OWNER, { reason: 'mine' }), 403, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.approve', message, details: { requestId: own.id } },
+      });
+      expect(approval.body.error.name).toBe('NotAllowedError');
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${own.id}/deny`, OWNER, { reason: 'mine, withdrawn' }), 403, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.deny', message, details: { requestId: own.id } },
+      });
+      expect(await a.store.getRequest(own.id)).toEqual({
+        ...requestBody({ consumerRef: 'component:default/orders' }),
+        id: own.id,
+        status: 'pending',
+        requestedBy: OWNER_USER,
+        requestedAt: own.requestedAt,
+        ...FILED,
+      });
+      // She decides the requests of others all the same.
+      const carls = await fileRequest(a, CARL, { accountId: CONSUMER });
+      await api(a.server).post(`/v1/access-requests/${carls.id}/deny`, OWNER, { reason: 'not now' }).expect(200);
+    });
+
+    it('lets an owner decide their own request where privatelink.accessRequests.allowSelfApproval is set', async () => {
+      const a = await startApi({ accessRequests: { allowSelfApproval: true } });
+      mockConnections(WITHOUT_REJECTED);
+      const own = await fileRequest(a, OWNER, { consumerRef: 'component:default/orders' });
+      const res = await approve(a, own.id, OWNER, {});
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'approved', requestedBy: OWNER_USER, decidedBy: OWNER_USER, acceptedEndpointIds: [EP_OTHER_PENDING] });
+      const denied = await fileRequest(a, OWNER, { consumerRef: 'component:default/orders', accountId: CONSUMER });
+      const deny = await api(a.server).post(`/v1/access-requests/${denied.id}/deny`, OWNER, { reason: 'not needed after all' });
+      expect(deny.status).toBe(200);
+      expect(deny.body).toMatchObject({ status: 'denied', requestedBy: OWNER_USER, decidedBy: OWNER_USER });
+      // The setting does not let anyone else decide.
+      const carls = await fileRequest(a, CARL, { accountId: CONSUMER });
+      await expectRefused(a, () => approve(a, carls.id, CARL, {}), 403, `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`, {
+        refused: {
+          actor: CONSUMER_USER,
+          action: 'accessRequest.approve',
+          message: `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`,
+          details: { requestId: carls.id },
+        },
+      });
+    });
+
+    it.each([
+      ['another endpoint service', { serviceId: 'vpce-svc-0aaaaaaaaaaaaaaaa' }],
+      ['the service in another region', { region: 'eu-west-1' }],
+      ['the service in another account', { accountId: CONSUMER }],
+    ])('answers 409 to deciding a request filed for %s than the entity stands for now: one refused row each, nothing sent to AWS', async (_name, moved) => {
+      const a = await startApi();
+      const target = { ...TARGET, ...moved };
+      // Filed while the ref stood for that service; the entity at the ref has changed since.
+      const filed = await a.store.createRequest({ ...requestBody(), requestedBy: CONSUMER_USER, target });
+      const message = `${SERVICE_REF} is no longer the endpoint service ${target.serviceId} this request was filed for; it cannot be decided`;
+      const approval = await expectRefused(a, () => approve(a, filed.id, OWNER, {}), 409, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.approve', message, details: { requestId: filed.id } },
+      });
+      expect(approval.body.error.name).toBe('ConflictError');
+      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'not this one' }), 409, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.deny', message, details: { requestId: filed.id } },
+      });
+      expect(await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).toMatchObject({ status: 'pending', claimed_at: null });
     });
 
     it('answers 401 without credentials, 404 for an unknown request, 400 for a malformed id or body', async () => {
       const a = await startApi();
       const filed = await fileRequest(a);
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, NONE, {}), 401);
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, undefined, {}), 401);
+      await expectRefused(a, () => approve(a, filed.id, NONE, {}), 401);
+      await expectRefused(a, () => approve(a, filed.id, undefined, {}), 401);
+      await expectRefused(a, () => approve(a, UNKNOWN_ID, OWNER, {}), 404, `No access request ${UNKNOWN_ID}`);
+      await expectRefused(a, () => api(a.server).post('/v1/access-requests/42/approve', OWNER, {}), 400, 'Invalid path: id: must be an access request id');
+      await expectRefused(a, () => approve(a, filed.id, OWNER, { reason: 'ok', principal: '*' }), 400, 'Unrecognized key: "principal"');
+      await expectRefused(a, () => approve(a, filed.id, OWNER, { reason: 'x'.repeat(2001) }), 400, 'reason');
       await expectRefused(
         a,
-        () => api(a.server).post(`/v1/access-requests/${UNKNOWN_ID}/approve`, OWNER, {}),
-        404,
-        `No access request ${UNKNOWN_ID}`,
+        () => approve(a, filed.id, OWNER, { reason: 'ok\u0000' }),
+        400,
+        'reason: must not contain control or bidirectional formatting characters',
       );
       await expectRefused(
         a,
-        () => api(a.server).post('/v1/access-requests/42/approve', OWNER, {}),
+        () => approve(a, filed.id, OWNER, { reason: 'ok \u202edevorppa' }),
         400,
-        'Invalid path: id: must be an access request id',
-      );
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'ok', principal: '*' }),
-        400,
-        'Unrecognized key: "principal"',
-      );
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'x'.repeat(2001) }),
-        400,
-        'reason',
+        'reason: must not contain control or bidirectional formatting characters',
       );
     });
 
     it('answers 409 to a second approval, and to approving a denied request, sending nothing to AWS', async () => {
       const a = await startApi();
       const filed = await fileRequest(a);
-      await api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}).expect(200);
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}),
-        409,
-        `Access request ${filed.id} is already approved`,
-      );
+      await approve(a, filed.id, OWNER, {}).expect(200);
+      await expectRefused(a, () => approve(a, filed.id, OWNER, {}), 409, `Access request ${filed.id} is already approved`);
       const denied = await fileRequest(a, CARL, { accountId: CONSUMER });
       await api(a.server).post(`/v1/access-requests/${denied.id}/deny`, OWNER, { reason: 'not now' }).expect(200);
-      await expectRefused(
-        a,
-        () => api(a.server).post(`/v1/access-requests/${denied.id}/approve`, OWNER, {}),
-        409,
-        'is already denied',
-      );
+      await expectRefused(a, () => approve(a, denied.id, OWNER, {}), 409, 'is already denied');
     });
 
     // Regression: a request must never stay claimed when the approval is refused after it was read.
@@ -958,17 +1346,18 @@ describe('privatelink API', () => {
       const message = `${LEGACY_SERVICE_REF} is not a vpc-endpoint-service with account, region and service id`;
       const subject = { serviceRef: LEGACY_SERVICE_REF, accountId: 'unknown' };
       // expectRefused checks the stored row: still 'pending', not the approver's 'approving' claim.
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}), 403, message, {
-        refused: { actor: OWNER_USER, action: 'accessRequest.approve', message, details: {}, subject },
+      await expectRefused(a, () => approve(a, filed.id, OWNER, {}), 403, message, {
+        refused: { actor: OWNER_USER, action: 'accessRequest.approve', message, details: { requestId: filed.id }, subject },
       });
       await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'not synced yet' }), 403, message, {
-        refused: { actor: OWNER_USER, action: 'accessRequest.deny', message, details: {}, subject },
+        refused: { actor: OWNER_USER, action: 'accessRequest.deny', message, details: { requestId: filed.id }, subject },
       });
       expect((await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).status).toBe('pending');
     });
 
     it('lets exactly one of two concurrent approvals through; AWS is changed once', async () => {
       const a = await startApi();
+      mockConnections(WITHOUT_REJECTED);
       const filed = await fileRequest(a);
 
       // The winner waits inside AWS until the loser has been answered, so that the two truly overlap. Were both
@@ -984,40 +1373,43 @@ describe('privatelink API', () => {
         return { AllowedPrincipals: ALLOWED.map(Principal => ({ Principal })) };
       });
 
-      const approve = () =>
-        api(a.server)
-          .post(`/v1/access-requests/${filed.id}/approve`, OWNER, { reason: 'first come' })
-          .then(res => {
-            open();
-            return res;
-          });
-      const responses = await Promise.all([approve(), approve()]);
+      const approveOnce = () =>
+        approve(a, filed.id, OWNER, { reason: 'first come' }).then(res => {
+          open();
+          return res;
+        });
+      const responses = await Promise.all([approveOnce(), approveOnce()]);
 
       expect(responses.map(r => r.status).sort()).toEqual([200, 409]);
       const conflict = responses.find(r => r.status === 409)!;
       expect(conflict.body.error.message).toBe(`Access request ${filed.id} is being decided by someone else`);
-      expect(ec2.commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(1);
+      // The winner's reads (before the change, and before accepting), its change and its acceptance; none of the loser's.
+      expect(ec2.commandCalls(DescribeVpcEndpointServicePermissionsCommand)).toHaveLength(2);
       expect(ec2.commandCalls(ModifyVpcEndpointServicePermissionsCommand)).toHaveLength(1);
+      expect(ec2.commandCalls(DescribeVpcEndpointConnectionsCommand)).toHaveLength(1);
       expect(ec2.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(1);
       // The winner's two changes; the loser announced nothing.
       expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT], [CHANGED_EVENT]]);
       expect((await a.store.getRequest(filed.id))!.status).toBe('approved');
-      // The loser was refused before the write path: it wrote no row.
-      expect((await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).map(i => [i.action, i.result])).toEqual([
-        ['accessRequest.approve', 'success'],
-        ['connections.accept', 'success'],
-        ['principals.allow', 'success'],
+      // The loser found the request taken when claiming it: it wrote no row.
+      expect((await rowsInOrder(a)).map(i => [i.action, i.result])).toEqual([
         ['accessRequest.create', 'success'],
+        ['accessRequest.approve', 'success'],
+        ['principals.allow', 'success'],
+        ['connections.accept', 'success'],
       ]);
     });
   });
 
   describe('POST /v1/access-requests/:id/deny', () => {
+    const deny = (a: Api, id: string, authorization: string | undefined, body?: unknown) =>
+      api(a.server).post(`/v1/access-requests/${id}/deny`, authorization, body);
+
     it('denies with a reason: recorded, audited, the requester notified, nothing sent to AWS', async () => {
       const a = await startApi();
       const filed = await fileRequest(a);
       a.send.mockClear();
-      const res = await api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'use the public API' });
+      const res = await deny(a, filed.id, OWNER, { reason: 'use the public API' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         ...requestBody(),
@@ -1028,7 +1420,10 @@ describe('privatelink API', () => {
         decidedBy: OWNER_USER,
         decidedAt: expect.stringMatching(ISO),
         decisionReason: 'use the public API',
+        ...FILED,
       });
+      expect(await a.store.getRequest(filed.id)).toEqual(res.body);
+      expect(await a.knex('privatelink_access_requests').where({ id: filed.id }).first()).toMatchObject({ status: 'denied', claimed_at: null });
       expect(ec2.calls()).toHaveLength(0);
       expect(a.events.publish).not.toHaveBeenCalled();
       expect(a.send).toHaveBeenCalledWith({
@@ -1041,21 +1436,35 @@ describe('privatelink API', () => {
           link: ENTITY_LINK,
         },
       });
-      const [latest] = (await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER)).body.items;
-      expect(latest).toEqual({
-        id: expect.any(Number),
-        actor: OWNER_USER,
-        via: 'api',
-        action: 'accessRequest.deny',
-        ...ORDERS_SUBJECT,
-        details: { requestId: filed.id, reason: 'use the public API' },
-        result: 'success',
-        createdAt: expect.stringMatching(ISO),
-        completedAt: expect.stringMatching(ISO),
-      });
+      // One row for the decision: started with the claim, completed once decided.
+      const audit = (await api(a.server).get(`/v1/audit?serviceRef=${SERVICE_REF}`, OWNER)).body.items;
+      expect(audit).toEqual([
+        {
+          id: expect.any(Number),
+          actor: OWNER_USER,
+          via: 'api',
+          action: 'accessRequest.deny',
+          ...ORDERS_SUBJECT,
+          details: { requestId: filed.id, reason: 'use the public API' },
+          result: 'success',
+          createdAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO),
+        },
+        expect.objectContaining({ action: 'accessRequest.create', result: 'success' }),
+      ]);
       // Decided: neither approval nor a second denial.
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, { reason: 'again' }), 409, 'is already denied');
+      await expectRefused(a, () => deny(a, filed.id, OWNER, { reason: 'again' }), 409, 'is already denied');
       await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/approve`, OWNER, {}), 409);
+    });
+
+    it('keeps line breaks in the reason of a denial', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      const reason = 'not from this account:\nuse the payments account instead';
+      const res = await deny(a, filed.id, OWNER, { reason });
+      expect(res.status).toBe(200);
+      expect(res.body.decisionReason).toBe(reason);
+      expect(a.send).toHaveBeenLastCalledWith(expect.objectContaining({ payload: expect.objectContaining({ description: reason }) }));
     });
 
     it.each([
@@ -1063,20 +1472,34 @@ describe('privatelink API', () => {
       ['no reason', {}, 'reason'],
       ['a reason too short', { reason: ' no ' }, 'reason'],
       ['an unknown body field', { reason: 'not now', notify: false }, 'Unrecognized key: "notify"'],
-    ])('answers 400 for %s, changing nothing', async (_name, body, message) => {
+      ['a reason with a NUL', { reason: 'not now\u0000' }, 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with a right-to-left override', { reason: 'not now \u202ewon ton' }, 'reason: must not contain control or bidirectional formatting characters'],
+      ['a reason with a backspace', { reason: 'approved\b\b\b\b\b\b\b\bnot now' }, 'reason: must not contain control or bidirectional formatting characters'],
+    ])('answers 400 for %s, changing nothing; the request is still decidable', async (_name, body, message) => {
       const a = await startApi();
       const filed = await fileRequest(a);
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, OWNER, body), 400, message);
+      const res = await expectRefused(a, () => deny(a, filed.id, OWNER, body), 400, message);
+      expect(res.body.error.name).toBe('InputError');
+      const denied = await deny(a, filed.id, OWNER, { reason: 'not now' });
+      expect(denied.status).toBe(200);
+      expect(denied.body).toMatchObject({ status: 'denied', decisionReason: 'not now' });
     });
 
-    it('answers 403 to a consumer, 404 for an unknown request, 400 for a malformed id, 401 without credentials', async () => {
+    it('answers 403 to a consumer (one refused row), 404 for an unknown request, 400 for a malformed id, 401 without credentials', async () => {
       const a = await startApi();
       const filed = await fileRequest(a);
       const body = { reason: 'not now' };
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, CARL, body), 403);
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${UNKNOWN_ID}/deny`, OWNER, body), 404);
+      const message = `privatelink.accessRequest.review is not allowed on ${SERVICE_REF}`;
+      await expectRefused(a, () => deny(a, filed.id, CARL, body), 403, message, {
+        refused: { actor: CONSUMER_USER, action: 'accessRequest.deny', message, details: { requestId: filed.id } },
+      });
+      await expectRefused(a, () => deny(a, filed.id, DANA, body), 403, message, {
+        refused: { actor: OTHER_USER, action: 'accessRequest.deny', message, details: { requestId: filed.id } },
+      });
+      await expectRefused(a, () => deny(a, filed.id, SERVICE, body), 403, "does not allow 'service' credentials");
+      await expectRefused(a, () => deny(a, UNKNOWN_ID, OWNER, body), 404, `No access request ${UNKNOWN_ID}`);
       await expectRefused(a, () => api(a.server).post('/v1/access-requests/not-a-uuid/deny', OWNER, body), 400, 'id: must be an access request id');
-      await expectRefused(a, () => api(a.server).post(`/v1/access-requests/${filed.id}/deny`, NONE, body), 401);
+      await expectRefused(a, () => deny(a, filed.id, NONE, body), 401);
       expect((await a.store.getRequest(filed.id))!.status).toBe('pending');
     });
   });
@@ -1338,6 +1761,41 @@ describe('privatelink API', () => {
       expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: ['*'] }]);
     });
 
+    it('answers 400 to allowing the principal * when the configuration does not allow it, changing nothing', async () => {
+      const a = await startApi();
+      const res = await expectRefused(
+        a,
+        () => api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: [NEW_ROOT, '*'] }),
+        400,
+        "principals.1: the principal '*' lets every AWS account connect; it is refused unless privatelink.allowWildcardPrincipal is true",
+      );
+      expect(res.body.error.name).toBe('InputError');
+    });
+
+    it('revokes the principal * even when the configuration does not allow it: removing it only narrows access', async () => {
+      const a = await startApi();
+      // Set outside Backstage.
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({
+        AllowedPrincipals: [...ALLOWED, '*'].map(Principal => ({ Principal, PrincipalType: 'Account' as const })),
+      });
+      const res = await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: ['*'] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ changed: ['*'] });
+      expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, RemoveAllowedPrincipals: ['*'] }]);
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        row('principals.revoke', { details: { principals: ['*'], changed: ['*'] }, result: 'success' }),
+      ]);
+      // Revoking * only where it is not allowed changes nothing, and is recorded all the same.
+      ec2.on(DescribeVpcEndpointServicePermissionsCommand).resolves({ AllowedPrincipals: ALLOWED.map(Principal => ({ Principal })) });
+      await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: ['*', ALLOWED[1]] }).expect(200, { changed: [ALLOWED[1]] });
+      // Consumers may revoke nothing, * included: one refused row.
+      const message = `privatelink.principal.manage is not allowed on ${SERVICE_REF}`;
+      await expectRefused(a, () => api(a.server).post('/v1/principals/revoke', CARL, { serviceRef: SERVICE_REF, principals: ['*'] }), 403, message, {
+        refused: { actor: CONSUMER_USER, action: 'principals.revoke', message, details: { principals: ['*'] } },
+      });
+    });
+
     it.each(['allow', 'revoke'] as const)('answers 503 when AWS fails to %s, audited as an error and announced for a re-read', async change => {
       const a = await startApi();
       ec2.on(ModifyVpcEndpointServicePermissionsCommand).rejects(new Error('InvalidPrincipal'));
@@ -1370,7 +1828,6 @@ describe('privatelink API', () => {
       ['a principal with a path', ['arn:aws:iam::555566667777:role/team/app'], "principals.0: 'arn:aws:iam::555566667777:role/team/app' is not an IAM principal ARN"],
       ['a bad account in an ARN', ['arn:aws:iam::5555:root'], 'principals.0'],
       ['a plain account id', ['555566667777'], 'principals.0'],
-      ['the principal * when not allowed', [NEW_ROOT, '*'], "principals.1: the principal '*' lets every AWS account connect; it is refused unless privatelink.allowWildcardPrincipal is true"],
       ['no principals', [], 'principals'],
       ['too many principals', Array(101).fill(NEW_ROOT), 'principals'],
     ])('answers 400 for %s, changing nothing', async (_name, principals, message) => {
@@ -1415,7 +1872,8 @@ describe('privatelink API', () => {
   });
 
   describe('owner routes on an endpoint service the sync did not emit', () => {
-    type Prepare = (a: Api, serviceRef: string) => Promise<() => request.Test>;
+    /** The request to send, and what its refused row records beyond the attempt (the access request's id). */
+    type Prepare = (a: Api, serviceRef: string) => Promise<{ send: () => request.Test; details?: Record<string, unknown> }>;
     /** What the refused row records of each route's attempt. */
     const attempted: Record<string, Record<string, unknown>> = {
       'principals.allow': { principals: ['arn:aws:iam::555566667777:root'] },
@@ -1423,11 +1881,12 @@ describe('privatelink API', () => {
       'connections.accept': { endpointIds: [EP_PENDING] },
       'connections.reject': { endpointIds: [EP_PENDING] },
     };
-    const onService = (path: string, body: Record<string, unknown>): Prepare => async (a, serviceRef) => () =>
-      api(a.server).post(path, OWNER, { serviceRef, ...body });
+    const onService = (path: string, body: Record<string, unknown>): Prepare => async (a, serviceRef) => ({
+      send: () => api(a.server).post(path, OWNER, { serviceRef, ...body }),
+    });
     const onRequest = (decision: 'approve' | 'deny', body: Record<string, unknown>): Prepare => async (a, serviceRef) => {
       const filed = await storedRequest(a, serviceRef);
-      return () => api(a.server).post(`/v1/access-requests/${filed.id}/${decision}`, OWNER, body);
+      return { send: () => api(a.server).post(`/v1/access-requests/${filed.id}/${decision}`, OWNER, body), details: { requestId: filed.id } };
     };
     const routes: Array<[string, Prepare]> = [
       ['principals.allow', onService('/v1/principals/allow', { principals: ['arn:aws:iam::555566667777:root'] })],
@@ -1440,19 +1899,19 @@ describe('privatelink API', () => {
 
     it.each(routes)('refuses %s on a forged copy of a synced service that the caller owns: 403, no AWS call, one refused row', async (action, prepare) => {
       const a = await startApi({}, { forged: true });
-      const send = await prepare(a, FORGED_SERVICE_REF);
+      const { send, details } = await prepare(a, FORGED_SERVICE_REF);
       const message = `${FORGED_SERVICE_REF} was not written by the PrivateLink sync (it is managed by ${FORGED_LOCATION}); PrivateLink acts only on the endpoint services it synced`;
       await expectRefused(a, send, 403, message, {
-        refused: { actor: OWNER_USER, action, message, details: attempted[action] ?? {}, subject: { serviceRef: FORGED_SERVICE_REF, accountId: PROVIDER } },
+        refused: { actor: OWNER_USER, action, message, details: details ?? attempted[action], subject: { serviceRef: FORGED_SERVICE_REF, accountId: PROVIDER } },
       });
     });
 
     it.each(routes)('refuses %s on a synced service whose account is no longer configured: 403, no AWS call, one refused row', async (action, prepare) => {
       const a = await startApi({ accounts: [{ accountId: CONSUMER, name: 'payments' }] });
-      const send = await prepare(a, SERVICE_REF);
+      const { send, details } = await prepare(a, SERVICE_REF);
       const message = `${SERVICE_REF} is in account ${PROVIDER}, which is not configured under privatelink.accounts`;
       await expectRefused(a, send, 403, message, {
-        refused: { actor: OWNER_USER, action, message, details: attempted[action] ?? {}, subject: { serviceRef: SERVICE_REF, accountId: PROVIDER } },
+        refused: { actor: OWNER_USER, action, message, details: details ?? attempted[action], subject: { serviceRef: SERVICE_REF, accountId: PROVIDER } },
       });
     });
   });

@@ -77,6 +77,8 @@ export interface AccessRequest {
    * `rejected` (an owner rejected one of its connections).
    */
   followUp: AccessRequestFollowUp;
+  /** Connections of the account that the owners had rejected when they approved (they do not stop the follow-up). */
+  rejectedAtApproval?: string[];
 }
 
 /** Where the acceptance follow-up of an approved request stands. @public */

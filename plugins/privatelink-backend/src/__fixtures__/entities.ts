@@ -182,12 +182,46 @@ const legacyService: Entity = {
   spec: { type: 'vpc-endpoint-service', owner: OWNER_GROUP },
 };
 
+/** The team Carl and Dana belong to: it owns payments-api (and its endpoint) and payments-worker. */
+export const CONSUMER_GROUP = 'group:default/payments';
+
+/**
+ * The groups each test user belongs to, as the sign-in resolver puts them in their ownership refs (besides the
+ * user themselves): Olivia is in orders, Carl and Dana in payments.
+ */
+export const USER_GROUPS: Record<string, string[]> = {
+  [OWNER_USER]: [OWNER_GROUP],
+  [CONSUMER_USER]: [CONSUMER_GROUP],
+  [OTHER_USER]: [CONSUMER_GROUP],
+};
+
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name },
+  spec: { type: 'team', children: [] },
+});
+
+/** Carl's own User entity: a catalog entity, but not one that consumes a service. */
+const carl: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: 'carl' },
+  spec: { memberOf: [CONSUMER_GROUP] },
+};
+
 /** Everything in the catalog of the API tests. */
 export function catalogEntities(): Entity[] {
   return withRelations([
     ...buildEntities(snapshots, entityConfig),
     legacyService,
+    group('payments'),
+    group('orders'),
+    carl,
     component('payments-api', 'group:default/payments'),
+    // A second consumer of the payments team, and one Carl owns himself.
+    component('payments-worker', CONSUMER_GROUP),
+    component('carl-sandbox', CONSUMER_USER),
     // A component that says which endpoint service it is exposed through, by service id …
     component('orders', OWNER_GROUP, { [ANNOTATIONS.serviceId]: SERVICE_ID }),
     // … or by the entity ref of the service's Resource.

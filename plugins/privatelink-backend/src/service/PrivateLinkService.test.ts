@@ -291,6 +291,38 @@ describe('PrivateLinkService', () => {
       expect((await store.getRequest(id))!.followUp).toBe('rejected');
     });
 
+    it('is not stopped by a rejection the owners made before approving, only by one after', async () => {
+      const { store, service, job } = await setup();
+      // OTHER's first endpoint was rejected long ago; its new one waits. The owner approves OTHER now.
+      mockEc2([{ id: EP_REJECTED, account: OTHER, state: 'rejected' }]);
+      const request = await service.createAccessRequest(
+        { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' },
+        mockCredentials.user(CONSUMER_USER),
+      );
+      const approvedRequest = await service.approve(request.id, undefined, mockCredentials.user(OWNER_USER));
+      expect(approvedRequest).toMatchObject({ followUp: 'active', rejectedAtApproval: [EP_REJECTED] });
+
+      // The consumer's new endpoint appears: the old rejection does not stop its acceptance.
+      mockEc2([{ id: EP_REJECTED, account: OTHER, state: 'rejected' }, { id: EP_OTHER_PENDING, account: OTHER }]);
+      await expect(job()).resolves.toBe(1);
+      expect(accepted()).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] }]);
+      expect((await store.getRequest(request.id))!.followUp).toBe('accepted');
+    });
+
+    it('stops when an owner rejects one of its connections after the approval', async () => {
+      const { store, service, job } = await setup();
+      mockEc2([], []);
+      const request = await service.createAccessRequest(
+        { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' },
+        mockCredentials.user(CONSUMER_USER),
+      );
+      await service.approve(request.id, undefined, mockCredentials.user(OWNER_USER));
+      mockEc2([{ id: EP_REJECTED, account: OTHER, state: 'rejected' }, { id: EP_OTHER_PENDING, account: OTHER }]);
+      await expect(job()).resolves.toBe(0);
+      expect(accepted()).toEqual([]);
+      expect((await store.getRequest(request.id))!.followUp).toBe('rejected');
+    });
+
     it('writes one row for a streak of the same failure, not one a run', async () => {
       const { knex, store, job, audit } = await setup();
       await approved(store, knex);

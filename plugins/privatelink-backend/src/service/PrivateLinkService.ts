@@ -169,11 +169,12 @@ export class PrivateLinkService {
     const details = { requestId: id };
     const auditId = await this.#claim(id, actor, 'accessRequest.approve', service, { ...details, principal });
     let decided: AccessRequest;
-    let accepted: { changed: string[]; error?: string };
+    let accepted: { changed: string[]; error?: string; rejected?: string[] };
     try {
       await this.#o.operations.allowPrincipals(actor, { entity }, [principal], { details });
       // The consumer's endpoint may exist already; if not, the follow-up accepts it when it appears.
-      accepted = await this.#acceptPendingFrom(actor, service, request.accountId, details);
+      // What the owners rejected before approving does not stop the follow-up; a rejection after it will.
+      accepted = await this.#acceptPendingFrom(actor, service, request.accountId, details, { ignoreRejected: 'all' });
       decided = await this.#o.store.decide(id, {
         status: 'approved',
         decidedBy: credentials.principal.userEntityRef,
@@ -181,6 +182,7 @@ export class PrivateLinkService {
         acceptedEndpointIds: accepted.changed,
         error: accepted.error,
         followUp: accepted.changed.length > 0 ? 'accepted' : 'active',
+        rejectedAtApproval: accepted.rejected,
       });
     } catch (e) {
       await this.#unclaim(id, auditId, e as Error);
@@ -308,6 +310,7 @@ export class PrivateLinkService {
       const lastErrors = new Set(requests.map(r => r.error));
       const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, {
         quietWhenNothing: true,
+        ignoreRejected: requests.flatMap(r => r.rejectedAtApproval ?? []),
         // A failure like the last one is not written again: one row per streak, not one a minute.
         recordFailure: message => !lastErrors.has(failedAcceptance(message)),
       });
@@ -344,14 +347,15 @@ export class PrivateLinkService {
     service: TrustedService,
     accountId: string,
     details: Record<string, unknown>,
-    options: Pick<ChangeOptions, 'quietWhenNothing' | 'recordFailure'> = {},
-  ): Promise<{ changed: string[]; error?: string; stop?: AccessRequestFollowUp }> {
+    options: Pick<ChangeOptions, 'quietWhenNothing' | 'recordFailure' | 'ignoreRejected'> = {},
+  ): Promise<{ changed: string[]; error?: string; stop?: AccessRequestFollowUp; rejected?: string[] }> {
     try {
       const outcome = await this.#o.operations.acceptPendingFrom(actor, service, accountId, { details, ...options });
       return {
         changed: outcome.changed,
         error: outcome.failed.length ? outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ') : undefined,
         stop: outcome.stop,
+        rejected: outcome.rejected,
       };
     } catch (e) {
       this.#o.logger.warn('Could not accept pending connections', { ...service.target, accountId, error: (e as Error).message });

@@ -32,6 +32,7 @@ type Row = {
   external: boolean | number;
   claimed_at: string | Date | null;
   follow_up: string;
+  rejected_at_approval?: string | null;
 };
 
 /** SQLite (SQLITE_CONSTRAINT_UNIQUE) and PostgreSQL (23505) unique violations. */
@@ -63,6 +64,7 @@ function toRequest(row: Row): AccessRequest {
       ? { target: { accountId: row.service_account_id, region: row.service_region, serviceId: row.service_id } }
       : {}),
     followUp: (row.follow_up ?? 'active') as AccessRequestFollowUp,
+    ...(row.rejected_at_approval ? { rejectedAtApproval: JSON.parse(row.rejected_at_approval) } : {}),
   };
 }
 
@@ -94,7 +96,7 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   sweepClaims(olderThan: Date): Promise<number>;
   /** Gives a claimed request back (the AWS change failed). */
   releaseClaim(id: string, error: string): Promise<void>;
-  decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null; followUp?: AccessRequestFollowUp }): Promise<AccessRequest>;
+  decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null; followUp?: AccessRequestFollowUp; rejectedAtApproval?: string[] }): Promise<AccessRequest>;
   /** Approved requests whose consumer connection may still be waiting to be accepted. */
   listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
   setAccepted(id: string, endpointIds: string[], error?: string | null, followUp?: AccessRequestFollowUp): Promise<void>;
@@ -214,6 +216,7 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
           error: decision.error ?? null,
           claimed_at: null,
           ...(decision.followUp ? { follow_up: decision.followUp } : {}),
+          ...(decision.rejectedAtApproval?.length ? { rejected_at_approval: JSON.stringify(decision.rejectedAtApproval) } : {}),
         });
       return toRequest((await requests().where({ id }).first())!);
     },

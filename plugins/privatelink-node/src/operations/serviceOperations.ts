@@ -36,6 +36,11 @@ export interface ChangeOptions {
   quietWhenNothing?: boolean;
   /** Whether a failure with this message is written down (see {@link WriteOperation.recordFailure}). */
   recordFailure?: (message: string) => boolean;
+  /**
+   * For {@link ServiceOperations.acceptPendingFrom}: the rejected connections that do not stop it (those the owners
+   * rejected before the approval), or `'all'` at the approval itself. Default: any rejected connection stops it.
+   */
+  ignoreRejected?: string[] | 'all';
 }
 
 /** Why the acceptance of an approved account's connections has nothing more to do. */
@@ -68,7 +73,12 @@ export interface ServiceOperations {
    * owners decided since: nothing is accepted when the account is no longer an allowed principal (`stop:
    * 'revoked'`) or when an owner rejected one of its connections (`stop: 'rejected'`).
    */
-  acceptPendingFrom(actor: WriteActor, service: TrustedService, accountId: string, options?: ChangeOptions): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop }>;
+  acceptPendingFrom(
+    actor: WriteActor,
+    service: TrustedService,
+    accountId: string,
+    options?: ChangeOptions,
+  ): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop; /** The account's rejected connections, as read. */ rejected: string[] }>;
 }
 
 const DONE_STATE = { accept: 'available', reject: 'rejected' } as const;
@@ -246,7 +256,8 @@ export function createServiceOperations(options: {
       return { service, ...result };
     },
     async acceptPendingFrom(actor, service, accountId, opts = {}) {
-      return decide(
+      let rejected: string[] = [];
+      const result = await decide(
         'accept',
         actor,
         service,
@@ -256,13 +267,17 @@ export function createServiceOperations(options: {
           if (!principals.some(p => p === '*' || p.split(':')[4] === accountId)) return { toChange: [], unchanged: [], stop: 'revoked' as const };
           const states = await readStates(service.target, [{ Name: 'vpc-endpoint-owner', Values: [accountId] }]);
           const mine = [...states].filter(([, c]) => c.owner === accountId);
-          if (mine.some(([, c]) => c.state === 'rejected')) return { toChange: [], unchanged: [], stop: 'rejected' as const };
+          rejected = mine.filter(([, c]) => c.state === 'rejected').map(([id]) => id).sort();
+          // Only a rejection since the approval stops it: those before it are what the approval knew of.
+          const ignored = opts.ignoreRejected === 'all' ? undefined : new Set(opts.ignoreRejected ?? []);
+          if (ignored && rejected.some(id => !ignored.has(id))) return { toChange: [], unchanged: [], stop: 'rejected' as const };
           const pending = mine.filter(([, c]) => c.state === 'pendingAcceptance');
           return { toChange: pending.map(([id]) => id).sort(), unchanged: [] };
         },
         { accountId, ...opts.details },
         opts,
       );
+      return { ...result, rejected };
     },
   };
 }
