@@ -94,6 +94,9 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     async listAccessRequests() {
       return requests.map(r => ({ ...r }));
     },
+    async listAccessRequestsPage() {
+      return { items: requests.map(r => ({ ...r })) };
+    },
     async createAccessRequest(body) {
       const request: AccessRequest = {
         ...body,
@@ -129,6 +132,9 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     },
     async listAudit() {
       return [];
+    },
+    async listAuditPage() {
+      return { items: [] };
     },
   };
 }

@@ -16,5 +16,7 @@ export { privatelinkApiRef, PrivateLinkClient } from './api';
 export type {
   ConnectionChangeResult,
   PrivateLinkApi,
+  PrivateLinkListPage,
+  PrivateLinkPageOptions,
   PrivateLinkSettings,
 } from './api';

@@ -20,15 +20,22 @@ import { makeDetails } from '../__fixtures__/details';
 /** Who the signed-in user is to the service, as the permission framework would decide. */
 export type Role = 'owner' | 'consumer' | 'outsider';
 
-/** A mocked PrivateLink API: the payments service, no access requests, every change succeeding. */
+/**
+ * A mocked PrivateLink API: the payments service, no access requests, every change succeeding. Unless
+ * overridden, `listAccessRequestsPage` and `listAuditPage` answer a single page (no `nextBefore`) with what
+ * `listAccessRequests` and `listAudit` answer, so a test that only needs one page can override those.
+ */
 export function mockPrivateLinkApi(
   overrides: Partial<jest.Mocked<PrivateLinkApi>> = {},
 ): jest.Mocked<PrivateLinkApi> {
   const changed = { changed: [], failed: [] };
-  return {
+  const api: jest.Mocked<PrivateLinkApi> = {
     getServiceDetails: jest.fn().mockResolvedValue(makeDetails()),
     getSettings: jest.fn(),
     listAccessRequests: jest.fn().mockResolvedValue([]),
+    listAccessRequestsPage: jest.fn(async (serviceRef?: string) => ({
+      items: await api.listAccessRequests(serviceRef),
+    })),
     createAccessRequest: jest.fn(async body => ({
       ...body,
       id: 'new',
@@ -45,8 +52,12 @@ export function mockPrivateLinkApi(
     allowPrincipals: jest.fn(),
     revokePrincipals: jest.fn(),
     listAudit: jest.fn().mockResolvedValue([]),
+    listAuditPage: jest.fn(async (serviceRef: string) => ({
+      items: await api.listAudit(serviceRef),
+    })),
     ...overrides,
   };
+  return api;
 }
 
 /** Owners may do everything; consumers may only file access requests; outsiders nothing. */

@@ -168,6 +168,65 @@ describe('PrivateLinkClient', () => {
     );
   });
 
+  it('reads a page of the audit log with the before cursor and limit, and returns the next cursor', async () => {
+    const seen = record('get', '/v1/audit', {
+      items: [{ id: 7 }, { id: 6 }],
+      nextBefore: '6',
+    });
+    await expect(
+      client.listAuditPage('resource:default/svc', { before: '8', limit: 2 }),
+    ).resolves.toEqual({ items: [{ id: 7 }, { id: 6 }], nextBefore: '6' });
+    expect(Object.fromEntries(seen[0].url.searchParams)).toEqual({
+      serviceRef: 'resource:default/svc',
+      before: '8',
+      limit: '2',
+    });
+  });
+
+  it('reads the first page of the audit log without a cursor, and no next cursor on the last page', async () => {
+    const seen = record('get', '/v1/audit', { items: [{ id: 1 }] });
+    await expect(client.listAuditPage('resource:default/svc')).resolves.toEqual(
+      { items: [{ id: 1 }] },
+    );
+    expect(seen[0].url.search).toBe('?serviceRef=resource%3Adefault%2Fsvc');
+  });
+
+  it('reads pages of access requests, of a service or the caller’s own', async () => {
+    const seen = record('get', '/v1/access-requests', {
+      items: [{ id: 'r2' }],
+      nextBefore: 'cursor-r2',
+    });
+    await expect(
+      client.listAccessRequestsPage('resource:default/svc', {
+        before: 'cursor-r3',
+      }),
+    ).resolves.toEqual({ items: [{ id: 'r2' }], nextBefore: 'cursor-r2' });
+    await client.listAccessRequestsPage(undefined, { limit: 50 });
+    await client.listAccessRequestsPage();
+    expect(seen.map(s => Object.fromEntries(s.url.searchParams))).toEqual([
+      { serviceRef: 'resource:default/svc', before: 'cursor-r3' },
+      { limit: '50' },
+      {},
+    ]);
+  });
+
+  it('keeps listAudit and listAccessRequests to the items of the first page', async () => {
+    const audit = record('get', '/v1/audit', {
+      items: [{ id: 2 }],
+      nextBefore: '2',
+    });
+    const requests = record('get', '/v1/access-requests', {
+      items: [{ id: 'r1' }],
+      nextBefore: 'c1',
+    });
+    await expect(client.listAudit('resource:default/svc')).resolves.toEqual([
+      { id: 2 },
+    ]);
+    await expect(client.listAccessRequests()).resolves.toEqual([{ id: 'r1' }]);
+    expect(audit[0].url.searchParams.has('before')).toBe(false);
+    expect(requests[0].url.search).toBe('');
+  });
+
   it('maps error responses to ResponseError', async () => {
     server.use(
       http.get(`${base}/v1/audit`, () =>

@@ -9,6 +9,8 @@ import {
 import {
   ConnectionChangeResult,
   PrivateLinkApi,
+  PrivateLinkListPage,
+  PrivateLinkPageOptions,
   PrivateLinkSettings,
 } from './types';
 
@@ -34,14 +36,20 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#json(await this.#fetch('/v1/settings'));
   }
 
+  /** The first (newest) page of the access requests of a service, or of the caller's own without one. */
   async listAccessRequests(serviceRef?: string): Promise<AccessRequest[]> {
-    const path = `/v1/access-requests${
-      serviceRef ? query({ serviceRef }) : ''
-    }`;
-    const body = await this.#json<{ items: AccessRequest[] }>(
-      await this.#fetch(path),
-    );
-    return body.items;
+    return (await this.listAccessRequestsPage(serviceRef)).items;
+  }
+
+  /**
+   * A page of the access requests of a service (or of the caller's own without one), newest first:
+   * `GET /v1/access-requests?serviceRef=&limit=&before=`.
+   */
+  async listAccessRequestsPage(
+    serviceRef?: string,
+    options: PrivateLinkPageOptions = {},
+  ): Promise<PrivateLinkListPage<AccessRequest>> {
+    return this.#page(`/v1/access-requests`, serviceRef, options);
   }
 
   async createAccessRequest(
@@ -94,11 +102,37 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#post('/v1/principals/revoke', { serviceRef, principals });
   }
 
+  /** The first (newest) page of the audit log of a service. */
   async listAudit(serviceRef: string): Promise<AuditEntry[]> {
-    const body = await this.#json<{ items: AuditEntry[] }>(
-      await this.#fetch(`/v1/audit${query({ serviceRef })}`),
+    return (await this.listAuditPage(serviceRef)).items;
+  }
+
+  /** A page of the audit log of a service, newest first: `GET /v1/audit?serviceRef=&limit=&before=`. */
+  async listAuditPage(
+    serviceRef: string,
+    options: PrivateLinkPageOptions = {},
+  ): Promise<PrivateLinkListPage<AuditEntry>> {
+    return this.#page('/v1/audit', serviceRef, options);
+  }
+
+  async #page<T>(
+    path: string,
+    serviceRef: string | undefined,
+    options: PrivateLinkPageOptions,
+  ): Promise<PrivateLinkListPage<T>> {
+    const body = await this.#json<PrivateLinkListPage<T>>(
+      await this.#fetch(
+        `${path}${query({
+          serviceRef,
+          limit:
+            options.limit === undefined ? undefined : String(options.limit),
+          before: options.before,
+        })}`,
+      ),
     );
-    return body.items;
+    return body.nextBefore
+      ? { items: body.items, nextBefore: body.nextBefore }
+      : { items: body.items };
   }
 
   async #fetch(path: string, init?: RequestInit): Promise<Response> {
@@ -122,6 +156,12 @@ export class PrivateLinkClient implements PrivateLinkApi {
   }
 }
 
-function query(params: Record<string, string>): string {
-  return `?${new URLSearchParams(params)}`;
+/** The query string of the given parameters, leaving out the undefined and empty ones ('' when none is left). */
+function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value) search.set(name, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }

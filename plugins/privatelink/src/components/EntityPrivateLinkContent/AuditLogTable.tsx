@@ -6,6 +6,7 @@ import {
 import { AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
 import { useAuditLog } from '../../hooks/data';
 import { formatDateTime, humanizeRef } from '../../lib/format';
+import { ShowOlder } from '../ShowOlder';
 import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
 interface Row {
@@ -53,29 +54,36 @@ const columns: TableColumn<Row>[] = [
   { title: 'Details', field: 'details', sorting: false },
 ];
 
-/** For owners: who changed what on the service, and how it ended. */
+/**
+ * For owners: who changed what on the service, and how it ended. Newest first, a page at a time: "Show older"
+ * under the table appends the next page.
+ */
 export function AuditLogTable(props: { serviceRef: string }) {
-  const { value, loading, error } = useAuditLog(props.serviceRef);
+  const log = useAuditLog(props.serviceRef);
+  const { value, loading, error } = log;
   if (error) {
     return (
       <ResponseErrorPanel title="Could not load the audit log" error={error} />
     );
   }
   return (
-    <Table<Row>
-      title="Audit log"
-      columns={columns}
-      data={(value ?? []).map(toRow)}
-      isLoading={loading}
-      filters={[
-        { column: 'Through', type: 'select' },
-        { column: 'Action', type: 'select' },
-        { column: 'Result', type: 'select' },
-      ]}
-      options={pagedTableOptions}
-      emptyContent={
-        <EmptyTableText>Nothing has been changed here yet.</EmptyTableText>
-      }
-    />
+    <>
+      <Table<Row>
+        title="Audit log"
+        columns={columns}
+        data={(value ?? []).map(toRow)}
+        isLoading={loading}
+        filters={[
+          { column: 'Through', type: 'select' },
+          { column: 'Action', type: 'select' },
+          { column: 'Result', type: 'select' },
+        ]}
+        options={pagedTableOptions}
+        emptyContent={
+          <EmptyTableText>Nothing has been changed here yet.</EmptyTableText>
+        }
+      />
+      <ShowOlder list={log} what="audit entries" />
+    </>
   );
 }

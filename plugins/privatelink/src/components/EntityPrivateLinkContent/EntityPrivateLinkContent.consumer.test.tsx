@@ -49,6 +49,29 @@ describe('EntityPrivateLinkContent for consumers', () => {
       screen.queryByRole('button', { name: 'Allow principal' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Audit log')).not.toBeInTheDocument();
+    expect(api.listAuditPage).not.toHaveBeenCalled();
     expect(api.listAudit).not.toHaveBeenCalled();
+  });
+
+  it('does not tell consumers about the follow-up of their approved request', async () => {
+    const api = mockPrivateLinkApi({
+      listAccessRequests: jest.fn().mockResolvedValue([
+        makeRequest({
+          status: 'approved',
+          decidedBy: 'user:default/paula',
+          decisionReason: 'ok',
+          followUp: 'revoked',
+        }),
+      ]),
+    });
+    renderWithApis(<EntityPrivateLinkContent />, {
+      api,
+      role: 'consumer',
+      entity: makeService(),
+    });
+
+    const requests = await tableTitled('Your access requests');
+    expect(await within(requests).findByText('paula: ok')).toBeInTheDocument();
+    expect(requests).not.toHaveTextContent('follow-up');
   });
 });

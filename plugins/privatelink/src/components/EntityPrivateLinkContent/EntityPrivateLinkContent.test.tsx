@@ -113,7 +113,11 @@ describe('EntityPrivateLinkContent for owners', () => {
     ).toBeInTheDocument();
     expect(log).toHaveTextContent('AccessDenied');
     expect(log).toHaveTextContent('2024-03-02 10:00 UTC');
-    expect(api.listAudit).toHaveBeenCalledWith(SERVICE_REF);
+    expect(api.listAuditPage).toHaveBeenCalledWith(SERVICE_REF);
+    // A single page each: nothing older to show.
+    expect(
+      screen.queryByRole('button', { name: /^Show older/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('filters the connections by search text', async () => {

@@ -204,7 +204,9 @@ describe('PrivateLinkPage', () => {
       '/catalog/default/resource/payments-endpoint-service',
     );
     expect(requests).toHaveTextContent('Approved');
-    expect(privatelinkApi.listAccessRequests).toHaveBeenCalledWith(undefined);
+    expect(privatelinkApi.listAccessRequestsPage).toHaveBeenCalledWith(
+      undefined,
+    );
   });
 
   it('shows the error of the access requests without hiding the services', async () => {

@@ -5,10 +5,11 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { AccessRequest } from '@privatelink-backstage/plugin-privatelink-common';
-import { useAccessRequests } from '../../hooks/data';
+import { usePagedAccessRequests } from '../../hooks/data';
 import { formatDate, humanizeRef } from '../../lib/format';
 import { AccessRequestActions } from '../actions/AccessRequestActions';
 import { EntityLink } from '../EntityLink';
+import { ShowOlder } from '../ShowOlder';
 import { RequestStatusChip } from '../StateChip';
 import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
 
@@ -24,7 +25,13 @@ interface Row {
   decision: string;
 }
 
-function toRow(r: AccessRequest): Row {
+/** Why the follow-up accepting an approved request's connections stopped; nothing while it runs or once done. */
+const FOLLOW_UP_STOPPED: Partial<Record<AccessRequest['followUp'], string>> = {
+  revoked: 'follow-up stopped: account revoked',
+  rejected: 'follow-up stopped: rejected connection',
+};
+
+function toRow(r: AccessRequest, forOwner: boolean): Row {
   const decided = r.decidedBy
     ? `${humanizeRef(r.decidedBy, 'user')}: ${r.decisionReason ?? ''}`
     : '';
@@ -38,13 +45,20 @@ function toRow(r: AccessRequest): Row {
     requestedBy: humanizeRef(r.requestedBy, 'user'),
     requested: formatDate(r.requestedAt),
     status: r.status,
-    decision: [decided, r.error].filter(Boolean).join(' — '),
+    decision: [
+      decided,
+      r.error,
+      forOwner ? FOLLOW_UP_STOPPED[r.followUp] : undefined,
+    ]
+      .filter(Boolean)
+      .join(' — '),
   };
 }
 
 /**
- * Access requests: of a service (all of them for owners, who approve or deny the pending ones; their own for
- * others), or without `serviceRef` the user's own requests to any service.
+ * Access requests: of a service (all of them for owners, who approve or deny the pending ones and see where the
+ * follow-up of an approved one stopped; their own for others), or without `serviceRef` the user's own requests
+ * to any service. Newest first, a page at a time: "Show older" under the table appends the next page.
  */
 export function AccessRequestsTable(props: {
   serviceRef?: string;
@@ -54,7 +68,8 @@ export function AccessRequestsTable(props: {
   /** Rendered above the table, with a function that reloads it (for Request access). */
   header?: (reload: () => void) => ReactNode;
 }) {
-  const { value, loading, error, retry } = useAccessRequests(props.serviceRef);
+  const requests = usePagedAccessRequests(props.serviceRef);
+  const { value, loading, error, retry } = requests;
   if (error) {
     return (
       <ResponseErrorPanel
@@ -107,12 +122,13 @@ export function AccessRequestsTable(props: {
       <Table<Row>
         title={props.title ?? 'Access requests'}
         columns={columns}
-        data={(value ?? []).map(toRow)}
+        data={(value ?? []).map(r => toRow(r, props.canReview === true))}
         isLoading={loading && !value}
         filters={[{ column: 'Status', type: 'select' }]}
         options={pagedTableOptions}
         emptyContent={<EmptyTableText>No access requests yet.</EmptyTableText>}
       />
+      <ShowOlder list={requests} what="access requests" />
     </>
   );
 }
