@@ -1,6 +1,6 @@
 import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
 import { expect, request as playwrightRequest, test } from '@playwright/test';
-import { demoNetwork, ec2In, exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
+import { demoNetwork, ec2In, exposeValues, runTemplate, serviceByName, signIn, signInAs, step } from './helpers';
 
 const BACKEND = 'http://localhost:7007';
 // The consumer's account: payments-prod, owned by payments, of which the demo guest is a member.
@@ -28,31 +28,39 @@ async function exposeThroughApi(name: string) {
   await api.dispose();
 }
 
-test('request access: a consumer asks, the owner approves, the consumer\'s endpoint appears among the consumers', async ({ page }) => {
+test('request access: a consumer asks, the owner approves, the consumer\'s endpoint appears among the consumers', async ({ page, browser }) => {
   const name = `search-${Date.now().toString(36)}`;
   await exposeThroughApi(name);
   const service = (await serviceByName(name))!;
   const provider = await ec2In('123456789012');
 
-  await signIn(page);
-  await expect(async () => {
-    await page.goto(`/catalog/default/resource/${name}`);
-    await expect(page.getByText(service.ServiceName!).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
-  }).toPass({ timeout: 60_000 });
-  await step(page, 'access', '1-service-page');
+  // The consumer is Bob, of payments (not an owner of the service): an owner does not decide their own request.
+  // A second browser, with the project's own settings (base URL, viewport): contexts made by hand do not get them.
+  const { baseURL, viewport } = test.info().project.use;
+  const consumerContext = await browser.newContext({ baseURL, viewport });
+  const consumer = await consumerContext.newPage();
+  await signInAs(consumer, 'bob');
+  const openService = async (p: typeof page) =>
+    expect(async () => {
+      await p.goto(`/catalog/default/resource/${name}`);
+      await expect(p.getByText(service.ServiceName!).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
+    }).toPass({ timeout: 60_000 });
+  await openService(consumer);
+  await step(consumer, 'access', '1-service-page');
 
-  // The consumer: the payments team's API in the payments-prod account asks for access (the guest is in payments,
-  // so it may create the consumer's endpoint there; in orders-prod it may not).
-  await page.getByRole('button', { name: 'Request access', exact: true }).click();
-  const dialog = page.getByRole('dialog');
+  // Bob asks for the payments team's API in the payments-prod account (payments may create endpoints there).
+  await consumer.getByRole('button', { name: 'Request access', exact: true }).click();
+  const dialog = consumer.getByRole('dialog');
   await dialog.getByLabel('Consumer (component or group)').fill('component:default/payments-api');
   await dialog.getByLabel('AWS account id').fill(PAYMENTS_PROD);
   await dialog.getByLabel('Reason').fill('payments-api searches past payments');
-  await step(page, 'access', '2-request-dialog');
+  await step(consumer, 'access', '2-request-dialog');
   await dialog.getByRole('button', { name: 'Send request' }).click();
   await expect(dialog).toBeHidden();
 
-  // The owner (the demo guest is also a member of platform, the service's owner) approves.
+  // The owner (the demo guest, a member of platform, the service's owner) approves.
+  await signIn(page);
+  await openService(page);
   const approve = page.getByRole('button', { name: /^Approve access request of/ }).first();
   await expect(approve).toBeVisible();
   await step(page, 'access', '3-pending-request');
@@ -73,13 +81,14 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   // The consumer creates its endpoint with the "Request access to a service" template.
   const { vpcId, subnetIds } = await demoNetwork(PAYMENTS_PROD, 'payments-prod');
   await runTemplate(
-    page,
+    consumer,
     'request-access-to-a-service',
     { service: `resource:default/${name}`, component: 'component:default/payments-api', accountId: PAYMENTS_PROD, vpcId, subnetIds },
     'access',
   );
-  await expect(page.getByRole('link', { name: 'The service' })).toBeVisible({ timeout: 90_000 });
-  await step(page, 'access', '5-endpoint-created');
+  await expect(consumer.getByRole('link', { name: 'The service' })).toBeVisible({ timeout: 90_000 });
+  await step(consumer, 'access', '5-endpoint-created');
+  await consumerContext.close();
 
   const { VpcEndpoints = [] } = await (await ec2In(PAYMENTS_PROD)).send(
     new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'service-name', Values: [service.ServiceName!] }] }),

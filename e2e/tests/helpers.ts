@@ -86,7 +86,7 @@ export async function signIn(page: Page) {
 export const BACKEND = process.env.PRIVATELINK_BACKEND_URL ?? 'http://localhost:7007';
 
 /** A demo sign-in of the backend: the guest (platform, payments) or the visitor (a member of no team). */
-export type DemoIdentity = 'guest' | 'visitor';
+export type DemoIdentity = 'guest' | 'visitor' | 'bob';
 
 /** A Backstage token the real auth backend issues to a demo identity, through its sign-in provider's refresh. */
 export async function identityToken(api: APIRequestContext, identity: DemoIdentity): Promise<string> {
@@ -111,7 +111,9 @@ export async function signInAs(page: Page, identity: DemoIdentity) {
   const wrong: string[] = [];
   await page.route('**/api/auth/guest/refresh*', async route => {
     const url = new URL(route.request().url());
-    url.pathname = url.pathname.replace(/\/guest\/refresh$/, `/${identity}/refresh`);
+    // Every identity but the guest signs in through the demo's visitor provider; bob is one of its `users`.
+    url.pathname = url.pathname.replace(/\/guest\/refresh$/, '/visitor/refresh');
+    if (identity !== 'visitor') url.searchParams.set('user', identity);
     // The browser's own headers (its Origin among them), so that the backend's CORS answer fits the page.
     const response = await page.context().request.get(url.toString(), { headers: route.request().headers() });
     if (response.ok()) {
