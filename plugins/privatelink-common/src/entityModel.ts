@@ -1,3 +1,5 @@
+import { ANNOTATION_LOCATION, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { privatelinkLocationRef } from './changes';
 /**
  * The catalog entity model that the PrivateLink plugins write and read. The sync emits these entities, the
  * scaffolder actions tag AWS resources so that the sync can place them, and the frontend finds its data by them.
@@ -112,4 +114,32 @@ export function encodeAnnotationList(values: readonly string[]): string {
 /** Reads a list-valued annotation written by {@link encodeAnnotationList}; absent or empty is an empty list. @public */
 export function decodeAnnotationList(value: string | undefined): string[] {
   return value ? value.split(',').map(v => v.trim()).filter(Boolean) : [];
+}
+
+/**
+ * An entity ref in full (`group:default/orders` for `orders` with `defaultKind: 'group'`), or undefined when the
+ * value is absent or no entity ref. The one place where PrivateLink normalises the refs it reads from tags,
+ * configuration and input, so that two spellings of one owner compare equal.
+ * @public
+ */
+export function toFullEntityRef(value: unknown, defaultKind: string): string | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether an entity was emitted by the PrivateLink sync for the account and region it names: its
+ * `backstage.io/managed-by-location` is the sync's own location for them, which the catalog never lets an entity
+ * read from a file or URL carry.
+ * @public
+ */
+export function isSyncedEntity(entity: { metadata: { annotations?: Record<string, string> } }): boolean {
+  const a = entity.metadata.annotations ?? {};
+  const accountId = a[ANNOTATIONS.accountId];
+  const region = a[ANNOTATIONS.region];
+  return Boolean(accountId && region) && a[ANNOTATION_LOCATION] === privatelinkLocationRef({ accountId, region });
 }

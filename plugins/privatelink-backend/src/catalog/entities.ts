@@ -4,7 +4,6 @@ import {
   ANNOTATION_VIEW_URL,
   Entity,
   parseEntityRef,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
@@ -12,6 +11,7 @@ import {
   VPC_ENDPOINT_TYPE,
   EndpointState,
   encodeAnnotationList,
+  toFullEntityRef,
   privatelinkLocationRef,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
@@ -101,14 +101,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
   const placing = new Set(Object.values(config.tagKeys));
 
-  const refOr = (value: string | undefined, defaultKind: string): string | undefined => {
-    if (!value) return undefined;
-    try {
-      return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }));
-    } catch {
-      return undefined;
-    }
-  };
+  const refOr = toFullEntityRef;
   // The configured fallbacks are parsed once, not once per entity.
   const defaultOwner = refOr(config.defaultOwner, 'group')!;
   const accountOwner = new Map(config.accounts.map(a => [a.accountId, refOr(a.owner, 'group')]));

@@ -1,8 +1,7 @@
 import { BackstageCredentials, BackstageUserPrincipal, UserInfoService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { CreateAccessRequest } from '@privatelink-backstage/plugin-privatelink-common';
+import { CreateAccessRequest, toFullEntityRef } from '@privatelink-backstage/plugin-privatelink-common';
 import { configuredAccount, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkStore } from './store';
 
@@ -14,9 +13,6 @@ export class TooManyRequestsError extends CustomErrorBase {
 }
 
 const CONSUMER_KINDS = new Set(['component', 'resource', 'group']);
-
-const fullRef = (ref: string, defaultKind: string) =>
-  stringifyEntityRef(parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }));
 
 /**
  * What binds an access request to its requester and to real things, checked before anything is stored:
@@ -36,19 +32,15 @@ export async function checkAccessRequest(options: {
   store: PrivateLinkStore;
 }): Promise<{ consumerRef: string; external: boolean }> {
   const { body, serviceRef, credentials, config } = options;
-  let consumerRef: string;
-  try {
-    consumerRef = fullRef(body.consumerRef, 'component');
-  } catch {
-    throw new InputError(`consumerRef: '${body.consumerRef}' is not an entity ref`);
-  }
+  const consumerRef = toFullEntityRef(body.consumerRef, 'component');
+  if (!consumerRef) throw new InputError(`consumerRef: '${body.consumerRef}' is not an entity ref`);
   const consumer = await options.catalog.getEntityByRef(consumerRef, { credentials });
   if (!consumer) throw new InputError(`consumerRef: there is no entity ${consumerRef} in the catalog`);
   if (!CONSUMER_KINDS.has(consumer.kind.toLocaleLowerCase('en-US'))) {
     throw new InputError(`consumerRef: ${consumerRef} is a ${consumer.kind}; a consumer is a Component, Resource or Group`);
   }
   const mine = new Set((await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs);
-  const owner = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? consumerRef : safeRef(consumer.spec?.owner, 'group');
+  const owner = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? consumerRef : toFullEntityRef(consumer.spec?.owner, 'group');
   if (!owner || !mine.has(owner)) {
     throw new NotAllowedError(
       `You may request access only for what you or a group you belong to owns; ${consumerRef} is owned by ${owner ?? 'nobody'}`,
@@ -69,13 +61,4 @@ export async function checkAccessRequest(options: {
     );
   }
   return { consumerRef, external };
-}
-
-function safeRef(ref: unknown, defaultKind: string): string | undefined {
-  if (typeof ref !== 'string') return undefined;
-  try {
-    return fullRef(ref, defaultKind);
-  } catch {
-    return undefined;
-  }
 }

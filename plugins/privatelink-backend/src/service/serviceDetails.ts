@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION, Entity, parseEntityRef, RELATION_DEPENDENCY_OF, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, parseEntityRef, RELATION_DEPENDENCY_OF, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -8,7 +8,7 @@ import {
   normalizeEndpointState,
   PrivateLinkConsumer,
   PrivateLinkServiceDetails,
-  privatelinkLocationRef,
+  isSyncedEntity,
   VPC_ENDPOINT_SERVICE_TYPE,
   VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
@@ -40,12 +40,6 @@ export function createServiceDetailsReader(catalog: CatalogService): ServiceDeta
   }
 
   const isService = (e: Entity) => e.kind.toLowerCase() === 'resource' && e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE;
-  /** Emitted by the sync for the account and region it names (a registered file cannot carry that location). */
-  const isSynced = (e: Entity) => {
-    const a = e.metadata.annotations ?? {};
-    return Boolean(a[ANNOTATIONS.accountId] && a[ANNOTATIONS.region]) &&
-      a[ANNOTATION_LOCATION] === privatelinkLocationRef({ accountId: a[ANNOTATIONS.accountId], region: a[ANNOTATIONS.region] });
-  };
 
   async function resolveServiceEntity(entityRef: string, credentials: BackstageCredentials): Promise<Entity> {
     const entity = await load(entityRef, credentials);
@@ -63,7 +57,7 @@ export function createServiceDetailsReader(catalog: CatalogService): ServiceDeta
         { credentials },
       );
       // Never "the first match": only the sync's own entities qualify, and only one may.
-      const synced = items.filter(isSynced);
+      const synced = items.filter(isSyncedEntity);
       if (synced.length === 1) return synced[0];
     }
     throw new NotFoundError(`${stringifyEntityRef(entity)} is not exposed through an endpoint service known to the catalog`);

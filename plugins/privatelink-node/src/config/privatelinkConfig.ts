@@ -2,13 +2,14 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   accountIdSchema,
   DEFAULT_TAG_KEYS,
   describeIssues,
   regionSchema,
+  toFullEntityRef,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { z } from 'zod';
 
@@ -274,7 +275,7 @@ export function permittedOwners(
   const account = configuredAccount(config, accountId);
   if (!account?.owners) return undefined;
   const refs = [account.owner, ...account.owners].filter((r): r is string => Boolean(r));
-  return new Set(refs.map(r => stringifyEntityRef(parseEntityRef(r, { defaultKind: 'group', defaultNamespace: 'default' }))));
+  return new Set(refs.map(r => toFullEntityRef(r, 'group')!));
 }
 
 /** Every account × region pair the sync reads, in config order. */

@@ -135,7 +135,7 @@ export class WriteGate {
     try {
       actor = actorName(op.actor);
       await op.validate?.();
-      for (const check of op.checks) await this.#authorize(op.actor.credentials, check);
+      await this.#authorize(op.actor.credentials, op.checks);
       await op.precondition?.();
     } catch (e) {
       const error = e as Error;
@@ -184,14 +184,15 @@ export class WriteGate {
     return outcome.value;
   }
 
-  async #authorize(credentials: BackstageCredentials, check: PermissionCheck) {
-    const [decision] = await this.#permissions.authorize(
-      [{ permission: check.permission, resourceRef: check.resourceRef }],
+  /** Every check in one request to the permission framework; the first one denied is the refusal. */
+  async #authorize(credentials: BackstageCredentials, checks: PermissionCheck[]) {
+    if (checks.length === 0) return;
+    const decisions = await this.#permissions.authorize(
+      checks.map(c => ({ permission: c.permission, resourceRef: c.resourceRef })),
       { credentials },
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`${check.permission.name} is not allowed on ${check.on}`);
-    }
+    const denied = checks.find((_, i) => decisions[i].result !== AuthorizeResult.ALLOW);
+    if (denied) throw new NotAllowedError(`${denied.permission.name} is not allowed on ${denied.on}`);
   }
 
   async #complete(id: number, outcome: Parameters<PrivateLinkAuditLog['complete']>[1]) {

@@ -1,6 +1,5 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { privatelinkResourceCreatePermission } from '@privatelink-backstage/plugin-privatelink-common';
+import { privatelinkResourceCreatePermission, toFullEntityRef } from '@privatelink-backstage/plugin-privatelink-common';
 import { configuredAccount, permittedOwners, PrivateLinkConfig } from '../config/privatelinkConfig';
 import { PermissionCheck, WriteOperation } from './WriteGate';
 
@@ -37,12 +36,8 @@ export function creationChecks(options: {
     checks: [check],
     precondition: async () => {
       if (!options.owner) throw new InputError('owner: the owner of what is created is required');
-      let owner: string;
-      try {
-        owner = stringifyEntityRef(parseEntityRef(options.owner, { defaultKind: 'group', defaultNamespace: 'default' }));
-      } catch (e) {
-        throw new InputError(`owner: '${options.owner}' is not an entity ref`);
-      }
+      const owner = toFullEntityRef(options.owner, 'group');
+      if (!owner) throw new InputError(`owner: '${options.owner}' is not an entity ref`);
       const mine = new Set(await options.ownershipRefs());
       if (!mine.has(owner)) {
         throw new NotAllowedError(`You may only create resources owned by yourself or a group you belong to, not by ${owner}`);

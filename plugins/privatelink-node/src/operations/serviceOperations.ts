@@ -92,12 +92,17 @@ export function createServiceOperations(options: {
 }): ServiceOperations {
   const { gate, config, catalog } = options;
 
-  async function withEc2<T>(target: AwsClientTarget, fn: (ec2: EC2Client) => Promise<T>): Promise<T> {
-    const ec2 = await options.ec2({ accountId: target.accountId, region: target.region });
+  /**
+   * Runs one operation with one EC2 client for all its calls (the read, then the change), created on first use
+   * and destroyed at the end: one connection and one credential look-up per operation, not per call.
+   */
+  async function withEc2<T>(target: AwsClientTarget, fn: (ec2: () => Promise<EC2Client>) => Promise<T>): Promise<T> {
+    let client: Promise<EC2Client> | undefined;
+    const ec2 = () => (client ??= options.ec2({ accountId: target.accountId, region: target.region }));
     try {
       return await fn(ec2);
     } finally {
-      ec2.destroy();
+      if (client) (await client.catch(() => undefined))?.destroy();
     }
   }
 
@@ -125,14 +130,14 @@ export function createServiceOperations(options: {
       toChange: wanted.filter(p => (change === 'allow' ? !current.has(p) : current.has(p))),
       unchanged: wanted.filter(p => (change === 'allow' ? current.has(p) : !current.has(p))),
     });
-    const result = await gate.run({
+    const result = await withEc2(service.target, ec2 => gate.run({
       actor,
       action,
       subject: subjectOf(service),
       details: { principals: wanted, ...opts.details },
       checks: [{ permission: privatelinkPrincipalManagePermission, resourceRef: service.ref, on: service.ref }],
       precondition: async () => {
-        current = new Set(await withEc2(service.target, ec2 => readAllowedPrincipals(ec2, service.target.serviceId)));
+        current = new Set(await readAllowedPrincipals(await ec2(), service.target.serviceId));
       },
       dryRun: opts.dryRun,
       preview: split,
@@ -140,30 +145,26 @@ export function createServiceOperations(options: {
       change: async () => {
         const { toChange, unchanged } = split();
         if (toChange.length > 0) {
-          await withEc2(service.target, ec2 =>
-            ec2.send(
-              new ModifyVpcEndpointServicePermissionsCommand({
-                ServiceId: service.target.serviceId,
-                ...(change === 'allow' ? { AddAllowedPrincipals: toChange } : { RemoveAllowedPrincipals: toChange }),
-              }),
-            ),
+          await (await ec2()).send(
+            new ModifyVpcEndpointServicePermissionsCommand({
+              ServiceId: service.target.serviceId,
+              ...(change === 'allow' ? { AddAllowedPrincipals: toChange } : { RemoveAllowedPrincipals: toChange }),
+            }),
           );
         }
         return { value: { toChange, unchanged }, details: { changed: toChange }, changed: toChange.length > 0 };
       },
-    });
+    }));
     return { service, ...result };
   }
 
-  async function readStates(target: ServiceChangedEvent, filters: Array<{ Name: string; Values: string[] }>) {
-    const connections = await withEc2(target, ec2 =>
-      collect(
-        paginateDescribeVpcEndpointConnections(
-          { client: ec2 },
-          { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }, ...filters] },
-        ),
-        p => p.VpcEndpointConnections,
+  async function readStates(ec2: EC2Client, target: ServiceChangedEvent, filters: Array<{ Name: string; Values: string[] }>) {
+    const connections = await collect(
+      paginateDescribeVpcEndpointConnections(
+        { client: ec2 },
+        { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }, ...filters] },
       ),
+      p => p.VpcEndpointConnections,
     );
     // The filters are checked again here: an emulator may ignore some of them.
     const states = new Map<string, { state: string; owner?: string }>();
@@ -175,9 +176,9 @@ export function createServiceOperations(options: {
     return states;
   }
 
-  async function sendDecision(decision: 'accept' | 'reject', target: ServiceChangedEvent, ids: string[]) {
+  async function sendDecision(ec2: EC2Client, decision: 'accept' | 'reject', target: ServiceChangedEvent, ids: string[]) {
     const Command = decision === 'accept' ? AcceptVpcEndpointConnectionsCommand : RejectVpcEndpointConnectionsCommand;
-    const out = await withEc2(target, ec2 => ec2.send(new Command({ ServiceId: target.serviceId, VpcEndpointIds: ids })));
+    const out = await ec2.send(new Command({ ServiceId: target.serviceId, VpcEndpointIds: ids }));
     return describeUnsuccessful(ids, out.Unsuccessful);
   }
 
@@ -185,19 +186,19 @@ export function createServiceOperations(options: {
     decision: 'accept' | 'reject',
     actor: WriteActor,
     service: TrustedService,
-    select: () => Promise<{ toChange: string[]; unchanged: string[]; stop?: AcceptanceStop }>,
+    select: (ec2: EC2Client) => Promise<{ toChange: string[]; unchanged: string[]; stop?: AcceptanceStop }>,
     details: Record<string, unknown>,
     opts: ChangeOptions,
   ): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop }> {
     let plan: { toChange: string[]; unchanged: string[]; stop?: AcceptanceStop } = { toChange: [], unchanged: [] };
-    return gate.run({
+    return withEc2(service.target, ec2 => gate.run({
       actor,
       action: `connections.${decision}`,
       subject: subjectOf(service),
       details,
       checks: [{ permission: privatelinkConnectionReviewPermission, resourceRef: service.ref, on: service.ref }],
       precondition: async () => {
-        plan = await select();
+        plan = await select(await ec2());
       },
       dryRun: opts.dryRun,
       failure: `Could not ${decision} connections on ${service.target.serviceId}`,
@@ -208,7 +209,7 @@ export function createServiceOperations(options: {
         if (plan.toChange.length === 0) {
           return { value: { changed: [], unchanged: plan.unchanged, failed: [] }, changed: false };
         }
-        const { changed, failed } = await sendDecision(decision, service.target, plan.toChange);
+        const { changed, failed } = await sendDecision(await ec2(), decision, service.target, plan.toChange);
         return {
           value: { changed, unchanged: plan.unchanged, failed },
           details: { changed, failed },
@@ -216,7 +217,7 @@ export function createServiceOperations(options: {
           changed: changed.length > 0,
         };
       },
-    });
+    }));
   }
 
   return {
@@ -237,8 +238,8 @@ export function createServiceOperations(options: {
         decision,
         actor,
         service,
-        async () => {
-          const states = await readStates(service.target, [{ Name: 'vpc-endpoint-id', Values: wanted }]);
+        async ec2 => {
+          const states = await readStates(ec2, service.target, [{ Name: 'vpc-endpoint-id', Values: wanted }]);
           const unknown = wanted.filter(id => !states.has(id));
           if (unknown.length > 0) {
             throw new InputError(
@@ -261,11 +262,11 @@ export function createServiceOperations(options: {
         'accept',
         actor,
         service,
-        async () => {
+        async ec2 => {
           // What the owners decided since the approval wins: a revoked principal or a rejected connection.
-          const principals = await withEc2(service.target, ec2 => readAllowedPrincipals(ec2, service.target.serviceId));
+          const principals = await readAllowedPrincipals(ec2, service.target.serviceId);
           if (!principals.some(p => p === '*' || p.split(':')[4] === accountId)) return { toChange: [], unchanged: [], stop: 'revoked' as const };
-          const states = await readStates(service.target, [{ Name: 'vpc-endpoint-owner', Values: [accountId] }]);
+          const states = await readStates(ec2, service.target, [{ Name: 'vpc-endpoint-owner', Values: [accountId] }]);
           const mine = [...states].filter(([, c]) => c.owner === accountId);
           rejected = mine.filter(([, c]) => c.state === 'rejected').map(([id]) => id).sort();
           // Only a rejection since the approval stops it: those before it are what the approval knew of.

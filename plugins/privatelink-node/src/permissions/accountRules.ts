@@ -1,10 +1,9 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
-import { RESOURCE_TYPE_PRIVATELINK_ACCOUNT } from '@privatelink-backstage/plugin-privatelink-common';
+import { RESOURCE_TYPE_PRIVATELINK_ACCOUNT, toFullEntityRef } from '@privatelink-backstage/plugin-privatelink-common';
 import { z } from 'zod/v3';
 import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
 
@@ -23,7 +22,7 @@ export const privatelinkAccountResourceRef = createPermissionResourceRef<Private
   resourceType: RESOURCE_TYPE_PRIVATELINK_ACCOUNT,
 });
 
-const groupRef = (ref: string) => stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }));
+const groupRef = (ref: string) => toFullEntityRef(ref, 'group')!;
 
 /** The account resource of a configured account id; undefined for an account that is not configured. */
 export function accountResource(config: Pick<PrivateLinkConfig, 'accounts'>, accountId: string): PrivateLinkAccountResource | undefined {

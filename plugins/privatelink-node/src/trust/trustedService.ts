@@ -4,6 +4,7 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
+  isSyncedEntity,
   privatelinkLocationRef,
   ServiceChangedEvent,
   VPC_ENDPOINT_SERVICE_TYPE,
@@ -34,7 +35,7 @@ export function trustService(entity: Entity, config: Pick<PrivateLinkConfig, 'ac
   if (!isServiceEntity(entity) || !target.accountId || !target.region || !target.serviceId) {
     throw new NotAllowedError(`${ref} is not a vpc-endpoint-service with account, region and service id`);
   }
-  if (a[ANNOTATION_LOCATION] !== privatelinkLocationRef(target)) {
+  if (!isSyncedEntity(entity)) {
     throw new NotAllowedError(
       `${ref} was not written by the PrivateLink sync (it is managed by ${a[ANNOTATION_LOCATION] ?? 'an unknown location'}); PrivateLink acts only on the endpoint services it synced`,
     );
