@@ -150,3 +150,45 @@ test('refusals: a visitor\'s dry run that allows a principal on central-logging 
   expect(principalsBefore).not.toContain('arn:aws:iam::999999999999:root');
   await api.dispose();
 });
+
+test('refusals: who may create where is the account rule of the real permission backend, delegation included', async () => {
+  const api = await playwrightRequest.newContext();
+  const guest = { Authorization: `Bearer ${await identityToken(api, 'guest')}` };
+  const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
+  const dryRunNlb = (accountId: string, owner: string) =>
+    api.post(`${BACKEND}/api/scaffolder/v2/dry-run`, {
+      headers: guest,
+      data: {
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'refusals-create-nlb' },
+          spec: {
+            owner: 'user:default/guest',
+            type: 'privatelink',
+            parameters: [],
+            steps: [
+              {
+                id: 'nlb',
+                name: 'Create a load balancer',
+                action: 'aws:privatelink:nlb:create',
+                input: { accountId, region: 'us-east-1', name: 'refusals-nlb', vpcId, subnetIds: subnetIds.slice(0, 2), owner },
+              },
+            ],
+          },
+        },
+        values: {},
+        directoryContents: [],
+      },
+    });
+  // The guest is in platform (shared-services' owner) and payments (a team shared-services delegates to).
+  const asOwner = await dryRunNlb('123456789012', 'group:default/platform');
+  expect(asOwner.status(), await asOwner.text()).toBe(200);
+  const delegated = await dryRunNlb('123456789012', 'group:default/payments');
+  expect(delegated.status(), await delegated.text()).toBe(200);
+  // orders-prod is owned by orders and delegates to nobody.
+  const elsewhere = await dryRunNlb('345678901234', 'group:default/payments');
+  expect(elsewhere.status()).toBe(403);
+  expect(await elsewhere.text()).toContain('privatelink.resource.create is not allowed on account 345678901234');
+  await api.dispose();
+});

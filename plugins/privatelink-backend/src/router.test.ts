@@ -160,8 +160,8 @@ function mockConnections(connections: VpcEndpointConnection[]) {
 }
 
 /**
- * orders-api's connections, but none of OTHER's rejected: an approval of OTHER then accepts its pending one (an
- * owner's earlier rejection of one of its connections stops the acceptance, see the test of that case).
+ * orders-api's connections, but none of OTHER's rejected, for the tests that are not about rejections (an owner's
+ * rejection before the approval is recorded and does not stop the acceptance; see the test of that case).
  */
 const WITHOUT_REJECTED = CONNECTIONS.filter(c => c.VpcEndpointId !== EP_REJECTED);
 
@@ -1129,16 +1129,22 @@ describe('privatelink API', () => {
       ]);
     });
 
-    it('approves an account one of whose connections an owner rejected before, without accepting that one', async () => {
-      // See the report: the rejected connection predates the approval; whether the pending one is accepted is not
-      // asserted here.
+    it('approves an account one of whose connections an owner rejected before: its pending one is accepted, the rejected one left alone and recorded', async () => {
+      // The rejection predates the approval, so it does not stop the acceptance; a later one would (the job's test).
       const a = await startApi();
       const filed = await fileRequest(a);
       const res = await approve(a, filed.id, OWNER, {});
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'approved', decidedBy: OWNER_USER, ...FILED, followUp: expect.any(String) });
+      expect(res.body).toMatchObject({
+        status: 'approved',
+        decidedBy: OWNER_USER,
+        ...FILED,
+        followUp: 'accepted',
+        acceptedEndpointIds: [EP_OTHER_PENDING],
+        rejectedAtApproval: [EP_REJECTED],
+      });
       expect(commandInputs(ModifyVpcEndpointServicePermissionsCommand)).toEqual([{ ServiceId: SERVICE_ID, AddAllowedPrincipals: [ROOT] }]);
-      expect(commandInputs(AcceptVpcEndpointConnectionsCommand).flatMap(i => i.VpcEndpointIds)).not.toContain(EP_REJECTED);
+      expect(commandInputs(AcceptVpcEndpointConnectionsCommand)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] }]);
       expect(ec2.commandCalls(RejectVpcEndpointConnectionsCommand)).toHaveLength(0);
       expect((await rowsInOrder(a)).map(r => [r.action, r.result])).toEqual([
         ['accessRequest.create', 'success'],

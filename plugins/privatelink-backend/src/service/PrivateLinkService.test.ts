@@ -43,7 +43,7 @@ import { createPrivateLinkStore, PrivateLinkStore } from './store';
  */
 
 /** PostgreSQL runs when scripts/test.sh gives a server (BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING). */
-const POSTGRES_IDS = ['18', '17', '16', '15', '14', '13']
+const POSTGRES_IDS = ['18', '17', '16', '15', '14', '13', '12', '11', '9']
   .filter(major => process.env[`BACKSTAGE_TEST_DATABASE_POSTGRES${major}_CONNECTION_STRING`])
   .map(major => `POSTGRES_${major}` as TestDatabaseId);
 const databases = TestDatabases.create({ ids: ['SQLITE_3', ...POSTGRES_IDS], disableDocker: true });
