@@ -4,9 +4,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const HOST = '127.0.0.1';
 const STDERR_TAIL_LINES = 30;
+/** The Python layer that gives moto the PrivateLink lifecycle (docs/emulator.md). */
+const EMULATOR_DIR = fileURLToPath(new URL('../emulator', import.meta.url));
 const INSTALL_HINT =
   'moto_server was not found on PATH; install it with: pip install "moto[server]"';
 
@@ -46,6 +50,15 @@ export type StartMotoOptions = {
   stopTimeoutMs?: number;
   /** Executable to run. Default `moto_server`. */
   command?: string;
+  /**
+   * Loads the PrivateLink emulator layer (pending connections, accept/reject, private DNS verification) into
+   * moto. Default true; false gives plain moto.
+   */
+  emulator?: boolean;
+  /**
+   * Seconds a started private DNS verification waits for its TXT record before it is `failed`. Default: one day.
+   */
+  dnsVerificationTimeoutSeconds?: number;
 };
 
 /**
@@ -79,9 +92,10 @@ function httpStatus(
   url: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  form?: { body: string; headers: Record<string, string> },
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, timeout: timeoutMs, signal }, res => {
+    const req = request(url, { method, timeout: timeoutMs, signal, headers: form?.headers }, res => {
       res.resume();
       res.once('end', () => resolve(res.statusCode ?? 0));
       res.once('error', reject);
@@ -92,8 +106,24 @@ function httpStatus(
       ),
     );
     req.once('error', reject);
-    req.end();
+    req.end(form?.body);
   });
+}
+
+/**
+ * Whether moto answers an action that only the emulator layer implements. moto routes on the credential scope
+ * of the Authorization header and does not check the signature.
+ */
+async function emulatorAnswers(endpoint: string): Promise<boolean> {
+  const status = await httpStatus('POST', `${endpoint}/`, 5000, undefined, {
+    body: 'Action=DescribeVpcEndpointConnections&Version=2016-11-15',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+    },
+  });
+  return status === 200;
 }
 
 /** Resolves after `ms`, or immediately when `signal` aborts. */
@@ -187,10 +217,22 @@ export async function startMoto(
   const command = options.command ?? 'moto_server';
   const log = options.log;
 
+  const emulator = options.emulator ?? true;
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
+  if (emulator) {
+    // sitecustomize.py in EMULATOR_DIR installs the layer when PRIVATELINK_EMULATOR=1 (this process only).
+    env.PYTHONPATH = [EMULATOR_DIR, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+    env.PRIVATELINK_EMULATOR = '1';
+    if (options.dnsVerificationTimeoutSeconds !== undefined) {
+      env.PRIVATELINK_EMULATOR_DNS_VERIFICATION_TIMEOUT_SECONDS = String(options.dnsVerificationTimeoutSeconds);
+    }
+  } else {
+    delete env.PRIVATELINK_EMULATOR;
+  }
   const child = spawn(command, ['-H', HOST, '-p', String(port)], {
     detached: false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    env,
   });
 
   const stderrTail: string[] = [];
@@ -257,7 +299,13 @@ export async function startMoto(
   abort.abort();
 
   if (outcome.kind === 'ready') {
-    return { endpoint, port, pid: child.pid, exited, stop };
+    if (!emulator || (await emulatorAnswers(endpoint).catch(() => false))) {
+      return { endpoint, port, pid: child.pid, exited, stop };
+    }
+    await stop();
+    throw new Error(
+      `${command} runs, but the PrivateLink emulator layer (${EMULATOR_DIR}) did not load: DescribeVpcEndpointConnections is not answered. It needs moto 5.x; see docs/emulator.md`,
+    );
   }
 
   await stop();

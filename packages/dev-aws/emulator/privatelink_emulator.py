@@ -1,0 +1,542 @@
+"""The PrivateLink lifecycle on top of moto 5.x (server mode).
+
+moto 5.2.1 creates endpoint services and endpoints, but makes every endpoint `available` at once, reports every
+private DNS name as `verified`, shows a consumer no other account's services, and does not implement
+DescribeVpcEndpointConnections, Accept/RejectVpcEndpointConnections or
+StartVpcEndpointServicePrivateDnsVerification. This layer adds them on moto's own backends (so moto's reset clears
+them), with the request and response shapes of botocore's EC2 model, which moto's serializer applies.
+
+What it implements and what it leaves out: docs/emulator.md. Only for the demo and the tests: never point it at
+anything but loopback.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import time
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import (
+    EC2ClientError,
+    InvalidFilter,
+    InvalidNextToken,
+    InvalidParameter,
+    InvalidServiceName,
+    UnknownVpcEndpointService,
+)
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.vpc_service_configuration import (
+    VPCServiceConfiguration,
+    VPCServiceConfigurationBackend,
+)
+from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.ec2.responses import EC2Response
+from moto.ec2.responses.vpc_service_configuration import VPCEndpointServiceConfiguration
+from moto.ec2.responses.vpcs import VPCs
+from moto.moto_api._internal import mock_random
+from moto.route53.models import route53_backends
+
+VERSION = "1"
+
+#: Seconds a started private DNS verification waits for its TXT record before it is `failed`.
+TIMEOUT_ENV = "PRIVATELINK_EMULATOR_DNS_VERIFICATION_TIMEOUT_SECONDS"
+DEFAULT_TIMEOUT_SECONDS = 86400.0
+
+#: The filters DescribeVpcEndpointConnections accepts (botocore's EC2 model).
+CONNECTION_FILTERS = {
+    "ip-address-type",
+    "service-id",
+    "vpc-endpoint-owner",
+    "vpc-endpoint-region",
+    "vpc-endpoint-state",
+    "vpc-endpoint-id",
+}
+#: EC2 documents MaxResults between 5 and 1000 for DescribeVpcEndpointConnections; larger values mean 1000.
+MIN_RESULTS, MAX_RESULTS = 5, 1000
+#: Connection states that keep an endpoint service from being deleted.
+ACTIVE_STATES = {"pendingAcceptance", "pending", "available"}
+
+_installed = False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Look-ups across moto's backends (the provider's service and the consumers' endpoints live in different accounts)
+
+
+def _regional_backends(region: str) -> list[Any]:
+    """The EC2 backends of every account that has one in `region` (none is created by looking)."""
+    found = []
+    for account_backends in list(ec2_backends.values()):
+        backend = dict.get(account_backends, region)
+        if backend is not None:
+            found.append(backend)
+    return found
+
+
+def _region_of(service_name: str) -> str | None:
+    parts = service_name.split(".")
+    # com.amazonaws.vpce.<region>.vpce-svc-…
+    if len(parts) == 5 and parts[:3] == ["com", "amazonaws", "vpce"]:
+        return parts[3]
+    return None
+
+
+def _find_service(service_name: str) -> VPCServiceConfiguration | None:
+    region = _region_of(service_name or "")
+    if region is None:
+        return None
+    for backend in _regional_backends(region):
+        for config in backend.configurations.values():
+            if config.service_name == service_name:
+                return config
+    return None
+
+
+def _connections(config: VPCServiceConfiguration) -> list[tuple[str, VPCEndPoint]]:
+    """(consumer account, endpoint) of every interface endpoint to `config`, deleted ones left out."""
+    found = []
+    for backend in _regional_backends(config.ec2_backend.region_name):
+        for endpoint in backend.vpc_end_points.values():
+            if (
+                endpoint.service_name == config.service_name
+                and (endpoint.vpc_endpoint_type or "").lower() == "interface"
+                and endpoint.state != "deleted"
+            ):
+                found.append((backend.account_id, endpoint))
+    return found
+
+
+def _may_connect(config: VPCServiceConfiguration, account_id: str) -> bool:
+    """Whether `account_id` is the service's owner or among its allowed principals (any principal of the account)."""
+    if account_id == config.ec2_backend.account_id:
+        return True
+    for principal in config.principals:
+        if principal == "*" or principal == account_id:
+            return True
+        if principal.startswith("arn:") and principal.split(":")[4:5] == [account_id]:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Private DNS name verification
+
+
+def _timeout_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)))
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+
+
+def _new_verification(config: VPCServiceConfiguration) -> None:
+    """A new name, or a new service: a new record to prove it, and a verification running from now."""
+    config._pl_dns_record = f"_{mock_random.get_random_string(length=20, lower_case=True)}"
+    config._pl_dns_value = f"vpce:{mock_random.get_random_string(length=20)}"
+    config._pl_dns_state = "pendingVerification"
+    config._pl_dns_started = time.time()
+
+
+def _normalise(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+def _record_candidates(config: VPCServiceConfiguration) -> set[str]:
+    """The TXT record may sit at the private DNS name's domain or at any of its parent domains."""
+    labels = _normalise(config.private_dns_name).removeprefix("*.").split(".")
+    return {f"{config._pl_dns_record}.{'.'.join(labels[i:])}" for i in range(len(labels) - 1)}
+
+
+def _txt_values(record_set: Any) -> list[str]:
+    values = []
+    for record in record_set.records or []:
+        value = record.get("Value", "") if isinstance(record, dict) else str(record)
+        values.append(value.strip().strip('"'))
+    return values
+
+
+def _txt_published(config: VPCServiceConfiguration) -> bool:
+    """Whether a public Route 53 hosted zone (of any account: public DNS) holds the verification record."""
+    names = _record_candidates(config)
+    for account_backends in list(route53_backends.values()):
+        backend = dict.get(account_backends, "aws")
+        if backend is None:
+            continue
+        for zone in list(backend.zones.values()):
+            if zone.private_zone:
+                continue
+            for record_set in list(zone.rrsets):
+                if (
+                    record_set.type == "TXT"
+                    and _normalise(record_set.name) in names
+                    and config._pl_dns_value in _txt_values(record_set)
+                ):
+                    return True
+    return False
+
+
+def _dns_state(config: VPCServiceConfiguration) -> str | None:
+    """pendingVerification → verified once the record is published, → failed when the time runs out."""
+    if not config.private_dns_name:
+        return None
+    if config._pl_dns_state == "pendingVerification":
+        if _txt_published(config):
+            config._pl_dns_state = "verified"
+        elif time.time() - config._pl_dns_started >= _timeout_seconds():
+            config._pl_dns_state = "failed"
+    return config._pl_dns_state
+
+
+def _private_dns_name_configuration(self: VPCServiceConfiguration) -> dict[str, str]:
+    state = _dns_state(self)
+    if state is None:
+        return {}
+    return {"State": state, "Type": "TXT", "Value": self._pl_dns_value, "Name": self._pl_dns_record}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Models
+
+
+def _patch_models() -> None:
+    original_init = VPCServiceConfiguration.__init__
+
+    def __init__(self: VPCServiceConfiguration, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        _new_verification(self)
+
+    VPCServiceConfiguration.__init__ = __init__  # type: ignore[method-assign]
+    VPCServiceConfiguration.private_dns_name_configuration = property(_private_dns_name_configuration)  # type: ignore[assignment]
+
+    original_to_dict = VPCServiceConfiguration.to_dict
+
+    def to_dict(self: VPCServiceConfiguration) -> dict[str, Any]:
+        """The consumer's view (ServiceDetail): with the verification state and the service's tags."""
+        details = original_to_dict(self)
+        details["PrivateDnsNameVerificationState"] = _dns_state(self)
+        if not self.private_dns_name:
+            details.pop("PrivateDnsName", None)
+            details["PrivateDnsNames"] = []
+        details["Tags"] = [{"Key": k, "Value": v} for k, v in self.ec2_backend.tags.get(self.id, {}).items()]
+        return details
+
+    VPCServiceConfiguration.to_dict = to_dict  # type: ignore[method-assign]
+
+    original_modify = VPCServiceConfigurationBackend.modify_vpc_endpoint_service_configuration
+
+    def modify_vpc_endpoint_service_configuration(self: Any, service_id: str, **kwargs: Any) -> None:
+        config = self.describe_vpc_endpoint_service_configurations([service_id])[0]
+        before = config.private_dns_name
+        original_modify(self, service_id, **kwargs)
+        if config.private_dns_name and _normalise(config.private_dns_name) != _normalise(before or ""):
+            _new_verification(config)
+
+    VPCServiceConfigurationBackend.modify_vpc_endpoint_service_configuration = (  # type: ignore[method-assign]
+        modify_vpc_endpoint_service_configuration
+    )
+
+    def describe_vpc_endpoint_services(
+        self: Any,
+        service_names: list[str],
+        filters: Any,
+        max_results: int,
+        next_token: str | None,
+        region: str,
+    ) -> dict[str, Any]:
+        """moto's, with the services of other accounts that allow this account (as EC2 shows them)."""
+        offered = [
+            config
+            for backend in _regional_backends(region)
+            for config in backend.configurations.values()
+            if backend is self or _may_connect(config, self.account_id)
+        ]
+        all_services = self._collect_default_endpoint_services(self.account_id, region) + [
+            config.to_dict() for config in offered
+        ]
+        known = {s["ServiceName"] for s in all_services}
+        for name in service_names:
+            if name not in known:
+                raise InvalidServiceName(name)
+        services = sorted(
+            self._filter_endpoint_services(service_names, filters, all_services),
+            key=lambda s: s["ServiceName"],
+        )
+        start = 0
+        ids = [s["ServiceId"] for s in services]
+        if next_token:
+            if next_token not in ids:
+                raise InvalidNextToken(next_token)
+            start = ids.index(next_token)
+        if not max_results or max_results > MAX_RESULTS:
+            max_results = MAX_RESULTS
+        page = services[start : start + max_results]
+        following = services[start + max_results] if len(services) > start + max_results else None
+        return {
+            "servicesDetails": page,
+            "serviceNames": [s["ServiceName"] for s in page],
+            "nextToken": following["ServiceId"] if following else None,
+        }
+
+    VPCBackend.describe_vpc_endpoint_services = describe_vpc_endpoint_services  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Responses: the consumer's side
+
+
+def _bool_param(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).lower() == "true"
+
+
+def _patch_consumer_responses() -> None:
+    original_create = VPCs.create_vpc_endpoint
+
+    def create_vpc_endpoint(self: Any) -> ActionResult:
+        """Refused before anything is created when the account may not connect or private DNS cannot be enabled."""
+        endpoint_type = (self._get_param("VpcEndpointType") or "Gateway").lower()
+        service_name = self._get_param("ServiceName")
+        config = _find_service(service_name) if endpoint_type == "interface" else None
+        if endpoint_type == "interface" and config is None and service_name.startswith("com.amazonaws.vpce."):
+            raise InvalidServiceName(service_name)
+        explicit_dns = _bool_param(self._get_param("PrivateDnsEnabled"))
+        if config is not None:
+            if not _may_connect(config, self.current_account):
+                # EC2 does not reveal a service that the account may not see.
+                raise InvalidServiceName(service_name)
+            if explicit_dns and not config.private_dns_name:
+                raise InvalidParameter(
+                    f"Private DNS can't be enabled because the service {service_name} does not provide a private DNS name."
+                )
+            if explicit_dns and _dns_state(config) != "verified":
+                raise InvalidParameter(
+                    f"Private DNS can't be enabled because the private DNS name of the service {service_name} is not verified."
+                )
+        result = original_create(self)
+        if config is not None:
+            endpoint = result.result["VpcEndpoint"]  # type: ignore[index]
+            # Unset: EC2 enables it where the service's name is verified.
+            endpoint.private_dns_enabled = (
+                explicit_dns if explicit_dns is not None else _dns_state(config) == "verified"
+            )
+            endpoint.state = "pendingAcceptance" if config.acceptance_required else "available"
+            endpoint.vpc_endpoint_connection_id = f"vpce-con-{mock_random.get_random_hex(length=17)}"
+        return result
+
+    VPCs.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Responses: the provider's side
+
+
+def _encode_token(offset: int, fingerprint: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset, "f": fingerprint}).encode()).decode()
+
+
+def _decode_token(token: str, fingerprint: str) -> int:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        offset = int(data["o"])
+        if data["f"] != fingerprint or offset < 0:
+            raise ValueError(token)
+        return offset
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise InvalidNextToken(token)
+
+
+def _connection(config: VPCServiceConfiguration, owner: str, endpoint: VPCEndPoint) -> dict[str, Any]:
+    return {
+        "ServiceId": config.id,
+        "VpcEndpointId": endpoint.id,
+        "VpcEndpointOwner": owner,
+        "VpcEndpointState": endpoint.state,
+        "CreationTimestamp": endpoint.creation_timestamp,
+        "DnsEntries": [
+            {"DnsName": entry.get("dns_name"), "HostedZoneId": entry.get("hosted_zone_id")}
+            for entry in endpoint.dns_entries or []
+        ],
+        "NetworkLoadBalancerArns": list(config.network_load_balancer_arns),
+        "GatewayLoadBalancerArns": list(config.gateway_load_balancer_arns),
+        "IpAddressType": "ipv4",
+        "VpcEndpointConnectionId": getattr(endpoint, "vpc_endpoint_connection_id", None),
+        "VpcEndpointRegion": config.ec2_backend.region_name,
+    }
+
+
+def _matches(connection: dict[str, Any], filters: dict[str, list[str]]) -> bool:
+    fields = {
+        "ip-address-type": "IpAddressType",
+        "service-id": "ServiceId",
+        "vpc-endpoint-owner": "VpcEndpointOwner",
+        "vpc-endpoint-state": "VpcEndpointState",
+        "vpc-endpoint-id": "VpcEndpointId",
+        "vpc-endpoint-region": "VpcEndpointRegion",
+    }
+    return all(connection[fields[name]] in values for name, values in filters.items())
+
+
+def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
+    """The connections to the caller's endpoint services, from every account's endpoints in the region."""
+    filters = self._filters_from_querystring()
+    for name in filters:
+        if name not in CONNECTION_FILTERS:
+            raise InvalidFilter(name)
+    max_results = self._get_int_param("MaxResults")
+    if max_results is not None and max_results < MIN_RESULTS:
+        raise EC2ClientError(
+            "InvalidParameterValue",
+            f"Value ( {max_results} ) for parameter maxResults is invalid. Expecting a value greater than {MIN_RESULTS - 1}.",
+        )
+    limit = min(max_results or MAX_RESULTS, MAX_RESULTS)
+    connections = sorted(
+        (
+            _connection(config, owner, endpoint)
+            for config in self.ec2_backend.configurations.values()
+            for owner, endpoint in _connections(config)
+        ),
+        key=lambda c: (c["ServiceId"], c["CreationTimestamp"], c["VpcEndpointId"]),
+    )
+    connections = [c for c in connections if _matches(c, filters)]
+    fingerprint = json.dumps(sorted(filters.items()), sort_keys=True)
+    token = self._get_param("NextToken")
+    start = _decode_token(token, fingerprint) if token else 0
+    page = connections[start : start + limit]
+    following = _encode_token(start + limit, fingerprint) if len(connections) > start + limit else None
+    return ActionResult({"VpcEndpointConnections": page, "NextToken": following})
+
+
+def _decide(self: Any, allowed: set[str], to_state: str, verb: str) -> ActionResult:
+    service_id = self._get_param("ServiceId")
+    config = self.ec2_backend.configurations.get(service_id)
+    if config is None:
+        raise UnknownVpcEndpointService(service_id)
+    endpoints = {endpoint.id: endpoint for _, endpoint in _connections(config)}
+    unsuccessful = []
+    for endpoint_id in self._get_param("VpcEndpointIds", []):
+        endpoint = endpoints.get(endpoint_id)
+        if endpoint is None:
+            unsuccessful.append(
+                {
+                    "ResourceId": endpoint_id,
+                    "Error": {
+                        "Code": "InvalidVpcEndpointId.NotFound",
+                        "Message": f"The VPC endpoint '{endpoint_id}' is not connected to {service_id}",
+                    },
+                }
+            )
+        elif endpoint.state not in allowed:
+            unsuccessful.append(
+                {
+                    "ResourceId": endpoint_id,
+                    "Error": {
+                        "Code": "IncorrectState",
+                        "Message": f"The VPC endpoint '{endpoint_id}' is {endpoint.state}: it cannot be {verb}",
+                    },
+                }
+            )
+        else:
+            endpoint.state = to_state
+    return ActionResult({"Unsuccessful": unsuccessful})
+
+
+def accept_vpc_endpoint_connections(self: Any) -> ActionResult:
+    """pendingAcceptance → available; other states and unknown ids come back in Unsuccessful."""
+    return _decide(self, {"pendingAcceptance"}, "available", "accepted")
+
+
+def reject_vpc_endpoint_connections(self: Any) -> ActionResult:
+    """pendingAcceptance or available → rejected (the consumer's endpoint shows it); others in Unsuccessful."""
+    return _decide(self, {"pendingAcceptance", "pending", "available"}, "rejected", "rejected")
+
+
+def start_vpc_endpoint_service_private_dns_verification(self: Any) -> ActionResult:
+    """Starts (again) the verification of the service's private DNS name; verified names stay verified."""
+    service_id = self._get_param("ServiceId")
+    config = self.ec2_backend.configurations.get(service_id)
+    if config is None:
+        raise UnknownVpcEndpointService(service_id)
+    if not config.private_dns_name:
+        raise InvalidParameter(f"The endpoint service {service_id} has no private DNS name to verify.")
+    if _dns_state(config) != "verified":
+        config._pl_dns_state = "pendingVerification"
+        config._pl_dns_started = time.time()
+        _dns_state(config)
+    return ActionResult({"ReturnValue": True})
+
+
+def _patch_provider_responses() -> None:
+    EC2Response.describe_vpc_endpoint_connections = describe_vpc_endpoint_connections  # type: ignore[attr-defined]
+    EC2Response.accept_vpc_endpoint_connections = accept_vpc_endpoint_connections  # type: ignore[attr-defined]
+    EC2Response.reject_vpc_endpoint_connections = reject_vpc_endpoint_connections  # type: ignore[attr-defined]
+    EC2Response.start_vpc_endpoint_service_private_dns_verification = (  # type: ignore[attr-defined]
+        start_vpc_endpoint_service_private_dns_verification
+    )
+
+    original_modify = VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration
+
+    def modify_vpc_endpoint_service_configuration(self: Any) -> ActionResult:
+        """moto's, with RemovePrivateDnsName."""
+        remove = _bool_param(self._get_param("RemovePrivateDnsName"))
+        if remove and self._get_param("PrivateDnsName"):
+            raise InvalidParameter("PrivateDnsName and RemovePrivateDnsName cannot be used together.")
+        result = original_modify(self)
+        if remove:
+            config = self.ec2_backend.configurations[self._get_param("ServiceId")]
+            config.private_dns_name = None
+        return result
+
+    VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration = (  # type: ignore[method-assign]
+        modify_vpc_endpoint_service_configuration
+    )
+
+    original_delete = VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations
+
+    def delete_vpc_endpoint_service_configurations(self: Any) -> ActionResult:
+        """A service with pending or available connections is not deleted (Unsuccessful), as in EC2."""
+        busy = []
+        for service_id in self._get_param("ServiceIds", []):
+            config = self.ec2_backend.configurations.get(service_id)
+            if config is not None and any(e.state in ACTIVE_STATES for _, e in _connections(config)):
+                busy.append(service_id)
+        if not busy:
+            return original_delete(self)
+        kept = {sid: self.ec2_backend.configurations.pop(sid) for sid in busy}
+        try:
+            result = original_delete(self)
+        finally:
+            self.ec2_backend.configurations.update(kept)
+        # The busy ids were popped for moto's call: it reports them as missing; say why they stay.
+        result.result["Unsuccessful"] = [  # type: ignore[index]
+            item for item in result.result["Unsuccessful"] if item["ResourceId"] not in kept  # type: ignore[index]
+        ] + [
+            {
+                "ResourceId": sid,
+                "Error": {
+                    "Code": "ExistingVpcEndpointConnections",
+                    "Message": f"Service {sid} has existing active VPC Endpoint connections",
+                },
+            }
+            for sid in busy
+        ]
+        return result
+
+    VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations = (  # type: ignore[method-assign]
+        delete_vpc_endpoint_service_configurations
+    )
+
+
+def install() -> None:
+    """Patches moto once; later calls do nothing."""
+    global _installed
+    if _installed:
+        return
+    _patch_models()
+    _patch_consumer_responses()
+    _patch_provider_responses()
+    _installed = True
