@@ -58,7 +58,7 @@ describe('DEMO_ORG', () => {
     const names = DEMO_ORG.services.map(s => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['auth-service', 'central-logging', 'orders-api'].sort(),
+      ['auth-service', 'central-logging', 'metrics-gateway', 'orders-api'].sort(),
     );
     const nlbNames = DEMO_ORG.services.map(s => s.nlb.name);
     expect(new Set(nlbNames).size).toBe(nlbNames.length);
@@ -120,7 +120,15 @@ describe('DEMO_ORG', () => {
       ),
     ];
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toHaveLength(3 + 3 + 5 + 2);
+    expect(keys).toHaveLength(3 + 4 + 6 + 2);
+  });
+
+  it('leaves pending only connections to services that require acceptance', () => {
+    const pending = DEMO_ORG.endpoints.filter(e => e.pending);
+    expect(pending.map(e => [getDemoAccount(e.accountId).name, e.service])).toEqual([['orders-prod', 'orders-api']]);
+    for (const e of pending) {
+      expect(DEMO_ORG.services.find(s => s.name === e.service)?.acceptanceRequired).toBe(true);
+    }
   });
 
   it('rejects unknown accounts', () => {

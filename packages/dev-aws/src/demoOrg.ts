@@ -70,6 +70,11 @@ export type DemoService = {
   readonly accountId: string;
   readonly acceptanceRequired: boolean;
   readonly privateDnsName?: string;
+  /**
+   * Whether the seed proves the private DNS name (TXT record in the org's public zone, then the verification).
+   * Default true; false leaves it `pendingVerification`.
+   */
+  readonly verifyPrivateDns?: boolean;
   readonly allowedPrincipals: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly nlb: {
@@ -92,6 +97,8 @@ export type DemoEndpoint = {
   readonly service: string;
   /** Requested value; the seed falls back to `false` if the API refuses it. */
   readonly privateDnsEnabled: boolean;
+  /** Left in `pendingAcceptance` for the owners to decide (services that require acceptance only). */
+  readonly pending?: boolean;
   readonly tags: Readonly<Record<string, string>>;
 };
 
@@ -118,6 +125,8 @@ export type DemoAwsServiceEndpoint = {
 export type DemoOrg = {
   readonly region: string;
   readonly providerAccountId: string;
+  /** The public Route 53 hosted zone (in the provider account) of the services' private DNS names. */
+  readonly publicZone: string;
   readonly accounts: readonly DemoAccount[];
   readonly services: readonly DemoService[];
   readonly endpoints: readonly DemoEndpoint[];
@@ -163,10 +172,11 @@ const paymentsEndpoint = (service: string, privateDnsEnabled: boolean) => ({
   },
 });
 
-const ordersEndpoint = (service: string, privateDnsEnabled: boolean) => ({
+const ordersEndpoint = (service: string, privateDnsEnabled: boolean, pending = false) => ({
   accountId: ORDERS,
   service,
   privateDnsEnabled,
+  pending,
   tags: {
     'backstage:owner': 'group:default/orders',
     'backstage:component': 'order-worker',
@@ -184,6 +194,7 @@ const ordersEndpoint = (service: string, privateDnsEnabled: boolean) => ({
 export const DEMO_ORG: DemoOrg = {
   region: DEMO_REGION,
   providerAccountId: PROVIDER,
+  publicZone: 'internal.example.com',
   accounts: [
     {
       accountId: PROVIDER,
@@ -236,7 +247,7 @@ export const DEMO_ORG: DemoOrg = {
       name: 'orders-api',
       accountId: PROVIDER,
       acceptanceRequired: true,
-      allowedPrincipals: [root(PAYMENTS)],
+      allowedPrincipals: [root(PAYMENTS), root(ORDERS)],
       tags: serviceTags('orders-api', 'group:default/orders', 'commerce'),
       nlb: nlb('orders-api'),
     },
@@ -266,6 +277,21 @@ export const DEMO_ORG: DemoOrg = {
       ),
       nlb: nlb('central-logging'),
     },
+    {
+      // Its owners have not proved the name yet: it stays pendingVerification.
+      name: 'metrics-gateway',
+      accountId: PROVIDER,
+      acceptanceRequired: false,
+      privateDnsName: 'metrics.internal.example.com',
+      verifyPrivateDns: false,
+      allowedPrincipals: [root(PAYMENTS)],
+      tags: serviceTags(
+        'metrics-gateway',
+        'group:default/platform',
+        'observability',
+      ),
+      nlb: nlb('metrics-gateway'),
+    },
   ],
   endpoints: [
     paymentsEndpoint('orders-api', false),
@@ -273,6 +299,8 @@ export const DEMO_ORG: DemoOrg = {
     paymentsEndpoint('central-logging', true),
     ordersEndpoint('auth-service', true),
     ordersEndpoint('central-logging', true),
+    // The orders team asked for orders-api; its owners have not decided yet.
+    ordersEndpoint('orders-api', false, true),
   ],
   awsServiceEndpoints: [
     {

@@ -1,6 +1,7 @@
 import {
   DescribeSecurityGroupsCommand,
   DescribeVpcAttributeCommand,
+  DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointServicePermissionsCommand,
   DescribeVpcEndpointsCommand,
@@ -15,6 +16,7 @@ import {
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import {
   AssumeRoleCommand,
   GetCallerIdentityCommand,
@@ -93,18 +95,67 @@ describe('seedDemoOrg (against moto)', () => {
       vpc: { created: 3, reused: 0 },
       subnet: { created: 7, reused: 0 },
       securityGroup: { created: 3, reused: 0 },
-      loadBalancer: { created: 3, reused: 0 },
-      targetGroup: { created: 3, reused: 0 },
-      listener: { created: 3, reused: 0 },
-      endpointService: { created: 3, reused: 0 },
-      vpcEndpoint: { created: 7, reused: 0 },
+      loadBalancer: { created: 4, reused: 0 },
+      targetGroup: { created: 4, reused: 0 },
+      listener: { created: 4, reused: 0 },
+      endpointService: { created: 4, reused: 0 },
+      vpcEndpoint: { created: 8, reused: 0 },
+      hostedZone: { created: 1, reused: 0 },
     });
-    expect(first.counts.created).toBe(32);
+    expect(first.counts.created).toBe(38);
     expect(first.accounts.map(a => a.accountId)).toEqual(
       DEMO_ORG.accounts.map(a => a.accountId),
     );
-    expect(first.services).toHaveLength(3);
-    expect(first.endpoints).toHaveLength(7);
+    expect(first.services).toHaveLength(4);
+    expect(first.endpoints).toHaveLength(8);
+  });
+
+  it('proves the private DNS names in the public zone, except the one its owners have not proved yet', async () => {
+    expect(first.publicZone?.name).toBe(DEMO_ORG.publicZone);
+    const states = Object.fromEntries(first.services.map(s => [s.name, s.privateDnsState]));
+    expect(states).toEqual({
+      'orders-api': undefined,
+      'auth-service': 'verified',
+      'central-logging': 'verified',
+      'metrics-gateway': 'pendingVerification',
+    });
+    const ec2 = await ec2For(getDemoAccount(DEMO_ORG.providerAccountId));
+    const res = await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
+    for (const seeded of first.services) {
+      const config = res.ServiceConfigurations!.find(c => c.ServiceId === seeded.serviceId)!;
+      expect(config.PrivateDnsNameConfiguration?.State).toBe(seeded.privateDnsState);
+    }
+    // The record is in the zone, at the name EC2 asked for.
+    const auth = res.ServiceConfigurations!.find(c => c.PrivateDnsName === 'auth.internal.example.com')!;
+    const route53 = new Route53Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
+    clients.push(route53);
+    const records = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: first.publicZone!.id }));
+    expect(records.ResourceRecordSets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Name: `${auth.PrivateDnsNameConfiguration!.Name}.auth.internal.example.com.`,
+          Type: 'TXT',
+          ResourceRecords: [{ Value: `"${auth.PrivateDnsNameConfiguration!.Value}"` }],
+        }),
+      ]),
+    );
+  });
+
+  it('accepts the decided connections and leaves orders-prod waiting for the owners of orders-api', async () => {
+    const orders = first.services.find(s => s.name === 'orders-api')!;
+    const ec2 = await ec2For(getDemoAccount(DEMO_ORG.providerAccountId));
+    const res = await ec2.send(
+      new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: [orders.serviceId] }] }),
+    );
+    const states = Object.fromEntries(
+      (res.VpcEndpointConnections ?? []).map(c => [c.VpcEndpointOwner, c.VpcEndpointState]),
+    );
+    expect(states).toEqual({ '210987654321': 'available', '345678901234': 'pendingAcceptance' });
+    // The consumer sees the same state on its endpoint.
+    const [waiting] = (await demoEndpointsIn(getDemoAccount('345678901234'))).filter(
+      e => e.ServiceName === orders.serviceName,
+    );
+    expect(waiting.State).toBe('pendingAcceptance');
   });
 
   it('acts in three separate accounts', async () => {
@@ -146,14 +197,14 @@ describe('seedDemoOrg (against moto)', () => {
     }
   });
 
-  it('publishes the three endpoint services with their tags, settings and principals', async () => {
+  it('publishes the four endpoint services with their tags, settings and principals', async () => {
     const provider = getDemoAccount(DEMO_ORG.providerAccountId);
     const ec2 = await ec2For(provider);
     const res = await ec2.send(
       new DescribeVpcEndpointServiceConfigurationsCommand({}),
     );
     const configs = res.ServiceConfigurations ?? [];
-    expect(configs).toHaveLength(3);
+    expect(configs).toHaveLength(4);
 
     for (const service of DEMO_ORG.services) {
       const seeded = first.services.find(s => s.name === service.name)!;
@@ -287,7 +338,7 @@ describe('seedDemoOrg (against moto)', () => {
     const paymentsEndpoints = await demoEndpointsIn(payments);
     const ordersEndpoints = await demoEndpointsIn(orders);
     expect(paymentsEndpoints).toHaveLength(5);
-    expect(ordersEndpoints).toHaveLength(2);
+    expect(ordersEndpoints).toHaveLength(3);
 
     const summary = (
       endpoints: typeof paymentsEndpoints,
@@ -333,6 +384,11 @@ describe('seedDemoOrg (against moto)', () => {
       ],
       'endpoint/orders-prod/central-logging': [
         serviceNameOf('central-logging'),
+        'Interface',
+        orders.accountId,
+      ],
+      'endpoint/orders-prod/orders-api': [
+        serviceNameOf('orders-api'),
         'Interface',
         orders.accountId,
       ],
@@ -387,25 +443,26 @@ describe('seedDemoOrg (against moto)', () => {
     expect(second.services).toEqual(first.services);
     expect(second.endpoints).toEqual(first.endpoints);
     expect(lines.filter(l => l.startsWith('created'))).toEqual([]);
+    // Nothing to accept again, nothing to prove again.
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(
-          /skipped accepting .* service\/orders-api: AcceptVpcEndpointConnections is not implemented by moto/,
-        ),
+        'reused  connection(s) to service/orders-api: none pending',
+        'reused  private DNS name auth.internal.example.com (verified)',
       ]),
     );
+    expect(lines.filter(l => l.startsWith('accepted') || l.startsWith('verified'))).toEqual([]);
 
     // Nothing new in moto either.
     const provider = getDemoAccount(DEMO_ORG.providerAccountId);
     const configs = await (
       await ec2For(provider)
     ).send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
-    expect(configs.ServiceConfigurations).toHaveLength(3);
+    expect(configs.ServiceConfigurations).toHaveLength(4);
     expect(await demoEndpointsIn(getDemoAccount('210987654321'))).toHaveLength(
       5,
     );
     expect(await demoEndpointsIn(getDemoAccount('345678901234'))).toHaveLength(
-      2,
+      3,
     );
   }, 60_000);
 });

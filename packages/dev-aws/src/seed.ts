@@ -3,6 +3,7 @@
 // looked up by it before being created. Only erasable TypeScript syntax.
 import {
   AcceptVpcEndpointConnectionsCommand,
+  paginateDescribeVpcEndpointConnections,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -11,6 +12,7 @@ import {
   CreateVpcEndpointServiceConfigurationCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcAttributeCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
   EC2Client,
   ModifyVpcAttributeCommand,
   ModifyVpcEndpointServicePermissionsCommand,
@@ -45,7 +47,9 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { DEMO_KEY_TAG, DEMO_ORG, demoKeys, getDemoAccount } from './demoOrg.ts';
+import { createPublicZone, findPublicZone, verifyPrivateDnsName } from './seedDns.ts';
 import type { DemoAccount, DemoOrg, DemoService } from './demoOrg.ts';
 
 /**
@@ -88,7 +92,8 @@ export type SeedResourceKind =
   | 'targetGroup'
   | 'listener'
   | 'endpointService'
-  | 'vpcEndpoint';
+  | 'vpcEndpoint'
+  | 'hostedZone';
 
 /**
  * How many resources the seed created and how many it found and reused.
@@ -130,6 +135,8 @@ export type SeededService = {
   serviceName: string;
   accountId: string;
   privateDnsName?: string;
+  /** `pendingVerification`, `verified` or `failed`, as EC2 reports it after the seed. */
+  privateDnsState?: string;
   acceptanceRequired: boolean;
   nlbArn: string;
   targetGroupArn: string;
@@ -164,6 +171,8 @@ export type SeedResult = {
   accounts: SeededAccount[];
   services: SeededService[];
   endpoints: SeededEndpoint[];
+  /** The public hosted zone of the private DNS names, when a service has one. */
+  publicZone?: { name: string; id: string };
   counts: SeedCounts;
 };
 
@@ -189,6 +198,7 @@ const KINDS: readonly SeedResourceKind[] = [
   'listener',
   'endpointService',
   'vpcEndpoint',
+  'hostedZone',
 ];
 
 function emptyCounts(): SeedCounts {
@@ -794,8 +804,7 @@ async function mainRouteTableId(ec2: EC2Client, vpcId: string) {
 }
 
 /**
- * Accepts pending connections to services that require acceptance. moto does
- * not implement AcceptVpcEndpointConnections: the failure is logged, not fatal.
+ * Accepts those of `endpointIds` whose connection is still pending (running the seed again accepts nothing new).
  */
 async function acceptConnections(
   ctx: Ctx,
@@ -805,36 +814,36 @@ async function acceptConnections(
   endpointIds: string[],
 ): Promise<void> {
   if (endpointIds.length === 0) return;
-  // No retries: moto answers 500 (not implemented), retrying only wastes time.
-  const ec2 = ec2Client(ctx, providerCredentials, 1);
+  const ec2 = ec2Client(ctx, providerCredentials);
   try {
+    const waiting: string[] = [];
+    for await (const page of paginateDescribeVpcEndpointConnections(
+      { client: ec2 },
+      {
+        Filters: [
+          { Name: 'service-id', Values: [serviceId] },
+          { Name: 'vpc-endpoint-state', Values: ['pendingAcceptance'] },
+        ],
+      },
+    )) {
+      for (const c of page.VpcEndpointConnections ?? []) {
+        if (c.VpcEndpointId && endpointIds.includes(c.VpcEndpointId)) waiting.push(c.VpcEndpointId);
+      }
+    }
+    if (waiting.length === 0) {
+      ctx.log(`reused  connection(s) to ${serviceKey}: none pending`);
+      return;
+    }
     const res = await ec2.send(
-      new AcceptVpcEndpointConnectionsCommand({
-        ServiceId: serviceId,
-        VpcEndpointIds: endpointIds,
-      }),
+      new AcceptVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: waiting }),
     );
     const failed = res.Unsuccessful ?? [];
-    ctx.log(
-      `accepted ${endpointIds.length - failed.length}/${
-        endpointIds.length
-      } connection(s) to ${serviceKey}${failed
-        .map(f => `; ${f.ResourceId}: ${f.Error?.Message}`)
-        .join('')}`,
-    );
-  } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } })
-      ?.$metadata?.httpStatusCode;
-    // moto raises NotImplementedError: HTTP 500 with an HTML body.
-    const reason =
-      status === 500 || status === 501
-        ? `AcceptVpcEndpointConnections is not implemented by moto (HTTP ${status})`
-        : `AcceptVpcEndpointConnections failed: ${(err as Error).message}`;
-    ctx.log(
-      `skipped accepting connection(s) ${endpointIds.join(
-        ', ',
-      )} to ${serviceKey}: ${reason}`,
-    );
+    if (failed.length > 0) {
+      throw new Error(
+        `accepting connection(s) to ${serviceKey} failed: ${failed.map(f => `${f.ResourceId}: ${f.Error?.Message}`).join('; ')}`,
+      );
+    }
+    ctx.log(`accepted ${waiting.length} connection(s) to ${serviceKey}`);
   } finally {
     ec2.destroy();
   }
@@ -861,6 +870,7 @@ export async function seedDemoOrg(options: SeedOptions): Promise<SeedResult> {
   const accounts: SeededAccount[] = [];
   const services: SeededService[] = [];
   const endpoints: SeededEndpoint[] = [];
+  let publicZone: SeedResult['publicZone'];
 
   // Provider: network, one NLB per service, endpoint services.
   const provider = getDemoAccount(org.providerAccountId, org);
@@ -911,6 +921,35 @@ export async function seedDemoOrg(options: SeedOptions): Promise<SeedResult> {
         targetGroupArn,
         allowedPrincipals: principals,
       });
+    }
+
+    // The owners prove their private DNS names in the org's public zone (the emulator verifies them as EC2 does).
+    if (org.services.some(s => s.privateDnsName)) {
+      const route53 = new Route53Client({ endpoint: ctx.endpoint, region: ctx.region, credentials: providerCredentials });
+      try {
+        const zone = await ensure(
+          ctx,
+          'hostedZone',
+          `zone/${org.publicZone}`,
+          () => findPublicZone(route53, org.publicZone),
+          () => createPublicZone(route53, org.publicZone),
+          z => z.Id,
+        );
+        publicZone = { name: org.publicZone, id: required(zone.Id, 'HostedZone.Id').replace(/^\/hostedzone\//, '') };
+        for (const service of org.services) {
+          const seeded = services.find(s => s.name === service.name)!;
+          if (!service.privateDnsName || service.verifyPrivateDns === false) continue;
+          seeded.privateDnsState = await verifyPrivateDnsName({
+            ec2: providerEc2,
+            route53,
+            zoneId: publicZone.id,
+            serviceId: seeded.serviceId,
+            log: ctx.log,
+          });
+        }
+      } finally {
+        route53.destroy();
+      }
     }
   } finally {
     providerEc2.destroy();
@@ -991,16 +1030,35 @@ export async function seedDemoOrg(options: SeedOptions): Promise<SeedResult> {
     }
   }
 
-  // "Accept the connection" for services that require acceptance.
+  // The owners accept the connections they decided on; the `pending` ones wait for them in the demo.
   for (const service of services) {
     if (!service.acceptanceRequired) continue;
+    const pending = new Set(
+      org.endpoints
+        .filter(e => e.service === service.name && e.pending)
+        .map(e => demoKeys.endpoint(getDemoAccount(e.accountId, org).name, e.service)),
+    );
     await acceptConnections(
       ctx,
       providerCredentials,
       service.serviceId,
       service.key,
-      endpoints.filter(e => e.service === service.name).map(e => e.endpointId),
+      endpoints.filter(e => e.service === service.name && !pending.has(e.key)).map(e => e.endpointId),
     );
+  }
+
+  // What EC2 says now (the verification of a name may have finished since it was started).
+  const describeEc2 = ec2Client(ctx, providerCredentials);
+  try {
+    for (const service of services) {
+      if (!service.privateDnsName) continue;
+      const res = await describeEc2.send(
+        new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.serviceId] }),
+      );
+      service.privateDnsState = res.ServiceConfigurations?.[0]?.PrivateDnsNameConfiguration?.State;
+    }
+  } finally {
+    describeEc2.destroy();
   }
 
   return {
@@ -1009,6 +1067,7 @@ export async function seedDemoOrg(options: SeedOptions): Promise<SeedResult> {
     accounts,
     services,
     endpoints,
+    ...(publicZone ? { publicZone } : {}),
     counts: ctx.counts,
   };
 }
