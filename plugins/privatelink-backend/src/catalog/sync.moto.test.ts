@@ -81,8 +81,9 @@ function newProvider() {
     applyMutation: async m => void mutations.push(m),
     refresh: async () => {},
   };
-  const provider = new PrivateLinkEntityProvider({ config: privatelink, clients, logger: mockServices.logger.mock() });
-  return { provider, connection, mutations, denied };
+  const logger = mockServices.logger.mock();
+  const provider = new PrivateLinkEntityProvider({ config: privatelink, clients, logger });
+  return { provider, connection, mutations, denied, logger };
 }
 
 const entitiesOf = (mutation: any): Entity[] =>
@@ -124,6 +125,25 @@ describe('sync against moto', () => {
     for (const endpoint of seed.endpoints.filter(e => !e.service)) {
       expect(named(entities, endpoint.endpointId)?.spec).not.toHaveProperty('dependsOn');
     }
+  });
+
+  it("reads the owners' side from the emulator: the pending connection, the accepted ones, the private DNS states", async () => {
+    const { provider, connection, mutations, logger } = newProvider();
+    await provider.connect(connection);
+    await provider.refresh();
+    const entities = entitiesOf(mutations[0]);
+    const stateOf = (key: string) =>
+      named(entities, seed.endpoints.find(e => e.key === key)!.endpointId)?.metadata.annotations?.['privatelink.io/state'];
+    expect(stateOf('endpoint/orders-prod/orders-api')).toBe('pendingAcceptance');
+    expect(stateOf('endpoint/payments-prod/orders-api')).toBe('available');
+    const dnsState = (name: string) => named(entities, name)?.metadata.annotations?.['privatelink.io/private-dns-state'];
+    expect([dnsState('auth-service'), dnsState('central-logging'), dnsState('metrics-gateway')]).toEqual([
+      'verified',
+      'verified',
+      'pendingVerification',
+    ]);
+    // DescribeVpcEndpointConnections answers: no fallback to the consumers' side, no warning at all.
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('shows a new service after a targeted refresh and drops a deleted one at the next sync', async () => {

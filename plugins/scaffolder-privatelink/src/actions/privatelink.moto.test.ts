@@ -5,6 +5,8 @@
  */
 import {
   CreateSubnetCommand,
+  CreateVpcEndpointCommand,
+  DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointServicePermissionsCommand,
   DescribeSecurityGroupsCommand,
@@ -16,7 +18,7 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
+import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
@@ -35,12 +37,15 @@ import { createAllowPrincipalsAction } from './allowPrincipals';
 import { createEndpointServiceAction } from './createEndpointService';
 import { createNetworkLoadBalancerAction } from './createNetworkLoadBalancer';
 import { createVerifyPrivateDnsAction } from './verifyPrivateDns';
+import { createAcceptConnectionsAction } from './acceptConnections';
+import { createRejectConnectionsAction } from './rejectConnections';
 import { createVpcEndpointAction } from './createVpcEndpoint';
 
 jest.setTimeout(180_000);
 
 const PROVIDER = '123456789012';
 const PAYMENTS = '210987654321';
+const ORDERS = '345678901234';
 const REGION = 'us-east-1';
 
 let moto: MotoServer;
@@ -94,6 +99,8 @@ function actionsFor(endpoint: string) {
     service: createEndpointServiceAction({ clients: factories, tagKeys, emulator: settings.emulator, writes }),
     allow: createAllowPrincipalsAction({ writes, allowWildcardPrincipal: false }),
     dns: createVerifyPrivateDnsAction({ clients: factories, writes }),
+    accept: createAcceptConnectionsAction({ writes }),
+    reject: createRejectConnectionsAction({ writes }),
     endpoint: createVpcEndpointAction({ ec2: factories.ec2, tagKeys, writes, pollMinDelayMs: 200 }),
   };
 }
@@ -126,6 +133,17 @@ afterAll(async () => {
   else process.env.AWS_ENDPOINT_URL = savedEndpointUrl;
   await moto?.stop();
 });
+
+/** The state of an endpoint as its own account sees it. */
+async function consumerState(accountId: string, endpointId: string) {
+  const ec2 = await clients.ec2({ accountId, region: REGION });
+  try {
+    const res = await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpointId] }));
+    return res.VpcEndpoints?.[0]?.State;
+  } finally {
+    ec2.destroy();
+  }
+}
 
 async function countAll(names: {
   nlb: string;
@@ -266,14 +284,37 @@ describe('the actions against moto', () => {
     expect(first.nlb.created).toBe(true);
     expect(first.service.created).toBe(true);
     expect(first.allow.added).toEqual([`arn:aws:iam::${PAYMENTS}:root`]);
-    // moto reports every private DNS name as verified at once, with a fixed record.
+    // The emulator verifies the name once the TXT record EC2 asked for is in the public zone.
     expect(first.dns).toMatchObject({
-      recordName: 'n.api.moto.example.com',
-      recordValue: 'val',
+      recordName: expect.stringMatching(/^_[a-z0-9]{20}\.api\.moto\.example\.com$/),
+      recordType: 'TXT',
+      recordValue: expect.stringMatching(/^vpce:[A-Za-z0-9]{20}$/),
       state: 'verified',
+      recordWritten: true,
+      verificationStarted: true,
     });
-    expect(first.endpoint).toMatchObject({ created: true, state: 'available' });
+    const zoneClient = await clients.route53({ accountId: PROVIDER, region: REGION });
+    const records = await zoneClient.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.HostedZone!.Id! }));
+    zoneClient.destroy();
+    expect(records.ResourceRecordSets).toContainEqual(
+      expect.objectContaining({
+        Name: `${first.dns.recordName}.`,
+        Type: 'TXT',
+        ResourceRecords: [{ Value: `"${first.dns.recordValue}"` }],
+      }),
+    );
+    // The service requires acceptance: the consumer's endpoint waits for the owners, who accept it.
+    expect(first.endpoint).toMatchObject({ created: true, state: 'pendingAcceptance' });
     expect(first.endpoint.dnsNames.length).toBeGreaterThan(0);
+    expect(
+      await run(actions.accept, {
+        accountId: PROVIDER,
+        region: REGION,
+        serviceId: first.service.serviceId,
+        endpointIds: [first.endpoint.endpointId],
+      }),
+    ).toEqual({ accepted: [first.endpoint.endpointId], unchanged: [] });
+    expect(await consumerState(PAYMENTS, first.endpoint.endpointId)).toBe('available');
 
     const keys = {
       nlb: 'moto-expose',
@@ -330,7 +371,7 @@ describe('the actions against moto', () => {
     });
     // Every change of the journey was authorised for the user and written to the audit log with its outcome.
     expect(actions.audit.map(r => [r.action, r.result, r.actor, r.via])).toEqual(
-      ['nlb.create', 'endpoint-service.create', 'principals.allow', 'private-dns.verify', 'endpoint.create'].map(a => [
+      ['nlb.create', 'endpoint-service.create', 'principals.allow', 'private-dns.verify', 'endpoint.create', 'connections.accept'].map(a => [
         a,
         'success',
         TEST_USER,
@@ -349,9 +390,12 @@ describe('the actions against moto', () => {
       serviceId: first.service.serviceId,
     });
     expect(second.allow.added).toEqual([]);
+    // Verified already: nothing written, nothing started.
+    expect(second.dns).toMatchObject({ state: 'verified', recordWritten: false, verificationStarted: false });
     expect(second.endpoint).toMatchObject({
       created: false,
       endpointId: first.endpoint.endpointId,
+      state: 'available',
     });
     expect(await countAll(keys)).toMatchObject({
       loadBalancers: 1,
@@ -361,6 +405,56 @@ describe('the actions against moto', () => {
       endpoints: 1,
       securityGroups: 1,
     });
+  });
+
+  it('the owners accept one pending connection and reject another; each consumer sees its decision', async () => {
+    const actions = actionsFor(moto.endpoint);
+    const orders = seed.services.find(s => s.name === 'orders-api')!;
+    actions.sync(orders.serviceId);
+    // The seed left orders-prod's endpoint pending; payments asks for a second one.
+    const waiting = seed.endpoints.find(e => e.key === 'endpoint/orders-prod/orders-api')!;
+    const paymentsEc2 = await clients.ec2({ accountId: PAYMENTS, region: REGION });
+    const { VpcEndpoint } = await paymentsEc2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: payments().vpcId,
+        ServiceName: orders.serviceName,
+        VpcEndpointType: 'Interface',
+        SubnetIds: payments().subnetIds,
+      }),
+    );
+    expect(VpcEndpoint?.State).toBe('pendingAcceptance');
+    const second = VpcEndpoint!.VpcEndpointId!;
+    const target = { accountId: PROVIDER, region: REGION, serviceId: orders.serviceId };
+
+    // An id that is no connection of the service is refused before any change.
+    await expect(run(actions.accept, { ...target, endpointIds: [waiting.endpointId, 'vpce-0123456789abcdef0'] })).rejects.toThrow(
+      /vpce-0123456789abcdef0/,
+    );
+    expect(await consumerState(ORDERS, waiting.endpointId)).toBe('pendingAcceptance');
+
+    expect(await run(actions.accept, { ...target, endpointIds: [waiting.endpointId] })).toEqual({ accepted: [waiting.endpointId], unchanged: [] });
+    expect(await run(actions.reject, { ...target, endpointIds: [second] })).toEqual({ rejected: [second], unchanged: [] });
+    expect(await consumerState(ORDERS, waiting.endpointId)).toBe('available');
+    expect(await consumerState(PAYMENTS, second)).toBe('rejected');
+    paymentsEc2.destroy();
+
+    // Again: nothing to do, nothing changed.
+    expect(await run(actions.accept, { ...target, endpointIds: [waiting.endpointId] })).toEqual({ accepted: [], unchanged: [waiting.endpointId] });
+    const provider = await clients.ec2({ accountId: PROVIDER, region: REGION });
+    const { VpcEndpointConnections = [] } = await provider.send(
+      new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: [orders.serviceId] }] }),
+    );
+    provider.destroy();
+    expect(Object.fromEntries(VpcEndpointConnections.map(c => [c.VpcEndpointId, c.VpcEndpointState]))).toMatchObject({
+      [waiting.endpointId]: 'available',
+      [second]: 'rejected',
+    });
+    expect(actions.audit.map(r => [r.action, r.result])).toEqual([
+      ['connections.accept', 'refused'],
+      ['connections.accept', 'success'],
+      ['connections.reject', 'success'],
+      ['connections.accept', 'success'],
+    ]);
   });
 
   it('refuses a consumer subnet in a zone the service does not offer, before creating anything', async () => {
