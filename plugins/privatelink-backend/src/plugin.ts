@@ -19,7 +19,7 @@ import {
   WriteGate,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import { createRouter } from './router';
-import { subscribeDetailsCacheToChanges } from './service/changeSubscriptions';
+import { subscribeApprovalFollowUpToChanges, subscribeDetailsCacheToChanges } from './service/changeSubscriptions';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
@@ -120,6 +120,15 @@ export const privatelinkPlugin = createBackendPlugin({
             fn: async (abortSignal: AbortSignal) => {
               const credentials = await auth.getOwnServiceCredentials();
               await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, abortSignal);
+            },
+          });
+          // …and at once when a change to the service is announced (the consumer's endpoint was just created).
+          await subscribeApprovalFollowUpToChanges({
+            events,
+            logger,
+            followUp: async change => {
+              const credentials = await auth.getOwnServiceCredentials();
+              return service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, undefined, change);
             },
           });
         }

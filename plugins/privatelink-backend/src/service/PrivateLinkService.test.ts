@@ -185,6 +185,24 @@ describe('PrivateLinkService', () => {
       expect(events.publish).toHaveBeenCalledTimes(1);
     });
 
+    it('on an announced change, follows up only the requests of that service', async () => {
+      const { knex, store, service, loadService } = await setup();
+      const id = await approved(store, knex);
+      mockEc2([{ id: EP_OTHER_PENDING, account: OTHER }]);
+      const credentials = mockCredentials.service('plugin:privatelink');
+
+      // Another service changed: this one is not looked at.
+      await expect(
+        service.acceptApprovedConnections(loadService, credentials, undefined, { ...TARGET, serviceId: 'vpce-svc-0123456789abcdeff' }),
+      ).resolves.toBe(0);
+      expect(lookups()).toEqual([]);
+      expect((await store.getRequest(id))!.acceptedEndpointIds).toBeUndefined();
+
+      await expect(service.acceptApprovedConnections(loadService, credentials, undefined, TARGET)).resolves.toBe(1);
+      expect(accepted()).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_OTHER_PENDING] }]);
+      expect(await store.getRequest(id)).toMatchObject({ acceptedEndpointIds: [EP_OTHER_PENDING] });
+    });
+
     it('writes nothing when no connection is waiting', async () => {
       const { knex, store, events, job, audit } = await setup();
       const id = await approved(store, knex);

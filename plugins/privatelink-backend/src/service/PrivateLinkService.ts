@@ -19,6 +19,7 @@ import {
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
+  ServiceChangedEvent,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
   ChangeOptions,
@@ -292,11 +293,16 @@ export class PrivateLinkService {
     loadService: (ref: string) => Promise<Entity | undefined>,
     credentials: BackstageCredentials,
     signal?: AbortSignal,
+    /** Only the requests on this service: a change to it was announced (e.g. a consumer created its endpoint). */
+    only?: ServiceChangedEvent,
   ): Promise<number> {
-    const swept = await this.#o.store.sweepClaims(new Date(Date.now() - CLAIM_TIMEOUT_MS));
-    if (swept > 0) this.#o.logger.warn('Gave back access requests whose decision did not finish', { count: swept });
+    if (!only) {
+      const swept = await this.#o.store.sweepClaims(new Date(Date.now() - CLAIM_TIMEOUT_MS));
+      if (swept > 0) this.#o.logger.warn('Gave back access requests whose decision did not finish', { count: swept });
+    }
     const groups = new Map<string, AccessRequest[]>();
     for (const request of await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS))) {
+      if (only && request.target && !sameService(request.target, only)) continue;
       const key = `${request.serviceRef}\n${request.accountId}`;
       groups.set(key, [...(groups.get(key) ?? []), request]);
     }
@@ -305,7 +311,7 @@ export class PrivateLinkService {
     for (const requests of groups.values()) {
       if (signal?.aborted) break;
       const service = await this.#followedService(requests[0], loadService);
-      if (!service) continue;
+      if (!service || (only && !sameService(service.target, only))) continue;
       const { accountId } = requests[0];
       const lastErrors = new Set(requests.map(r => r.error));
       const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, {
@@ -434,4 +440,8 @@ export class PrivateLinkService {
 
 function titleOf(service: Entity): string {
   return service.metadata.title ?? service.metadata.name;
+}
+
+function sameService(a: ServiceChangedEvent, b: ServiceChangedEvent): boolean {
+  return a.accountId === b.accountId && a.region === b.region && a.serviceId === b.serviceId;
 }

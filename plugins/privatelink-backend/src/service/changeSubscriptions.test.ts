@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { subscribeDetailsCacheToChanges } from './changeSubscriptions';
+import { subscribeApprovalFollowUpToChanges, subscribeDetailsCacheToChanges } from './changeSubscriptions';
 
 describe('subscribeDetailsCacheToChanges', () => {
   async function subscribed() {
@@ -23,5 +23,58 @@ describe('subscribeDetailsCacheToChanges', () => {
     await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: { serviceId: 'x' } });
     expect(details.invalidate).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('Ignoring a malformed privatelink.service.changed event'));
+  });
+});
+
+describe('subscribeApprovalFollowUpToChanges', () => {
+  const change = { accountId: '123456789012', region: 'us-east-1', serviceId: 'vpce-svc-0123456789abcdef0' };
+  const other = { ...change, serviceId: 'vpce-svc-0123456789abcdef1' };
+
+  async function subscribed(followUp: (c: typeof change) => Promise<unknown>) {
+    const events = mockServices.events.mock();
+    const logger = mockServices.logger.mock();
+    await subscribeApprovalFollowUpToChanges({ events, logger, followUp });
+    const [[subscription]] = events.subscribe.mock.calls;
+    return { subscription, logger };
+  }
+
+  it('follows up the approvals of the announced service, one announcement at a time', async () => {
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    const firstHeld = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let started: () => void = () => {};
+    const firstStarted = new Promise<void>(resolve => {
+      started = resolve;
+    });
+    const { subscription } = await subscribed(async c => {
+      calls.push(`start ${c.serviceId}`);
+      if (c.serviceId === change.serviceId) {
+        started();
+        await firstHeld;
+      }
+      calls.push(`end ${c.serviceId}`);
+    });
+    const first = subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: change });
+    const second = subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: other });
+    // While the first is held, the second has not started.
+    await firstStarted;
+    expect(calls).toEqual([`start ${change.serviceId}`]);
+    release();
+    await Promise.all([first, second]);
+    expect(calls).toEqual([`start ${change.serviceId}`, `end ${change.serviceId}`, `start ${other.serviceId}`, `end ${other.serviceId}`]);
+  });
+
+  it('goes on with the next announcement after a failed follow-up, and logs the failure', async () => {
+    const seen: string[] = [];
+    const { subscription, logger } = await subscribed(async c => {
+      seen.push(c.serviceId);
+      if (c.serviceId === change.serviceId) throw new Error('EC2 is down');
+    });
+    await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: change });
+    await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: other });
+    expect(seen).toEqual([change.serviceId, other.serviceId]);
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('event failed'), expect.objectContaining({ error: 'EC2 is down' }));
   });
 });
