@@ -1,36 +1,29 @@
 import { DescribeVpcEndpointsCommand, DescribeVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
 import { expect, request as playwrightRequest, test } from '@playwright/test';
-import { demoNetwork, ec2In, exposeValues, runTemplate, serviceByName, signIn, signInAs, step } from './helpers';
+import {
+  BACKEND,
+  demoNetwork,
+  ec2In,
+  endpointState,
+  exposeValues,
+  identityToken,
+  runTaskThroughApi,
+  runTemplate,
+  serviceByName,
+  signIn,
+  signInAs,
+  step,
+} from './helpers';
 
-const BACKEND = 'http://localhost:7007';
 // The consumer's account: payments-prod, owned by payments, of which the demo guest is a member.
 const PAYMENTS_PROD = '210987654321';
 
-/** Exposes a fresh service through the scaffolder's own API: this journey's starting point, independent of others. */
-async function exposeThroughApi(name: string) {
-  const api = await playwrightRequest.newContext();
-  const { backstageIdentity } = await (await api.get(`${BACKEND}/api/auth/guest/refresh`)).json();
-  const headers = { Authorization: `Bearer ${backstageIdentity.token}` };
-  const created = await api.post(`${BACKEND}/api/scaffolder/v2/tasks`, {
-    headers,
-    data: {
-      templateRef: 'template:default/expose-service-privately',
-      values: await exposeValues({ component: 'component:default/search-api', name, principals: [] }),
-    },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = await created.json();
-  await expect
-    .poll(async () => (await (await api.get(`${BACKEND}/api/scaffolder/v2/tasks/${id}`, { headers })).json()).status, {
-      timeout: 90_000,
-    })
-    .toBe('completed');
-  await api.dispose();
-}
-
 test('request access: a consumer asks, the owner approves, the consumer\'s endpoint appears among the consumers', async ({ page, browser }) => {
   const name = `search-${Date.now().toString(36)}`;
-  await exposeThroughApi(name);
+  await runTaskThroughApi(
+    'template:default/expose-service-privately',
+    await exposeValues({ component: 'component:default/search-api', name, principals: [] }),
+  );
   const service = (await serviceByName(name))!;
   const provider = await ec2In('123456789012');
 
@@ -95,6 +88,21 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   );
   expect(VpcEndpoints).toHaveLength(1);
   const endpointId = VpcEndpoints[0].VpcEndpointId!;
+  // The service requires acceptance: the owners' approval covers the endpoint created after it, accepted as soon as
+  // its creation is announced (no owner action, no wait for a scheduled job).
+  await expect.poll(() => endpointState(PAYMENTS_PROD, endpointId), { timeout: 60_000 }).toBe('available');
+  const api = await playwrightRequest.newContext();
+  const headers = { Authorization: `Bearer ${await identityToken(api, 'guest')}` };
+  const listed = await api.get(`${BACKEND}/api/privatelink/v1/access-requests`, {
+    headers,
+    params: { serviceRef: `resource:default/${name}` },
+  });
+  const { items } = await listed.json();
+  expect(items).toEqual([
+    expect.objectContaining({ status: 'approved', accountId: PAYMENTS_PROD, acceptedEndpointIds: [endpointId], followUp: 'accepted' }),
+  ]);
+  expect(items[0].error).toBeUndefined();
+  await api.dispose();
   await expect(async () => {
     await page.goto(`/catalog/default/resource/${name}`);
     await expect(page.getByText(endpointId).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
+import { demoPublicZoneId, exposeValues, runTemplate, serviceByName, signIn, step } from './helpers';
 
-test('expose: "Expose service privately" succeeds and the new service shows its DNS name within seconds', async ({ page }) => {
+test('expose: "Expose service privately" succeeds, proves its private DNS name, and the new service shows its DNS names within seconds', async ({ page }) => {
   const name = `inventory-${Date.now().toString(36)}`;
+  const privateDnsName = `${name}.internal.example.com`;
 
   await signIn(page);
   await runTemplate(
@@ -12,6 +13,9 @@ test('expose: "Expose service privately" succeeds and the new service shows its 
       component: 'component:default/inventory-api',
       name,
       principals: ['arn:aws:iam::210987654321:root'],
+      // The demo's public zone: the template writes the TXT record there and starts the verification.
+      privateDnsName,
+      hostedZoneId: await demoPublicZoneId(),
     }),
     'expose',
   );
@@ -23,6 +27,9 @@ test('expose: "Expose service privately" succeeds and the new service shows its 
 
   const service = await serviceByName(name);
   expect(service?.BaseEndpointDnsNames?.length).toBeGreaterThan(0);
+  // EC2 (the emulator) found the record and verified the name.
+  expect(service?.PrivateDnsName).toBe(privateDnsName);
+  expect(service?.PrivateDnsNameConfiguration?.State).toBe('verified');
   const dns = service!.BaseEndpointDnsNames![0];
 
   // The scheduled sync runs every 5 minutes; the targeted refresh has to bring the entity in seconds.
@@ -30,6 +37,7 @@ test('expose: "Expose service privately" succeeds and the new service shows its 
   await expect(async () => {
     await page.goto(`/catalog/default/resource/${name}`);
     await expect(page.getByText(dns).filter({ visible: true }).first()).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText(privateDnsName).filter({ visible: true }).first()).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   const seconds = (Date.now() - finished) / 1000;
   test.info().annotations.push({ type: 'dns-visible-after-seconds', description: seconds.toFixed(1) });

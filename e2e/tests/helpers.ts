@@ -174,7 +174,13 @@ export async function serviceByName(name: string) {
 }
 
 /** The "Expose service privately" values of a fresh service behind a new NLB in the demo's shared-services VPC. */
-export async function exposeValues(values: { name: string; component: string; principals: string[] }) {
+export async function exposeValues(values: {
+  name: string;
+  component: string;
+  principals: string[];
+  privateDnsName?: string;
+  hostedZoneId?: string;
+}) {
   const { vpcId, subnetIds } = await demoNetwork('123456789012', 'shared-services');
   return {
     owner: 'group:default/platform',
@@ -190,4 +196,60 @@ export async function exposeValues(values: { name: string; component: string; pr
     iac: false,
     ...values,
   };
+}
+
+/**
+ * Runs a template through the scaffolder's own API as the guest and waits for the task to complete: a journey's
+ * starting point that does not depend on another journey.
+ */
+export async function runTaskThroughApi(templateRef: string, values: object) {
+  const { request: playwrightRequest } = await import('@playwright/test');
+  const api = await playwrightRequest.newContext();
+  try {
+    const headers = { Authorization: `Bearer ${await identityToken(api, 'guest')}` };
+    const created = await api.post(`${BACKEND}/api/scaffolder/v2/tasks`, { headers, data: { templateRef, values } });
+    expect(created.status()).toBe(201);
+    const { id } = await created.json();
+    await expect
+      .poll(async () => (await (await api.get(`${BACKEND}/api/scaffolder/v2/tasks/${id}`, { headers })).json()).status, {
+        timeout: 90_000,
+      })
+      .toBe('completed');
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** Waits until the catalog holds the entity (the targeted refresh after a change takes seconds). */
+export async function waitForEntity(ref: string) {
+  const { request: playwrightRequest } = await import('@playwright/test');
+  const api = await playwrightRequest.newContext();
+  try {
+    const headers = { Authorization: `Bearer ${await identityToken(api, 'guest')}` };
+    const [kind, rest] = ref.split(':');
+    const [namespace, name] = rest.split('/');
+    await expect
+      .poll(async () => (await api.get(`${BACKEND}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, { headers })).status(), {
+        timeout: 60_000,
+      })
+      .toBe(200);
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** The state of an endpoint as its own account sees it in the emulator. */
+export async function endpointState(accountId: string, endpointId: string) {
+  const { VpcEndpoints = [] } = await (await ec2In(accountId)).send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpointId] }));
+  return VpcEndpoints[0]?.State;
+}
+
+/** The id of the demo's public hosted zone (internal.example.com), where private DNS names are proved. */
+export async function demoPublicZoneId() {
+  const { ListHostedZonesByNameCommand, Route53Client } = await import('@aws-sdk/client-route-53');
+  const route53 = new Route53Client({ region: REGION, endpoint: motoEndpoint(), credentials: STATIC });
+  const { HostedZones = [] } = await route53.send(new ListHostedZonesByNameCommand({ DNSName: 'internal.example.com' }));
+  const zone = HostedZones.find(z => z.Name === 'internal.example.com.' && !z.Config?.PrivateZone);
+  if (!zone?.Id) throw new Error('the demo seed made no public zone internal.example.com');
+  return zone.Id.replace(/^\/hostedzone\//, '');
 }

@@ -8,7 +8,7 @@ test('view: the catalog lists the seeded endpoint services; a service page shows
   await signIn(page);
   // The demo mounts the catalog at the root (app-config.yaml: page:catalog path '/').
   await page.goto('/?filters%5Bkind%5D=resource&filters%5Btype%5D=vpc-endpoint-service&filters%5Buser%5D=all');
-  for (const name of ['orders-api', 'auth-service', 'central-logging']) {
+  for (const name of ['orders-api', 'auth-service', 'central-logging', 'metrics-gateway']) {
     await expect(page.getByRole('link', { name, exact: true }).first()).toBeVisible();
   }
   await step(page, 'view', '1-catalog-endpoint-services');
@@ -29,6 +29,8 @@ test('view: the catalog lists the seeded endpoint services; a service page shows
   // The PrivateLink tab of the service, and the PrivateLink page: "what can I consume privately?"
   await page.goto('/catalog/default/resource/orders-api/privatelink');
   for (const endpointId of orders.consumers) await expect(page.getByText(endpointId).filter({ visible: true }).first()).toBeVisible();
+  // orders-prod's endpoint waits for the owners of orders-api (the seed leaves it pending).
+  await expect(page.getByText('Pending acceptance').filter({ visible: true }).first()).toBeVisible();
   await step(page, 'view', '4-privatelink-tab');
   await page.goto('/privatelink');
   for (const name of ['orders-api', 'auth-service', 'central-logging']) {

@@ -502,7 +502,10 @@ def _patch_provider_responses() -> None:
         busy = []
         for service_id in self._get_param("ServiceIds", []):
             config = self.ec2_backend.configurations.get(service_id)
-            if config is not None and any(e.state in ACTIVE_STATES for _, e in _connections(config)):
+            # Once per id: a repeated id would otherwise be popped twice below (KeyError, the service lost).
+            if service_id not in busy and config is not None and any(
+                e.state in ACTIVE_STATES for _, e in _connections(config)
+            ):
                 busy.append(service_id)
         if not busy:
             return original_delete(self)
