@@ -440,11 +440,11 @@ describe('the actions against moto', () => {
 
     // Again: nothing to do, nothing changed.
     expect(await run(actions.accept, { ...target, endpointIds: [waiting.endpointId] })).toEqual({ accepted: [], unchanged: [waiting.endpointId] });
-    const provider = await clients.ec2({ accountId: PROVIDER, region: REGION });
-    const { VpcEndpointConnections = [] } = await provider.send(
+    const owners = await clients.ec2({ accountId: PROVIDER, region: REGION });
+    const { VpcEndpointConnections = [] } = await owners.send(
       new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: [orders.serviceId] }] }),
     );
-    provider.destroy();
+    owners.destroy();
     expect(Object.fromEntries(VpcEndpointConnections.map(c => [c.VpcEndpointId, c.VpcEndpointState]))).toMatchObject({
       [waiting.endpointId]: 'available',
       [second]: 'rejected',
