@@ -33,48 +33,43 @@ describe('subscribeApprovalFollowUpToChanges', () => {
   async function subscribed(followUp: (c: typeof change) => Promise<unknown>) {
     const events = mockServices.events.mock();
     const logger = mockServices.logger.mock();
-    await subscribeApprovalFollowUpToChanges({ events, logger, followUp });
+    const queue = await subscribeApprovalFollowUpToChanges({ events, logger, followUp });
     const [[subscription]] = events.subscribe.mock.calls;
-    return { subscription, logger };
+    return { subscription, logger, queue };
   }
 
-  it('follows up the approvals of the announced service, one announcement at a time', async () => {
+  it('does not hold up the announcement, and follows up one announcement at a time', async () => {
     const calls: string[] = [];
     let release: () => void = () => {};
     const firstHeld = new Promise<void>(resolve => {
       release = resolve;
     });
-    let started: () => void = () => {};
-    const firstStarted = new Promise<void>(resolve => {
-      started = resolve;
-    });
-    const { subscription } = await subscribed(async c => {
+    const { subscription, queue } = await subscribed(async c => {
       calls.push(`start ${c.serviceId}`);
-      if (c.serviceId === change.serviceId) {
-        started();
-        await firstHeld;
-      }
+      if (c.serviceId === change.serviceId) await firstHeld;
       calls.push(`end ${c.serviceId}`);
     });
-    const first = subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: change });
-    const second = subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: other });
-    // While the first is held, the second has not started.
-    await firstStarted;
-    expect(calls).toEqual([`start ${change.serviceId}`]);
+    // Both announcements return while the first follow-up is still held: an acceptance announces a change
+    // itself, and the events service waits for its subscribers.
+    await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: change });
+    await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: other });
+    expect(calls).not.toContain(`end ${change.serviceId}`);
+    expect(calls).not.toContain(`start ${other.serviceId}`);
     release();
-    await Promise.all([first, second]);
+    await queue.idle();
     expect(calls).toEqual([`start ${change.serviceId}`, `end ${change.serviceId}`, `start ${other.serviceId}`, `end ${other.serviceId}`]);
   });
 
   it('goes on with the next announcement after a failed follow-up, and logs the failure', async () => {
     const seen: string[] = [];
-    const { subscription, logger } = await subscribed(async c => {
+    const { subscription, logger, queue } = await subscribed(async c => {
       seen.push(c.serviceId);
       if (c.serviceId === change.serviceId) throw new Error('EC2 is down');
     });
     await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: change });
     await subscription.onEvent({ topic: 'privatelink.service.changed', eventPayload: other });
+    await queue.idle();
     expect(seen).toEqual([change.serviceId, other.serviceId]);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('event failed'), expect.objectContaining({ error: 'EC2 is down' }));
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('failed'), expect.objectContaining({ error: 'EC2 is down' }));
   });
 });
