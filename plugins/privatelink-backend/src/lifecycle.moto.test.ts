@@ -641,4 +641,50 @@ describe('the PrivateLink connection lifecycle against the emulator', () => {
     ]);
     await untilConsumerShown(service, endpointId, 'available');
   });
+
+  it('revokes a principal through the API: EC2 no longer offers the service to the account; a non-owner is refused', async () => {
+    const service = await createService('revoke', [root(ORDERS)]);
+    await sync();
+    await untilServiceShown(service, [root(ORDERS)]);
+
+    const revoke = (user: string) =>
+      request(server)
+        .post('/api/privatelink/v1/principals/revoke')
+        .set('Authorization', as(user))
+        .send({ serviceRef: service.ref, principals: [root(ORDERS)] });
+    expect((await revoke(MALLORY)).status).toBe(403);
+    expect(await allowedPrincipals(service.serviceId)).toEqual([root(ORDERS)]);
+
+    const revoked = await revoke(OLIVIA);
+    expect(revoked.status).toBe(200);
+    expect(await allowedPrincipals(service.serviceId)).toEqual([]);
+    // orders-prod cannot connect any more.
+    await expect(createEndpoint(ORDERS, service.serviceName)).rejects.toMatchObject({ name: 'InvalidServiceName' });
+    expect((await auditOf(service.ref)).map(r => [r.action, r.result, r.actor])).toEqual(
+      expect.arrayContaining([
+        ['principals.revoke', 'success', OLIVIA],
+        ['principals.revoke', 'refused', MALLORY],
+      ]),
+    );
+  });
+
+  it('denies an access request through the API: nothing changes in AWS, and the requester hears of it', async () => {
+    const service = await createService('deny');
+    await sync();
+    await untilServiceShown(service);
+    const filed = await fileRequest(service.ref, PAYMENTS);
+
+    const denied = await request(server)
+      .post(`/api/privatelink/v1/access-requests/${filed.id}/deny`)
+      .set('Authorization', as(OLIVIA))
+      .send({ reason: 'use the public API' });
+    expect(denied.status).toBe(200);
+    expect(denied.body).toMatchObject({ id: filed.id, status: 'denied', decidedBy: OLIVIA, decisionReason: 'use the public API' });
+    expect(await allowedPrincipals(service.serviceId)).toEqual([]);
+    await expect(createEndpoint(PAYMENTS, service.serviceName)).rejects.toMatchObject({ name: 'InvalidServiceName' });
+    expect(notifications.map(n => [n.recipients, n.payload.title])).toContainEqual([
+      { type: 'entity', entityRef: MALLORY },
+      expect.stringContaining('denied'),
+    ]);
+  });
 });

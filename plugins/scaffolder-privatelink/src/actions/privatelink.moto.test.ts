@@ -7,6 +7,7 @@ import {
   CreateSubnetCommand,
   CreateVpcEndpointCommand,
   DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServicesCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointServicePermissionsCommand,
   DescribeSecurityGroupsCommand,
@@ -38,6 +39,7 @@ import { createEndpointServiceAction } from './createEndpointService';
 import { createNetworkLoadBalancerAction } from './createNetworkLoadBalancer';
 import { createVerifyPrivateDnsAction } from './verifyPrivateDns';
 import { createAcceptConnectionsAction } from './acceptConnections';
+import { createRevokePrincipalsAction } from './revokePrincipals';
 import { createRejectConnectionsAction } from './rejectConnections';
 import { createVpcEndpointAction } from './createVpcEndpoint';
 
@@ -46,6 +48,7 @@ jest.setTimeout(180_000);
 const PROVIDER = '123456789012';
 const PAYMENTS = '210987654321';
 const ORDERS = '345678901234';
+const root = (accountId: string) => `arn:aws:iam::${accountId}:root`;
 const REGION = 'us-east-1';
 
 let moto: MotoServer;
@@ -99,6 +102,7 @@ function actionsFor(endpoint: string) {
     service: createEndpointServiceAction({ clients: factories, tagKeys, emulator: settings.emulator, writes }),
     allow: createAllowPrincipalsAction({ writes, allowWildcardPrincipal: false }),
     dns: createVerifyPrivateDnsAction({ clients: factories, writes }),
+    revoke: createRevokePrincipalsAction({ writes }),
     accept: createAcceptConnectionsAction({ writes }),
     reject: createRejectConnectionsAction({ writes }),
     endpoint: createVpcEndpointAction({ ec2: factories.ec2, tagKeys, writes, pollMinDelayMs: 200 }),
@@ -454,6 +458,37 @@ describe('the actions against moto', () => {
       ['connections.accept', 'success'],
       ['connections.reject', 'success'],
       ['connections.accept', 'success'],
+    ]);
+  });
+
+  it('allows and revokes a principal: EC2 offers the service to the account, then no longer', async () => {
+    const actions = actionsFor(moto.endpoint);
+    const metrics = seed.services.find(s => s.name === 'metrics-gateway')!;
+    actions.sync(metrics.serviceId);
+    const target = { accountId: PROVIDER, region: REGION, serviceId: metrics.serviceId };
+    const orders = root(ORDERS);
+    const offered = async () => {
+      const ec2 = await clients.ec2({ accountId: ORDERS, region: REGION });
+      try {
+        const res = await ec2.send(new DescribeVpcEndpointServicesCommand({}));
+        return (res.ServiceNames ?? []).includes(metrics.serviceName);
+      } finally {
+        ec2.destroy();
+      }
+    };
+    expect(await offered()).toBe(false);
+    expect((await run(actions.allow, { ...target, principals: [orders] })).added).toEqual([orders]);
+    expect(await offered()).toBe(true);
+    expect(await run(actions.revoke, { ...target, principals: [orders] })).toEqual({ removed: [orders], notAllowed: [] });
+    expect(await offered()).toBe(false);
+    // The seeded principal stays.
+    const ec2 = await clients.ec2({ accountId: PROVIDER, region: REGION });
+    const permissions = await ec2.send(new DescribeVpcEndpointServicePermissionsCommand({ ServiceId: metrics.serviceId }));
+    ec2.destroy();
+    expect(permissions.AllowedPrincipals?.map(p => p.Principal)).toEqual([root(PAYMENTS)]);
+    expect(actions.audit.map(r => [r.action, r.result])).toEqual([
+      ['principals.allow', 'success'],
+      ['principals.revoke', 'success'],
     ]);
   });
 
