@@ -5,15 +5,17 @@
 //   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/sync-moto.ts [options]
 //
 // Options: --services N (1000) --endpoints N (5000) --runs N (2) --create-concurrency N (8)
-// --no-shortcut (skip the bench-only run without the DescribeVpcEndpointConnections retries) --no-probe (skip
-// timing moto's big list calls alone).
+// --no-shortcut (skip the bench-only run where DescribeVpcEndpointConnections fails at once: the cost of the
+// consumer-side fallback) --no-probe (skip timing moto's big list calls alone).
 //
-// moto facts this relies on (moto 5.2): CreateVpcEndpointServiceConfiguration looks the NLB ARNs up in its
-// ELBv2 backend and fails (LoadBalancerNotFound) for a made-up ARN, so one real NLB is created per
-// account × region and shared by its services; CreateVpcEndpoint does not check the service name;
-// DescribeVpcEndpointServiceConfigurations and DescribeVpcEndpoints ignore MaxResults (one page);
-// DescribeVpcEndpointConnections is not implemented (HTTP 500). Other accounts are reached through STS
-// AssumeRole into arn:aws:iam::<account>:role/<name>, which moto maps to that account.
+// moto facts this relies on (moto 5.2 with the PrivateLink emulator layer, docs/emulator.md):
+// CreateVpcEndpointServiceConfiguration looks the NLB ARNs up in its ELBv2 backend and fails
+// (LoadBalancerNotFound) for a made-up ARN, so one real NLB is created per account × region and shared by its
+// services; CreateVpcEndpoint needs the consumer account among the service's allowed principals (the
+// permissions are set before the endpoints are created); DescribeVpcEndpointServiceConfigurations and
+// DescribeVpcEndpoints ignore MaxResults (one page); DescribeVpcEndpointConnections pages at 1000. Other
+// accounts are reached through STS AssumeRole into arn:aws:iam::<account>:role/<name>, which moto maps to
+// that account.
 import { cpus, loadavg } from 'node:os';
 import {
   DescribeVpcEndpointsCommand,
@@ -300,7 +302,8 @@ type OpStats = {
  * The real client factory, with two counting middlewares on each client: one in the initialize step (one per
  * call, retries included in its duration) and one in the deserialize step (one per HTTP attempt). With
  * `shortcutConnections`, a BENCH-ONLY middleware answers DescribeVpcEndpointConnections with an immediate
- * error, without a request: what the sync would cost if moto's 500 were not retried.
+ * error, without a request: what the sync costs when the call is refused (a role without the permission) and the
+ * consumers come from the consumer-side reads.
  */
 function countingFactory(
   real: AwsClientFactory,
@@ -348,7 +351,7 @@ function countingFactory(
               opOf(context) === 'DescribeVpcEndpointConnections'
             ) {
               throw Object.assign(
-                new Error('bench shortcut: not implemented by moto'),
+                new Error('bench shortcut: DescribeVpcEndpointConnections refused'),
                 { name: 'NotImplemented' },
               );
             }
@@ -545,11 +548,11 @@ async function runSync(
     ],
     rows,
   );
-  const minimum = ACCOUNTS.length * REGIONS.length * 3 + SERVICES; // one page each (moto ignores MaxResults) + 1 per service
+  const minimum = ACCOUNTS.length * REGIONS.length * 3 + SERVICES; // one page each + 1 per service
   console.log(
     `  minimum calls                   ${minimum} (3 list calls x ${
       ACCOUNTS.length * REGIONS.length
-    } account x regions, + 1 permissions call per service)`,
+    } account x regions, + 1 permissions call per service; DescribeVpcEndpointConnections pages at 1000 connections)`,
   );
   console.log(`  wall time                       ${secs(wallMs)}`);
   const failedTargets = report.targets.filter(t => !t.ok);
@@ -600,7 +603,7 @@ async function runSync(
     [
       'account/region',
       'HTTP attempts',
-      'until it gave up',
+      'until it answered',
       'slowest other list read',
       'delay it added',
     ],

@@ -78,7 +78,7 @@ function toEndpointRecord(target: AccountRegion, e: VpcEndpoint): EndpointRecord
 /** Reads one service's allowed principals (one paginated call: the only per-service call of the sync). */
 export const readPermissions = readAllowedPrincipals;
 
-/** Reads connections, grouped by service id; undefined where EC2 refused (moto does not implement it). */
+/** Reads connections, grouped by service id; undefined where EC2 refused (e.g. a role without ec2:DescribeVpcEndpointConnections). */
 async function readConnections(
   ec2: EC2Client,
   filters: Filter[] | undefined,

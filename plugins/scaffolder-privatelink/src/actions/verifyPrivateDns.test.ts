@@ -209,7 +209,7 @@ describe('aws:privatelink:private-dns:verify', () => {
     expect(audit[0].outcome?.details).toEqual({ state: 'verified', recordWritten: false });
   });
 
-  it('reports, without failing, a verification that AWS could not start (moto does not implement it)', async () => {
+  it('reports, without failing, a verification that EC2 could not start (a 5xx after the retries)', async () => {
     const { action, audit, published } = setUp();
     publicZone();
     ec2Mock.on(DescribeVpcEndpointServiceConfigurationsCommand).resolves(service('pendingVerification'));
