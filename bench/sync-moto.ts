@@ -36,12 +36,12 @@ import { MOTO_CREDENTIALS, startMoto } from '@privatelink-backstage/dev-aws';
 import {
   createAwsClientFactory,
   PrivateLinkEntityProvider,
-  readPrivateLinkConfig,
-} from '@privatelink-backstage/plugin-privatelink-backend';
+} from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import type {
   AwsClientFactory,
   SyncReport,
-} from '@privatelink-backstage/plugin-privatelink-backend';
+} from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
 import {
   collectGarbage,
   countingConnection,

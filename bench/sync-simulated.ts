@@ -23,11 +23,11 @@ import {
   createAwsClientFactory,
   PrivateLinkEntityProvider,
   readPrivateLinkConfig,
-} from '@privatelink-backstage/plugin-privatelink-backend';
+} from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
 import type {
   AwsClientFactory,
   SyncReport,
-} from '@privatelink-backstage/plugin-privatelink-backend';
+} from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
 import {
   collectGarbage,
   countingConnection,
@@ -79,7 +79,7 @@ const SIMULATOR_WHERE = {
 }[SIMULATOR];
 /** EC2's Describe* bucket per account × region. */
 const BUCKET = { capacity: 100, perSecond: 20 };
-/** PAGE_SIZE of plugins/privatelink-backend/src/aws/inventory.ts (not exported): MaxResults of every call. */
+/** PAGE_SIZE of plugins/catalog-backend-module-privatelink/src/aws/inventory.ts (not exported): MaxResults of every call. */
 const PAGE_SIZE = 1000;
 /** PARALLEL_TARGETS of PrivateLinkEntityProvider.ts: account × regions read at once. */
 const PARALLEL_TARGETS = 8;

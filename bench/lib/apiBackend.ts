@@ -15,11 +15,12 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { createAwsClientFactory, readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-backend';
+import { createAwsClientFactory } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { ANNOTATIONS } from '@privatelink-backstage/plugin-privatelink-common';
 import Router from 'express-promise-router';
 import { DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
-import { readEndpointsTo, readPermissions } from '../../plugins/privatelink-backend/src/aws/inventory.ts';
+import { readEndpointsTo, readPermissions } from '../../plugins/catalog-backend-module-privatelink/src/aws/inventory.ts';
 import { createServiceDetailsReader } from '../../plugins/privatelink-backend/src/service/serviceDetails.ts';
 
 const benchPlugin = createBackendPlugin({
@@ -94,6 +95,6 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@privatelink-backstage/plugin-privatelink-backend'));
-backend.add(import('@privatelink-backstage/plugin-privatelink-backend/catalog'));
+backend.add(import('@privatelink-backstage/plugin-catalog-backend-module-privatelink'));
 backend.add(benchPlugin);
 backend.start();

@@ -72,7 +72,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // AWS PrivateLink: the API at /api/privatelink and the aws:privatelink:* scaffolder actions
 backend.add(import('@privatelink-backstage/plugin-privatelink-backend'));
-backend.add(import('@privatelink-backstage/plugin-privatelink-backend/catalog'));
+backend.add(import('@privatelink-backstage/plugin-catalog-backend-module-privatelink'));
 backend.add(
   import('@privatelink-backstage/plugin-scaffolder-backend-module-privatelink'),
 );

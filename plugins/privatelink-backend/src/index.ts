@@ -1,14 +1,8 @@
 /**
- * The PrivateLink backend plugin: syncs AWS PrivateLink into the catalog and serves the PrivateLink API.
+ * The PrivateLink backend plugin: the PrivateLink API (service details for the card, owners' changes, access
+ * requests, the audit log) and the follow-up of approved access requests. The catalog sync is the separate module
+ * `@privatelink-backstage/plugin-catalog-backend-module-privatelink`.
  *
  * @packageDocumentation
  */
 export { privatelinkPlugin as default } from './plugin';
-export { catalogModulePrivateLinkEntityProvider } from './catalog/module';
-export { PrivateLinkEntityProvider } from './catalog/PrivateLinkEntityProvider';
-export type { SyncReport, ServiceChange, LastEmittedLoader } from './catalog/PrivateLinkEntityProvider';
-export { buildEntities } from './catalog/entities';
-export { createAwsClientFactory } from './aws/clients';
-export type { AwsClientFactory } from './aws/clients';
-export { readPrivateLinkConfig, PrivateLinkConfigError } from '@privatelink-backstage/plugin-privatelink-node';
-export type { PrivateLinkConfig, AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';

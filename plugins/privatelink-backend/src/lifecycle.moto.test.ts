@@ -41,7 +41,7 @@ import {
   privatelinkAccountConditions,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import request from 'supertest';
-import { catalogModulePrivateLinkEntityProvider } from './catalog/module';
+import catalogModulePrivateLinkEntityProvider from '@privatelink-backstage/plugin-catalog-backend-module-privatelink';
 import { privatelinkPlugin } from './plugin';
 
 jest.setTimeout(180_000);

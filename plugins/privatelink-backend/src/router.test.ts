@@ -54,7 +54,7 @@ import {
   SERVICE_NAME,
   SERVICE_REF,
   USER_GROUPS,
-} from './__fixtures__/entities';
+} from './__testUtils__/entities';
 import { privatelinkPlugin } from './plugin';
 import { createPrivateLinkStore, PrivateLinkStore } from './service/store';
 

@@ -32,7 +32,7 @@ import {
   REGION,
   SERVICE_ID,
   SERVICE_REF,
-} from '../__fixtures__/entities';
+} from '../__testUtils__/entities';
 import { PrivateLinkService } from './PrivateLinkService';
 import { createServiceDetailsReader } from './serviceDetails';
 import { createPrivateLinkStore, PrivateLinkStore } from './store';

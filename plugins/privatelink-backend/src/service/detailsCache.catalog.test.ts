@@ -7,8 +7,8 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { buildEntities } from '../catalog/entities';
-import { entityConfig, PROVIDER, REGION, SERVICE_REF, snapshots } from '../__fixtures__/entities';
+import { buildEntities } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
+import { entityConfig, PROVIDER, REGION, SERVICE_REF, snapshots } from '../__testUtils__/entities';
 import { privatelinkPlugin } from '../plugin';
 
 /**

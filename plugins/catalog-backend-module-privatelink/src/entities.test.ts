@@ -1,5 +1,5 @@
-import { AccountRegionSnapshot, EndpointServiceRecord } from '../aws/types';
-import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName } from '../__fixtures__/ec2';
+import { AccountRegionSnapshot, EndpointServiceRecord } from './aws/types';
+import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName } from './__fixtures__/ec2';
 import { buildEntities, EntityConfig, fillAllowedPrincipals } from './entities';
 
 const config: EntityConfig = {

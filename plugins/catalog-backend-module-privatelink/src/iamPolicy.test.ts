@@ -4,7 +4,7 @@ import { ConfigReader } from '@backstage/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PrivateLinkEntityProvider } from './catalog/PrivateLinkEntityProvider';
+import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { CONSUMER, PROVIDER, REGION, serviceConfiguration, serviceId } from './__fixtures__/ec2';
 

@@ -20,7 +20,7 @@ import {
   serviceConfiguration,
   serviceId,
   vpcEndpoint,
-} from '../__fixtures__/ec2';
+} from './__fixtures__/ec2';
 import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 

@@ -19,7 +19,7 @@ import {
   SeedResult,
   startMoto,
 } from '@privatelink-backstage/dev-aws';
-import { createAwsClientFactory } from '../aws/clients';
+import { createAwsClientFactory } from './aws/clients';
 import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 

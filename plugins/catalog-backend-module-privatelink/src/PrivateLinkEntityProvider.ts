@@ -6,9 +6,9 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { ANNOTATIONS, ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
-import { AwsClientFactory, withAbortSignal } from '../aws/clients';
-import { readAccountRegion, readEndpointsTo, readService } from '../aws/inventory';
-import { AccountRegionSnapshot } from '../aws/types';
+import { AwsClientFactory, withAbortSignal } from './aws/clients';
+import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
+import { AccountRegionSnapshot } from './aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { buildEntities, fillAllowedPrincipals, locationOf } from './entities';
 

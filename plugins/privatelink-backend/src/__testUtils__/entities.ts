@@ -1,7 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ANNOTATIONS } from '@privatelink-backstage/plugin-privatelink-common';
-import { AccountRegionSnapshot } from '../aws/types';
-import { buildEntities, EntityConfig } from '../catalog/entities';
+import {
+  AccountRegionSnapshot,
+  buildEntities,
+  EntityConfig,
+} from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
 
 /**
  * Catalog fixtures for the API tests, built by the sync's own entity builder from snapshots shaped like what

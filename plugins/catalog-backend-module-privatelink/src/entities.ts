@@ -15,7 +15,7 @@ import {
   privatelinkLocationRef,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
-import { AccountRegionSnapshot, EndpointRecord, EndpointServiceRecord } from '../aws/types';
+import { AccountRegionSnapshot, EndpointRecord, EndpointServiceRecord } from './aws/types';
 
 /** The parts of the config that decide names, owners and systems. */
 export type EntityConfig = Pick<PrivateLinkConfig, 'accounts' | 'defaultOwner' | 'tagKeys'>;

@@ -2,7 +2,7 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
-import { createAwsClientFactory } from '../aws/clients';
+import { createAwsClientFactory } from './aws/clients';
 import { readPrivateLinkConfig, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';

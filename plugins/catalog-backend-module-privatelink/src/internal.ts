@@ -1,0 +1,13 @@
+/**
+ * Not a public API: the pieces of the sync that this repository's benchmarks and the backend plugin's tests
+ * drive directly. They may change in any release.
+ *
+ * @packageDocumentation
+ */
+export { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
+export type { SyncReport, ServiceChange, LastEmittedLoader } from './PrivateLinkEntityProvider';
+export { buildEntities } from './entities';
+export type { EntityConfig } from './entities';
+export { createAwsClientFactory } from './aws/clients';
+export type { AwsClientFactory } from './aws/clients';
+export type { AccountRegionSnapshot } from './aws/types';
