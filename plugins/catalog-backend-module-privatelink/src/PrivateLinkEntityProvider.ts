@@ -15,12 +15,30 @@ import { buildEntities, fillAllowedPrincipals, locationOf } from './entities';
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
 
-/** Finds the entities this provider last emitted for one account and region, from the catalog itself. */
+/**
+ * Finds the entities this provider last emitted for one account and region, from the catalog itself, by
+ * their `backstage.io/managed-by-location` (`location`).
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export type LastEmittedLoader = (location: string) => Promise<Entity[]>;
 
-/** What one full sync did, for logs, tests and benchmarks. */
+/**
+ * What one full sync did, for logs, tests and benchmarks.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export interface SyncReport {
+  /** How many entities the mutation carried (0 when the run was aborted). */
   entities: number;
+  /**
+   * Each configured account × region, in the order their reads ended: whether it was read, how many services
+   * and endpoints it had, why it failed and what its read warned about.
+   */
   targets: Array<AccountRegion & { ok: boolean; services: number; endpoints: number; error?: string; warnings: string[] }>;
   /** 'full' replaced every entity; 'delta' only added, because an account's last state could not be found. */
   mutation: 'full' | 'delta';
@@ -31,8 +49,13 @@ export interface SyncReport {
   aborted?: boolean;
 }
 
-/** A targeted refresh request, as the events topic carries it. */
-/** One service to re-read: the payload of a change event. */
+/**
+ * One service to re-read (a targeted refresh): the payload of a `privatelink.service.changed` event.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export type ServiceChange = ServiceChangedEvent;
 
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
@@ -43,6 +66,10 @@ const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
  * Each full sync reads every account × region. One that fails keeps the snapshot it last read (marked stale
  * with the time of that read) and never affects the others; after a restart, when no snapshot is in memory,
  * its entities are taken back from the catalog. Only a good read removes what was deleted in AWS.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
  */
 export class PrivateLinkEntityProvider implements EntityProvider {
   readonly #config: PrivateLinkConfig;
@@ -56,6 +83,14 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   #connection?: EntityProviderConnection;
   #lastEntities = new Map<string, Entity>();
 
+  /**
+   * Creates the provider; it reads nothing until the catalog has connected it.
+   *
+   * @param options - `config`: the validated `privatelink` block; `clients`: the EC2 clients per account ×
+   * region; `taskRunner`: runs the scheduled full sync (none: syncs only when `refresh` is called);
+   * `loadLastEmitted`: takes an unreadable account's entities back from the catalog after a restart (none: the
+   * sync then only adds until that account is read).
+   */
   constructor(options: {
     config: PrivateLinkConfig;
     clients: AwsClientFactory;
@@ -70,10 +105,16 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#loadLastEmitted = options.loadLastEmitted;
   }
 
+  /** The provider's name, `PrivateLinkEntityProvider`: also the location key of every entity it emits. */
   getProviderName(): string {
     return 'PrivateLinkEntityProvider';
   }
 
+  /**
+   * Keeps the catalog's connection and, with a task runner, schedules the full sync on it: each run calls
+   * {@link PrivateLinkEntityProvider.refresh} with the run's abort signal and logs, rather than throws, a
+   * failure.
+   */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
     await this.#taskRunner?.run({

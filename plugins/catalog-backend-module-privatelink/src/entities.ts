@@ -17,7 +17,13 @@ import {
 import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { AccountRegionSnapshot, EndpointRecord, EndpointServiceRecord } from './aws/types';
 
-/** The parts of the config that decide names, owners and systems. */
+/**
+ * The parts of the config that decide names, owners and systems.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export type EntityConfig = Pick<PrivateLinkConfig, 'accounts' | 'defaultOwner' | 'tagKeys'>;
 
 /** A consumer of a service: a connection seen by the provider, an endpoint seen in the consumer's account, or both. */
@@ -96,7 +102,13 @@ export function fillAllowedPrincipals(entities: Entity[], snapshots: AccountRegi
   return true;
 }
 
-/** Builds the entities for every snapshot: deterministic, so that equal input gives equal entities. */
+/**
+ * Builds the entities for every snapshot: deterministic, so that equal input gives equal entities.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export function buildEntities(snapshots: AccountRegionSnapshot[], config: EntityConfig): Entity[] {
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
   const placing = new Set(Object.values(config.tagKeys));

@@ -9,5 +9,10 @@ export type { SyncReport, ServiceChange, LastEmittedLoader } from './PrivateLink
 export { buildEntities } from './entities';
 export type { EntityConfig } from './entities';
 export { createAwsClientFactory } from './aws/clients';
-export type { AwsClientFactory } from './aws/clients';
-export type { AccountRegionSnapshot } from './aws/types';
+export type { AwsClientFactory, DescribeRateLimit } from './aws/clients';
+export type {
+  AccountRegionSnapshot,
+  ConnectionRecord,
+  EndpointRecord,
+  EndpointServiceRecord,
+} from './aws/types';

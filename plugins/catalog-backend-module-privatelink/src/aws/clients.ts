@@ -5,14 +5,29 @@ import { createAwsClientSettings } from '@privatelink-backstage/plugin-privateli
 import { AccountRegion } from '@privatelink-backstage/plugin-privatelink-node';
 import { TokenBucket } from './tokenBucket';
 
-/** Client-side pacing of Describe* calls per account × region (EC2's bucket: 100, then 20 per second). */
+/**
+ * Client-side pacing of Describe* calls per account × region (EC2's bucket: 100, then 20 per second).
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export interface DescribeRateLimit {
+  /** How many calls may start at once before pacing begins: the capacity of the token bucket. */
   burst: number;
+  /** How many tokens the bucket regains per second. */
   perSecond: number;
 }
 
-/** Hands out EC2 clients per account × region. */
+/**
+ * Hands out EC2 clients per account × region.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
 export interface AwsClientFactory {
+  /** The EC2 client for one account and region. */
   ec2(target: AccountRegion): Promise<EC2Client>;
 }
 
@@ -24,12 +39,22 @@ export { MAX_ATTEMPTS } from '@privatelink-backstage/plugin-privatelink-node';
  * their connection pool and, in adaptive retry mode, the client-side rate limiter that learns the account's
  * EC2 throttling. The settings (credentials from the root `aws` block, adaptive retries with MAX_ATTEMPTS
  * attempts, the connection and request timeouts of `privatelink.aws`, `endpoint` pointing every client at moto
- * in the demo and the integration tests) come from the shared createAwsClientSettings.
+ * in the demo and the integration tests) come from the shared createAwsClientSettings. With `rateLimit`, every
+ * attempt of a Describe* call waits for a token of its client's bucket. A failed credential look-up is not
+ * cached.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
  */
 export function createAwsClientFactory(options: {
+  /** The root config: its `aws` block for credentials and its `privatelink.aws` block for the limits. */
   config: Config;
+  /** Endpoint override for every client (a validated `privatelink.endpoint`); unset for real AWS. */
   endpoint?: string;
+  /** Where credentials come from. Default: `DefaultAwsCredentialsManager.fromConfig(config)`. */
   credentialsManager?: AwsCredentialsManager;
+  /** Paces the Describe* calls of each client (`privatelink.sync.rateLimit`); unset: no client-side pacing. */
   rateLimit?: DescribeRateLimit;
 }): AwsClientFactory {
   const settings = createAwsClientSettings({

@@ -55,7 +55,9 @@ function endpointIssue(value: string): string | undefined {
 
 /**
  * The endpoint as it may be logged: scheme://host:port only, without any user name, password, path or query.
- * Anything that does not parse as a URL is logged as `(invalid)`.
+ * Anything that does not parse as a URL is logged as `(invalid)`. Never throws.
+ *
+ * @public
  */
 export function redactEndpoint(endpoint: string): string {
   try {
@@ -153,13 +155,24 @@ const schema = z
   })
   .strict();
 
-/** One account and region the sync reads. */
+/**
+ * One account and region the sync reads.
+ *
+ * @public
+ */
 export interface AccountRegion {
+  /** The 12-digit AWS account id, as configured under `privatelink.accounts`. */
   accountId: string;
+  /** One of the account's regions, e.g. `eu-west-1`. */
   region: string;
 }
 
-/** The validated `privatelink` config block with defaults applied. */
+/**
+ * The validated `privatelink` config block with defaults applied, as {@link readPrivateLinkConfig} returns it.
+ * The config schema of this package (`config.d.ts`) describes each field as it is written in app-config.
+ *
+ * @public
+ */
 export interface PrivateLinkConfig {
   /** An emulator's URL on a loopback host (validated: http or https, no user name or password). */
   endpoint?: string;
@@ -170,20 +183,31 @@ export interface PrivateLinkConfig {
   emulator: boolean;
   /** How long an AWS call may take, and how often a user's call is tried. */
   aws: {
-    /** Time to establish the TCP (and TLS) connection of one attempt. */
+    /** Time to establish the TCP (and TLS) connection of one attempt, in milliseconds (100 to 60000; default 3000). */
     connectionTimeoutMs: number;
     /**
-     * Time from sending one attempt's request to its response's headers; a response whose body then stalls
-     * for as long fails too.
+     * Time from sending one attempt's request to its response's headers, in milliseconds (100 to 300000; default
+     * 20000); a response whose body then stalls for as long fails too.
      */
     requestTimeoutMs: number;
-    /** Attempts in all of a call made for a user (the API, the scaffolder actions); the sync keeps MAX_ATTEMPTS. */
+    /**
+     * Attempts in all of a call made for a user (the API, the scaffolder actions), 1 to 10 (default 3); the sync
+     * keeps {@link MAX_ATTEMPTS}.
+     */
     interactiveMaxAttempts: number;
   };
+  /** Regions read in every account that does not list its own (at least one; default `['us-east-1']`). */
   regions: string[];
+  /**
+   * The AWS accounts to read and act in, in config order, each account id at most once (default none). Nothing
+   * is read or changed in an account that is not listed here.
+   */
   accounts: Array<{
+    /** The 12-digit AWS account id. */
     accountId: string;
+    /** A readable name of the account, used in titles and logs. */
     name?: string;
+    /** The regions read in this account: its own list, or else the top-level {@link PrivateLinkConfig.regions}. */
     regions: string[];
     /** The account's own owner: tagless resources, and who may create in it by default. */
     owner?: string;
@@ -192,25 +216,71 @@ export interface PrivateLinkConfig {
      * another falls back to the account's owner. Unset: any owner tag is taken as written.
      */
     owners?: string[];
+    /** The system entity ref of the account's resources that carry no system tag. */
     system?: string;
   }>;
+  /**
+   * The owner entity ref of resources with neither an owner tag nor an account owner (default
+   * `group:default/platform`).
+   */
   defaultOwner: string;
-  tagKeys: { owner: string; system: string; component: string; name: string };
+  /**
+   * The AWS tag keys that place a resource in the catalog: those holding its owner, system and component entity
+   * refs and its entity name. Defaults: `DEFAULT_TAG_KEYS` of the common package (`backstage:owner`,
+   * `backstage:system`, `backstage:component`, `backstage:name`).
+   */
+  tagKeys: {
+    /** The tag key holding the owner entity ref. */
+    owner: string;
+    /** The tag key holding the system entity ref. */
+    system: string;
+    /** The tag key holding the ref of the component that the service exposes or the endpoint belongs to. */
+    component: string;
+    /** The tag key holding the entity name to use. */
+    name: string;
+  };
+  /** Whether the principal `*` (every AWS account) may be allowed on an endpoint service (default false). */
   allowWildcardPrincipal: boolean;
+  /** The rules of consumers' access requests to endpoint services. */
   accessRequests: {
-    /** Whether a request may name an account that is not configured (it is then flagged as external). */
+    /**
+     * Whether a request may name an account that is not configured (it is then flagged as external); default
+     * false.
+     */
     allowExternalAccounts: boolean;
-    /** Whether an owner may decide their own request. */
+    /** Whether an owner may decide their own request; default false. */
     allowSelfApproval: boolean;
-    /** Open requests one user may have on one service at a time. */
+    /** Open requests one user may have on one service at a time, 1 to 100 (default 5). */
     maxOpenPerUser: number;
   };
-  detailsCache: { ttlSeconds: number; maxMegabytes: number };
+  /** The short-lived cache of the entity card's answers (`GET /api/privatelink/v1/services`) in the backend plugin. */
+  detailsCache: {
+    /** How long an answer and a caller's read decision are reused, in seconds (0 to 300; 0 turns the cache off; default 5). */
+    ttlSeconds: number;
+    /** Bound on the memory the cached answers take, in megabytes (1 to 4096; default 64). */
+    maxMegabytes: number;
+  };
+  /** The scheduled sync of endpoint services, their permissions and connections into the catalog. */
   sync: {
+    /** False to run the plugins without reading AWS; default true. */
     enabled: boolean;
+    /**
+     * When the full sync runs: `privatelink.sync.schedule` as the scheduler reads it, or by default every 10
+     * minutes with a timeout of 5 minutes and an initial delay of 5 seconds.
+     */
     schedule: SchedulerServiceTaskScheduleDefinition;
+    /**
+     * How many `DescribeVpcEndpointServicePermissions` calls may run at once in one account and region, 1 to 50
+     * (default 4).
+     */
     concurrency: number;
-    rateLimit: { burst: number; perSecond: number };
+    /** Client-side pacing of the sync's Describe calls per account and region (a token bucket). */
+    rateLimit: {
+      /** Calls that may be in flight at once, 1 to 1000 (default 100, the size of EC2's own bucket). */
+      burst: number;
+      /** Calls per second after the burst, 0.1 to 1000 (default 20). */
+      perSecond: number;
+    };
   };
 }
 
@@ -220,8 +290,13 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 5 },
 };
 
-/** Raised when the `privatelink` config block is malformed; its message names each bad field. */
+/**
+ * Raised when the `privatelink` config block is malformed; its message names each bad field.
+ *
+ * @public
+ */
 export class PrivateLinkConfigError extends Error {
+  /** Always `'PrivateLinkConfigError'`. */
   name = 'PrivateLinkConfigError';
 }
 
@@ -229,6 +304,11 @@ export class PrivateLinkConfigError extends Error {
  * Reads and validates the `privatelink` block once, at start. A malformed block stops the backend with a
  * message that names every bad field (`privatelink.accounts.1.accountId: must be a 12-digit AWS account id`),
  * rather than failing later in a sync.
+ *
+ * @param config - The root config; a missing `privatelink` block gives all the defaults.
+ * @returns The block with defaults applied, and each account's `regions` filled in from the top-level `regions`.
+ * @throws {@link PrivateLinkConfigError} when the block, or `privatelink.sync.schedule`, is malformed.
+ * @public
  */
 export function readPrivateLinkConfig(config: Config): PrivateLinkConfig {
   const raw = config.getOptional('privatelink') ?? {};
@@ -258,15 +338,25 @@ export function readPrivateLinkConfig(config: Config): PrivateLinkConfig {
   };
 }
 
-/** The configured account with this id, if any. */
-export function configuredAccount(config: Pick<PrivateLinkConfig, 'accounts'>, accountId: string) {
+/**
+ * The configured account with this id (its entry of `privatelink.accounts`), or undefined when the account is not
+ * configured.
+ *
+ * @public
+ */
+export function configuredAccount(
+  config: Pick<PrivateLinkConfig, 'accounts'>,
+  accountId: string,
+): PrivateLinkConfig['accounts'][number] | undefined {
   return config.accounts.find(a => a.accountId === accountId);
 }
 
 /**
  * The owners a resource in this account may be given (by an owner tag, or by whoever creates it): the
  * account's own owner and those it lists under `owners`, as full entity refs. Undefined when the account sets
- * no `owners`: then any owner tag is taken as written.
+ * no `owners` (or is not configured): then any owner tag is taken as written.
+ *
+ * @public
  */
 export function permittedOwners(
   config: Pick<PrivateLinkConfig, 'accounts'>,
@@ -278,7 +368,11 @@ export function permittedOwners(
   return new Set(refs.map(r => toFullEntityRef(r, 'group')!));
 }
 
-/** Every account × region pair the sync reads, in config order. */
+/**
+ * Every account × region pair the sync reads, in config order.
+ *
+ * @public
+ */
 export function accountRegions(config: PrivateLinkConfig): AccountRegion[] {
   return config.accounts.flatMap(a => a.regions.map(region => ({ accountId: a.accountId, region })));
 }

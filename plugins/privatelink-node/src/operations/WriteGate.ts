@@ -13,23 +13,44 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { AuditAttempt, AuditSubject, PrivateLinkAuditLog } from './audit';
 
-/** Who causes a change and through which door. Only a scheduled job acts with the plugin's own credentials. */
+/**
+ * Who causes a change and through which door. Only a scheduled job acts with the plugin's own credentials.
+ *
+ * @public
+ */
 export interface WriteActor {
+  /**
+   * The verified credentials of the person who caused the change (a user principal), or the plugin's own
+   * (a service principal) for the scheduled job; the permissions are authorised with them.
+   */
   credentials: BackstageCredentials;
+  /** The door the change came through; only `job` may act with service credentials. */
   via: WriteChannel;
 }
 
-/** A permission to hold on a resource (a service's entity ref, or an account id). */
+/**
+ * A permission to hold on a resource (a service's entity ref, or an account id).
+ *
+ * @public
+ */
 export interface PermissionCheck {
+  /** The resource permission to authorise, e.g. `privatelink.principal.manage`. */
   permission: ResourcePermission;
+  /** The resource it is authorised on: an endpoint service's entity ref, or an account id. */
   resourceRef: string;
   /** Named in the refusal, e.g. the service's ref. */
   on: string;
 }
 
-/** What a change reports back: the value for the caller, details for the audit row, a partial failure. */
+/**
+ * What a change reports back: the value for the caller, details for the audit row, a partial failure.
+ *
+ * @public
+ */
 export interface WriteOutcome<T> {
+  /** What {@link WriteGate.run} returns to the caller. */
   value: T;
+  /** What the change did, for the outcome of the audit row. */
   details?: Record<string, unknown>;
   /** Some items failed (AWS `Unsuccessful`): recorded as an error, the value still returned. */
   failure?: string;
@@ -41,17 +62,36 @@ export interface WriteOutcome<T> {
   announce?: ServiceChangedEvent;
 }
 
-/** One change through the write path. */
+/**
+ * One change through the write path, run by {@link WriteGate.run}.
+ *
+ * @public
+ */
 export interface WriteOperation<T> {
+  /** Who causes the change; see {@link actorName} for who may. */
   actor: WriteActor;
+  /** The kind of change, for the audit row and error messages, e.g. `principals.allow`. */
   action: string;
+  /**
+   * What the change is made on, for the audit row; the change is announced on its service when it (with what the
+   * outcome's `subject` adds) has a region and service id, unless the outcome names another to `announce`.
+   */
   subject: AuditSubject;
+  /** What the attempt asks for, for the audit row (`dryRun: true` is added to it in a dry run). */
   details: Record<string, unknown>;
   /** Checks before the permissions: what the request names must exist (a configured account). Throw to refuse. */
   validate?: () => Promise<void> | void;
+  /**
+   * The permissions the actor must hold, authorised in one request after `validate`; the first one denied is the
+   * refusal (a `NotAllowedError`). May be empty.
+   */
   checks: PermissionCheck[];
   /** Checks that need more than a permission (the owner named, the account): throw to refuse. */
   precondition?: () => Promise<void> | void;
+  /**
+   * Runs every check, then returns `preview()` without writing a `started` row or calling `change`. Refusals and
+   * checks that failed are still recorded. Default false.
+   */
   dryRun?: boolean;
   /** The answer of a dry run, given once every check passed. */
   preview?: () => T;
@@ -65,20 +105,43 @@ export interface WriteOperation<T> {
    * first failure of a streak (the message differs from the last one), not one row a minute while AWS fails.
    */
   recordFailure?: (message: string) => boolean;
+  /**
+   * Makes the change in AWS, once every check passed and the `started` row is written. An error that is not a
+   * refusal is turned into a `ServiceUnavailableError` prefixed with `failure`.
+   */
   change: () => Promise<WriteOutcome<T>>;
-  /** Says what failed when AWS fails, e.g. `Could not allow principals on vpce-svc-…`; the error's text follows. */
+  /**
+   * Says what failed when AWS fails, e.g. `Could not allow principals on vpce-svc-…`; the error's text follows.
+   * Default: `Could not complete <action>`.
+   */
   failure?: string;
 }
 
-/** Publishes one change event; the events service in the backend packages. */
+/**
+ * Publishes one change event (on `privatelink.service.changed`); {@link eventsPublisher} makes one from the
+ * events service.
+ *
+ * @public
+ */
 export type ChangePublisher = (event: ServiceChangedEvent) => Promise<void>;
 
-/** The plugin's actor name in audit rows of its scheduled job. */
+/**
+ * The plugin's actor name in audit rows of its scheduled job.
+ *
+ * @public
+ */
 export const PLUGIN_ACTOR = 'plugin:privatelink';
 
 const REFUSALS = new Set(['NotAllowedError', 'InputError', 'NotFoundError', 'ConflictError']);
 
-/** The verified user of a change, or a refusal: only the scheduled job may act without a person. */
+/**
+ * The actor name of a change for its audit row: the user entity ref of a user principal, or {@link PLUGIN_ACTOR}
+ * for a service principal acting through the scheduled job (`via: 'job'`).
+ *
+ * @throws `NotAllowedError` for any other principal (e.g. a service outside the job, or none): only the scheduled
+ *   job may act without a person.
+ * @public
+ */
 export function actorName(actor: WriteActor): string {
   const principal = actor.credentials.principal as { type: string; userEntityRef?: string; subject?: string };
   if (principal.type === 'user') return (principal as BackstageUserPrincipal).userEntityRef;
@@ -95,6 +158,10 @@ export function actorName(actor: WriteActor): string {
  * (c) makes the change;
  * (d) completes the row with the outcome and announces the change on `privatelink.service.changed`, to which the
  *     catalog module (targeted refresh) and the backend's details cache listen.
+ *
+ * Failures to write the outcome of a row or to announce a change are logged, never thrown: AWS has answered.
+ *
+ * @public
  */
 export class WriteGate {
   readonly #permissions: PermissionsService;
@@ -102,6 +169,10 @@ export class WriteGate {
   readonly #publish: ChangePublisher;
   readonly #logger: LoggerService;
 
+  /**
+   * @param options - `permissions` authorises the checks, `audit` records every attempt, `publish` announces
+   *   changes, and `logger` receives what could not be recorded or announced.
+   */
   constructor(options: {
     permissions: PermissionsService;
     audit: PrivateLinkAuditLog;
@@ -114,7 +185,10 @@ export class WriteGate {
     this.#logger = options.logger;
   }
 
-  /** Records a refusal found before an operation could be set up (e.g. a forged entity), and throws it. */
+  /**
+   * Records a refusal found before an operation could be set up (e.g. a forged entity), and throws it: always
+   * rejects with `error`, whether or not the row could be written.
+   */
   async refuse(actor: WriteActor, action: string, subject: AuditSubject, details: Record<string, unknown>, error: Error): Promise<never> {
     await this.#refused({ actor: safeActorName(actor), via: actor.via, action, ...subject, details }, error.message);
     throw error;
@@ -129,6 +203,18 @@ export class WriteGate {
     }
   }
 
+  /**
+   * Runs one change through the write path: actor, `validate`, permissions and `precondition` first (in a dry run
+   * too), then the `started` row, `change`, the outcome and the announcement. Returns the outcome's value, or the
+   * preview in a dry run or when there is nothing to do.
+   *
+   * @throws The refusal (`NotAllowedError`, `InputError`, `NotFoundError` or `ConflictError`) after recording a
+   *   `refused` row (a refusal that cannot be recorded is logged); any other failure of the checks or of `change`
+   *   as a `ServiceUnavailableError` prefixed with `op.failure` (unless it is a `ServiceUnavailableError` or
+   *   `NotModifiedError` already), after recording an `error` outcome; the audit log's error when the `started`
+   *   row cannot be written (AWS is then not called); an `Error` when a dry run, or nothing to do, meets an
+   *   operation without `preview`.
+   */
   async run<T>(op: WriteOperation<T>): Promise<T> {
     const base = { via: op.actor.via, action: op.action, ...op.subject, details: { ...op.details, ...(op.dryRun ? { dryRun: true } : {}) } };
     let actor: string;
@@ -229,7 +315,12 @@ function safeActorName(actor: WriteActor): string {
   }
 }
 
-/** The publisher of change events on the events service. */
+/**
+ * The publisher of change events on the events service: publishes each event as the payload of
+ * `privatelink.service.changed`.
+ *
+ * @public
+ */
 export function eventsPublisher(events: { publish(p: { topic: string; eventPayload: unknown }): Promise<void> }): ChangePublisher {
   return event => events.publish({ topic: PRIVATELINK_SERVICE_CHANGED_TOPIC, eventPayload: event });
 }

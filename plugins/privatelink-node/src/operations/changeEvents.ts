@@ -6,8 +6,13 @@ import {
   serviceChangedEventSchema,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
-/** The part of the events service a subscription needs. */
+/**
+ * The part of the events service (`EventsService` of `@backstage/plugin-events-node`) a subscription needs.
+ *
+ * @public
+ */
 export interface ChangeEventsSubscriber {
+  /** Subscribes `onEvent` to the events of `topics`, under the subscriber id `id`. */
   subscribe(options: {
     id: string;
     topics: string[];
@@ -18,13 +23,18 @@ export interface ChangeEventsSubscriber {
 /**
  * Calls `onChange` for every valid `privatelink.service.changed` event, whoever published it (the API, the
  * scaffolder actions, another replica). A malformed payload is logged and dropped; a failing handler is logged,
- * so one bad event never stops the subscription.
+ * so one bad event never stops the subscription. Resolves once the subscription is made.
+ *
+ * @public
  */
 export async function subscribeToServiceChanges(options: {
+  /** The events service. */
   events: ChangeEventsSubscriber;
   /** Unique per subscriber, e.g. `privatelink-entity-provider`. */
   id: string;
+  /** Where malformed events and failing handlers are logged. */
   logger: LoggerService;
+  /** Called with each valid event's payload. */
   onChange: (event: ServiceChangedEvent) => Promise<void> | void;
 }): Promise<void> {
   const { events, id, logger, onChange } = options;

@@ -3,7 +3,11 @@ import { privatelinkResourceCreatePermission, toFullEntityRef } from '@privateli
 import { configuredAccount, permittedOwners, PrivateLinkConfig } from '../config/privatelinkConfig';
 import { PermissionCheck, WriteOperation } from './WriteGate';
 
-/** What creating a resource in an account must satisfy, as the parts of a {@link WriteOperation}. */
+/**
+ * What creating a resource in an account must satisfy, as the parts of a {@link WriteOperation}.
+ *
+ * @public
+ */
 export type CreationChecks = Required<Pick<WriteOperation<unknown>, 'validate' | 'checks' | 'precondition'>>;
 
 /**
@@ -12,9 +16,17 @@ export type CreationChecks = Required<Pick<WriteOperation<unknown>, 'validate' |
  * - the permission `privatelink.resource.create` on the account, decided by the app's policy;
  * - the owner the new resource is tagged with is one of the creator's own ownership refs (themselves or a group
  *   they belong to, from their verified token), and one the account permits (`accounts[].owners`).
+ *
+ * The checks throw when run, not this function: `validate` a `NotAllowedError` for an account that is not
+ * configured; `precondition` an `InputError` for a missing or malformed owner and a `NotAllowedError` for an
+ * owner that is not the creator's or that the account does not permit.
+ *
+ * @public
  */
 export function creationChecks(options: {
+  /** The configured accounts. */
   config: Pick<PrivateLinkConfig, 'accounts'>;
+  /** The 12-digit AWS account id the resource is created in. */
   accountId: string;
   /** The owner the resource will carry in its owner tag. */
   owner: string | undefined;

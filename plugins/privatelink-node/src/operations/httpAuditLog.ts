@@ -7,9 +7,15 @@ import { AuditAttempt, AuditOutcome, PrivateLinkAuditLog } from './audit';
  * backend plugin through `POST /v1/audit/attempts`, with a token the calling plugin issues on behalf of the
  * initiator. The backend takes the actor from that verified token and the door (`via`) from the plugin that
  * issued it, never from the body; a plain user token cannot write there.
+ *
+ * Each method rejects with a `ResponseError` when the backend answers with an error status.
+ *
+ * @public
  */
 export function createHttpAuditLog(options: {
+  /** Finds the base URL of the `privatelink` backend plugin. */
   discovery: DiscoveryService;
+  /** Issues the plugin request token on behalf of the initiator. */
   auth: AuthService;
   /** The initiator's credentials (`ctx.getInitiatorCredentials()`). */
   credentials: BackstageCredentials;

@@ -21,20 +21,38 @@ import { collect, PAGE_SIZE, readAllowedPrincipals } from '../permissions/allowe
 import { findTrustedService, TrustedService, trustService } from '../trust/trustedService';
 import { WriteActor, WriteGate } from './WriteGate';
 
-/** Creates an EC2 client for one account and region. */
+/**
+ * Creates an EC2 client for one account and region, as {@link createEc2ClientFactory} returns; the caller
+ * destroys it.
+ *
+ * @public
+ */
 export type Ec2ClientFactory = (target: AwsClientTarget, options?: AwsClientOptions) => Promise<EC2Client>;
 
-/** The service a change is on: an entity the caller resolved (API), or its account, region and id (actions). */
+/**
+ * The service a change is on: an entity the caller resolved (API), or its account, region and id (actions). Either
+ * way it must pass {@link trustService}.
+ *
+ * @public
+ */
 export type ServiceSelector = { entity: Entity } | { target: ServiceChangedEvent };
 
-/** Options of a change on an existing service. */
+/**
+ * Options of a change on an existing service.
+ *
+ * @public
+ */
 export interface ChangeOptions {
+  /** Check everything and answer what would change, without changing it (see {@link WriteOperation.dryRun}). Default false. */
   dryRun?: boolean;
   /** Extra details for the audit row, e.g. the access request that caused the change. */
   details?: Record<string, unknown>;
-  /** Write no row when there is nothing to change (the scheduled job). */
+  /** Write no row when there is nothing to change (the scheduled job). Used by the connection decisions only. */
   quietWhenNothing?: boolean;
-  /** Whether a failure with this message is written down (see {@link WriteOperation.recordFailure}). */
+  /**
+   * Whether a failure with this message is written down (see {@link WriteOperation.recordFailure}). Used by the
+   * connection decisions only.
+   */
   recordFailure?: (message: string) => boolean;
   /**
    * For {@link ServiceOperations.acceptPendingFrom}: the rejected connections that do not stop it (those the owners
@@ -43,10 +61,19 @@ export interface ChangeOptions {
   ignoreRejected?: string[] | 'all';
 }
 
-/** Why the acceptance of an approved account's connections has nothing more to do. */
+/**
+ * Why the acceptance of an approved account's connections has nothing more to do: the account is no longer an
+ * allowed principal (`revoked`), or an owner rejected one of its connections (`rejected`).
+ *
+ * @public
+ */
 export type AcceptanceStop = 'revoked' | 'rejected';
 
-/** What a connection decision did. */
+/**
+ * What a connection decision did; each list holds VPC endpoint ids (`vpce-…`).
+ *
+ * @public
+ */
 export interface ConnectionDecisionResult {
   /** Endpoints this call accepted or rejected. */
   changed: string[];
@@ -56,38 +83,64 @@ export interface ConnectionDecisionResult {
   failed: Array<{ endpointId: string; reason: string }>;
 }
 
-/** The changes PrivateLink makes to an existing endpoint service, each through the {@link WriteGate}. */
+/**
+ * The changes PrivateLink makes to an existing endpoint service, each through the {@link WriteGate} (so each
+ * rejects as {@link WriteGate.run} does). A selector that names no trusted service is refused: a `refused` row is
+ * written and the error of {@link trustService} or {@link findTrustedService} (a `NotAllowedError` or
+ * `NotFoundError`, or the catalog's own error) is thrown.
+ *
+ * @public
+ */
 export interface ServiceOperations {
   /** Records a refusal that the caller found itself (e.g. self-approval), and throws it. */
   refuse(actor: WriteActor, action: string, service: TrustedService, details: Record<string, unknown>, error: Error): Promise<never>;
   /** The trusted service a selector names, with a `refused` row (with these details) when there is none. */
   resolve(actor: WriteActor, selector: ServiceSelector, action: string, details?: Record<string, unknown>): Promise<TrustedService>;
-  /** Allows the principals that are not allowed yet. */
+  /**
+   * Allows the principals (ARNs, or `*`) that are not allowed yet, with the permission
+   * `privatelink.principal.manage` on the service. Duplicates are dropped; both lists are sorted.
+   */
   allowPrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; added: string[]; alreadyAllowed: string[] }>;
-  /** Removes the principals that are allowed. */
+  /**
+   * Removes the principals that are allowed, with the permission `privatelink.principal.manage` on the service.
+   * Duplicates are dropped; both lists are sorted.
+   */
   revokePrincipals(actor: WriteActor, selector: ServiceSelector, principals: string[], options?: ChangeOptions): Promise<{ service: TrustedService; removed: string[]; notAllowed: string[] }>;
-  /** Accepts or rejects connections; ids that are no connection of the service are refused before any change. */
+  /**
+   * Accepts or rejects connections (VPC endpoint ids), with the permission `privatelink.connection.review` on the
+   * service; ids that are no connection of the service are refused (an `InputError`) before any change.
+   */
   reviewConnections(decision: 'accept' | 'reject', actor: WriteActor, selector: ServiceSelector, endpointIds: string[], options?: ChangeOptions): Promise<ConnectionDecisionResult & { service: TrustedService }>;
   /**
    * Accepts every pending connection from one account (an approved access request), after re-reading what the
-   * owners decided since: nothing is accepted when the account is no longer an allowed principal (`stop:
-   * 'revoked'`) or when an owner rejected one of its connections (`stop: 'rejected'`).
+   * owners decided since: nothing is accepted when the account is no longer an allowed principal
+   * (`stop: 'revoked'`) or when an owner rejected one of its connections (`stop: 'rejected'`), except those that
+   * `options.ignoreRejected` lists. Needs `privatelink.connection.review` on the service. The result's `rejected`
+   * lists the account's rejected connections, as read.
    */
   acceptPendingFrom(
     actor: WriteActor,
     service: TrustedService,
     accountId: string,
     options?: ChangeOptions,
-  ): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop; /** The account's rejected connections, as read. */ rejected: string[] }>;
+  ): Promise<ConnectionDecisionResult & { stop?: AcceptanceStop; rejected: string[] }>;
 }
 
 const DONE_STATE = { accept: 'available', reject: 'rejected' } as const;
 
-/** The shared implementation of {@link ServiceOperations}, used by the API, the scaffolder actions and the job. */
+/**
+ * The shared implementation of {@link ServiceOperations}, used by the API, the scaffolder actions and the job.
+ *
+ * @public
+ */
 export function createServiceOperations(options: {
+  /** The write path every change runs through. */
   gate: WriteGate;
+  /** Creates the EC2 client of an operation: one per operation, destroyed at its end. */
   ec2: Ec2ClientFactory;
+  /** Finds the entity of a service selected by its target, with the actor's credentials. */
   catalog: CatalogService;
+  /** The configured accounts: services are trusted only in these. */
   config: Pick<PrivateLinkConfig, 'accounts'>;
 }): ServiceOperations {
   const { gate, config, catalog } = options;

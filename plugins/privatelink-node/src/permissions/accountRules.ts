@@ -7,16 +7,26 @@ import { RESOURCE_TYPE_PRIVATELINK_ACCOUNT, toFullEntityRef } from '@privatelink
 import { z } from 'zod/v3';
 import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
 
-/** A configured AWS account as the permission framework sees it (resource type `privatelink-account`). */
+/**
+ * A configured AWS account as the permission framework sees it (resource type `privatelink-account`).
+ *
+ * @public
+ */
 export interface PrivateLinkAccountResource {
+  /** The 12-digit AWS account id; also the resource ref of the account in permission requests. */
   accountId: string;
   /** The account's configured owner, as a full entity ref. */
   owner?: string;
-  /** The owners the account delegates to (`privatelink.accounts[].owners`), as full entity refs. */
+  /** The owners the account delegates to (`privatelink.accounts[].owners`), as full entity refs; empty when unset. */
   owners: string[];
 }
 
-/** The permission resource ref of configured accounts; the backend plugin registers it. */
+/**
+ * The permission resource ref of configured accounts (plugin `privatelink`, resource type `privatelink-account`);
+ * the backend plugin registers it.
+ *
+ * @public
+ */
 export const privatelinkAccountResourceRef = createPermissionResourceRef<PrivateLinkAccountResource, never>().with({
   pluginId: 'privatelink',
   resourceType: RESOURCE_TYPE_PRIVATELINK_ACCOUNT,
@@ -24,7 +34,12 @@ export const privatelinkAccountResourceRef = createPermissionResourceRef<Private
 
 const groupRef = (ref: string) => toFullEntityRef(ref, 'group')!;
 
-/** The account resource of a configured account id; undefined for an account that is not configured. */
+/**
+ * The account resource of a configured account id, with its owners as full group entity refs; undefined for an
+ * account that is not configured.
+ *
+ * @public
+ */
 export function accountResource(config: Pick<PrivateLinkConfig, 'accounts'>, accountId: string): PrivateLinkAccountResource | undefined {
   const account = configuredAccount(config, accountId);
   if (!account) return undefined;
@@ -59,7 +74,13 @@ const isDelegatedOwner = createPermissionRule({
   },
 });
 
-/** The rules of the `privatelink-account` resource type. */
+/**
+ * The rules of the `privatelink-account` resource type: `isAccountOwner` (`IS_ACCOUNT_OWNER`, the account's
+ * configured owner is among the `claims`) and `isDelegatedOwner` (`IS_DELEGATED_OWNER`, one of the owners the
+ * account delegates to is among the `claims`). Both apply to loaded accounts only; their `toQuery` throws.
+ *
+ * @public
+ */
 export const privatelinkAccountRules = { isAccountOwner, isDelegatedOwner };
 
 const exportsOfAccount = createConditionExports({ resourceRef: privatelinkAccountResourceRef, rules: privatelinkAccountRules });
@@ -67,8 +88,14 @@ const exportsOfAccount = createConditionExports({ resourceRef: privatelinkAccoun
 /**
  * Conditions on configured accounts for a permission policy, e.g.
  * `anyOf([isAccountOwner({ claims }), isDelegatedOwner({ claims })])` for `privatelink.resource.create`.
+ *
+ * @public
  */
 export const privatelinkAccountConditions = exportsOfAccount.conditions;
 
-/** Wraps account conditions into the conditional decision a policy returns. */
+/**
+ * Wraps account conditions into the conditional decision a policy returns for a `privatelink-account` permission.
+ *
+ * @public
+ */
 export const createPrivateLinkAccountConditionalDecision = exportsOfAccount.createConditionalDecision;

@@ -11,11 +11,21 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
 
-/** An endpoint service entity that the sync itself emitted, with the AWS service it stands for. */
+/**
+ * An endpoint service entity that the sync itself emitted, with the AWS service it stands for. Made only by
+ * {@link trustService} and {@link findTrustedService}.
+ *
+ * @public
+ */
 export interface TrustedService {
+  /** The catalog entity (kind Resource, type `vpc-endpoint-service`), as it was read. */
   entity: Entity;
   /** The entity's ref, e.g. `resource:default/orders-api`. */
   ref: string;
+  /**
+   * The AWS endpoint service the entity stands for: the account, region and service id of its
+   * `amazonaws.com/…` annotations. The account is a configured one.
+   */
   target: ServiceChangedEvent;
 }
 
@@ -27,6 +37,10 @@ const isServiceEntity = (e: Entity) =>
  * is the provider's own location for the account and region it names (the catalog writes that annotation itself
  * for entities read from files and URLs, so a registered catalog file cannot carry it), and that account is
  * configured. Anything else is refused, whatever its annotations and owner say.
+ *
+ * @throws `NotAllowedError` when the entity is not a `vpc-endpoint-service` Resource with account, region and
+ *   service id annotations, was not written by the sync, or names an account that is not configured.
+ * @public
  */
 export function trustService(entity: Entity, config: Pick<PrivateLinkConfig, 'accounts'>): TrustedService {
   const ref = stringifyEntityRef(entity);
@@ -50,11 +64,19 @@ export function trustService(entity: Entity, config: Pick<PrivateLinkConfig, 'ac
  * Finds the one synced entity of an endpoint service by its account, region and id, read with the caller's
  * credentials (a service they may not see is not found). Never "the first match": only the provider's own
  * entity for exactly that account and region qualifies.
+ *
+ * @throws `NotAllowedError` when the target's account is not configured; `NotFoundError` when no such entity is
+ *   visible to the caller, or when more than one is.
+ * @public
  */
 export async function findTrustedService(options: {
+  /** The catalog, read with `credentials`. */
   catalog: CatalogService;
+  /** The configured accounts. */
   config: Pick<PrivateLinkConfig, 'accounts'>;
+  /** The account, region and id of the endpoint service. */
   target: ServiceChangedEvent;
+  /** The caller's credentials: the service must be visible to them. */
   credentials: BackstageCredentials;
 }): Promise<TrustedService> {
   const { catalog, config, target, credentials } = options;
