@@ -5,17 +5,35 @@ import { EndpointState } from './entityModel';
 export interface PrivateLinkConsumer {
   /** Entity ref of the vpc-endpoint Resource. */
   entityRef: string;
+  /** VPC endpoint id of the consumer's endpoint, e.g. `vpce-0123456789abcdef0`. */
   endpointId: string;
+  /** 12-digit AWS account id that owns the endpoint, e.g. `123456789012`; absent when AWS did not report it. */
   accountId?: string;
+  /** AWS region of the endpoint, e.g. `eu-west-1`. */
   region: string;
+  /**
+   * State of the connection, normalised (see {@link normalizeEndpointState}); `pendingAcceptance` is one an owner
+   * of the service has to accept or reject.
+   */
   state: EndpointState;
   /** Owner entity ref of the endpoint. */
   owner?: string;
   /** Component entity ref the endpoint belongs to, when tagged. */
   component?: string;
+  /** ISO 8601 time the endpoint was created, e.g. `2026-11-25T10:15:00.000Z`, when AWS reported it. */
   createdAt?: string;
+  /**
+   * DNS names of the endpoint, e.g.
+   * `vpce-0123456789abcdef0-abcd1234.vpce-svc-0123456789abcdef0.eu-west-1.vpce.amazonaws.com`; empty when none
+   * is known.
+   */
   dnsNames: string[];
+  /**
+   * VPC the endpoint is in, e.g. `vpc-0123456789abcdef0`. Known only when the endpoint could be read in its own
+   * (configured) account; the provider's view of a connection does not include it.
+   */
   vpcId?: string;
+  /** Whether the endpoint has private DNS enabled; like `vpcId`, known only when read in its own account. */
   privateDnsEnabled?: boolean;
   /** Set when the consumer's account could not be read lately: ISO time of the last good read. */
   staleSince?: string;
@@ -25,47 +43,96 @@ export interface PrivateLinkConsumer {
 export interface PrivateLinkServiceDetails {
   /** Entity ref of the vpc-endpoint-service Resource. */
   entityRef: string;
+  /** Display title of the Resource entity (`metadata.title`), when it has one. */
   title?: string;
+  /** Owner entity ref of the service (`spec.owner`), e.g. `group:default/payments`. */
   owner?: string;
+  /** System entity ref the service belongs to (`spec.system`), e.g. `system:default/orders`, when set. */
   system?: string;
+  /** Endpoint service id, e.g. `vpce-svc-0123456789abcdef0`. */
   serviceId: string;
+  /**
+   * Service name consumers create their endpoints with, e.g.
+   * `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`.
+   */
   serviceName: string;
+  /** 12-digit AWS account id of the provider account the service is in, e.g. `123456789012`. */
   accountId: string;
+  /** AWS region of the service, e.g. `eu-west-1`. */
   region: string;
+  /**
+   * State of the service as EC2 last reported it (`ServiceState`: `Pending`, `Available`, `Deleting`, `Deleted`
+   * or `Failed`), or `unknown` when the entity carries none.
+   */
   state: string;
+  /** True when an owner has to accept each new connection before it can be used. */
   acceptanceRequired: boolean;
+  /** Private DNS name of the service, e.g. `api.internal.example.com`, when it has one. */
   privateDnsName?: string;
+  /**
+   * Verification state of {@link PrivateLinkServiceDetails.privateDnsName}: `pendingVerification`, `verified` or
+   * `failed`.
+   */
   privateDnsState?: string;
+  /** Base DNS names of the service (`BaseEndpointDnsNames`), as AWS reports them; empty when none is known. */
   dnsNames: string[];
+  /** ARNs of the Network (or Gateway) Load Balancers behind the service. */
   loadBalancerArns: string[];
+  /**
+   * Regions the service can be reached from (cross-region PrivateLink), e.g. `['eu-west-1', 'eu-central-1']`;
+   * empty when AWS lists none.
+   */
   supportedRegions: string[];
+  /**
+   * Principals allowed to connect: IAM ARNs such as `arn:aws:iam::123456789012:root`, or `*` for every account.
+   */
   allowedPrincipals: string[];
+  /** Set when the service's account or region could not be read lately: ISO time of the last good read. */
   staleSince?: string;
+  /** Every consumer endpoint of the service known to the catalog, ordered by endpoint id. */
   consumers: PrivateLinkConsumer[];
   /** Number of consumers per state. */
   counts: Partial<Record<EndpointState, number>>;
 }
 
-/** Status of an access request. @public */
+/**
+ * Status of an access request: `pending` until an owner decides it, then `approved` (the account was allowed as a
+ * principal) or `denied`. `failed` is kept for a request that could not be carried out; a decision that does not
+ * finish leaves the request `pending`, with the reason in {@link AccessRequest.error}.
+ * @public
+ */
 export type AccessRequestStatus = 'pending' | 'approved' | 'denied' | 'failed';
 
 /** A consumer's request to be allowed on an endpoint service. @public */
 export interface AccessRequest {
+  /** Id of the request, a UUID, as used in `POST /v1/access-requests/{id}/approve`. */
   id: string;
+  /** Entity ref of the vpc-endpoint-service Resource the request is for, e.g. `resource:default/orders-api`. */
   serviceRef: string;
   /** The component or group that will consume. */
   consumerRef: string;
   /** The account that will create the endpoint; it becomes an allowed principal on approval. */
   accountId: string;
+  /** Why the consumer needs the service, as the requester wrote it. */
   reason: string;
+  /** Where the request stands; see {@link AccessRequestStatus}. */
   status: AccessRequestStatus;
+  /** User entity ref of the person who filed the request, e.g. `user:default/jane.doe`. */
   requestedBy: string;
+  /** ISO 8601 time the request was filed. */
   requestedAt: string;
+  /** User entity ref of the owner who approved or denied the request; absent while it is pending. */
   decidedBy?: string;
+  /** ISO 8601 time of the decision; absent while the request is pending. */
   decidedAt?: string;
+  /** The reason the deciding owner gave: required for a denial, optional for an approval. */
   decisionReason?: string;
   /** Endpoint ids whose connections were accepted on approval. */
   acceptedEndpointIds?: string[];
+  /**
+   * What went wrong last, when something did: e.g. a decision that did not finish, or accepting the account's
+   * pending connections failing after approval. Absent when nothing failed.
+   */
   error?: string;
   /** True when the account is not one of the configured accounts (`accessRequests.allowExternalAccounts`). */
   external: boolean;
@@ -86,9 +153,13 @@ export type AccessRequestFollowUp = 'active' | 'accepted' | 'revoked' | 'rejecte
 
 /** Body of a new access request. @public */
 export interface CreateAccessRequest {
+  /** Entity ref of the vpc-endpoint-service Resource to be allowed on, e.g. `resource:default/orders-api`. */
   serviceRef: string;
+  /** Entity ref of the component or group that will consume the service, e.g. `component:default/checkout`. */
   consumerRef: string;
+  /** 12-digit AWS account id that will create the endpoint, e.g. `123456789012`. */
   accountId: string;
+  /** Why access is needed, for the owners who decide (at least 3 characters, at most 2000). */
   reason: string;
 }
 
@@ -99,19 +170,36 @@ export interface CreateAccessRequest {
  * @public
  */
 export interface AuditEntry {
+  /** Row id, increasing with time; the cursor of the audit log's pages. */
   id: number;
   /** The person who caused the change (user entity ref), or `plugin:privatelink` for its scheduled job. */
   actor: string;
+  /** The door the change came through; see {@link WriteChannel}. */
   via: WriteChannel;
+  /**
+   * The kind of change, e.g. `principals.allow`, `principals.revoke`, `connections.accept`, `connections.reject`,
+   * `accessRequest.approve` or `endpoint.create`.
+   */
   action: string;
   /** The endpoint service's entity ref, when the change is on a service the catalog knows. */
   serviceRef?: string;
+  /** 12-digit AWS account id the change was made in, when known. */
   accountId?: string;
+  /** AWS region the change was made in, e.g. `eu-west-1`, when known. */
   region?: string;
+  /** Endpoint service id (`vpce-svc-…`) the change was made on, when there is one. */
   serviceId?: string;
+  /**
+   * What the attempt asked for and, once completed, what it did, as stored JSON: e.g. the principals or endpoint
+   * ids, the access request id.
+   */
   details: Record<string, unknown>;
+  /** How the attempt ended; see {@link AuditResult}. */
   result: AuditResult;
+  /** Why it was refused or what failed; absent on success. */
   message?: string;
+  /** ISO 8601 time the attempt was recorded, before AWS was called. */
   createdAt: string;
+  /** ISO 8601 time its outcome was recorded; absent while the row is `started`. */
   completedAt?: string;
 }

@@ -18,8 +18,11 @@ export const serviceChangedEventSchema: z.ZodType<ServiceChangedEvent> = z.objec
 
 /** One endpoint service in its account and region: the payload of a change event, and what a write acts on. @public */
 export interface ServiceChangedEvent {
+  /** 12-digit AWS account id the endpoint service is in, e.g. `123456789012`. */
   accountId: string;
+  /** AWS region of the endpoint service, e.g. `eu-west-1`. */
   region: string;
+  /** Endpoint service id, e.g. `vpce-svc-0123456789abcdef0`. */
   serviceId: string;
 }
 

@@ -19,7 +19,8 @@ import { rootRouteRef as legacyRootRouteRef } from './routes';
 const rootRouteRef = convertLegacyRouteRef(legacyRootRouteRef);
 
 /**
- * API `api:privatelink`: the {@link PrivateLinkClient} of the backend plugin.
+ * API `api:privatelink`: the `PrivateLinkClient` (exported by `@privatelink-backstage/plugin-privatelink`) of
+ * the backend plugin, registered for `privatelinkApiRef` with the app's discovery and fetch APIs.
  *
  * @alpha
  */
@@ -35,7 +36,7 @@ export const privatelinkApi = ApiBlueprint.make({
 
 /**
  * Entity card `entity-card:privatelink/service` on the overview tab of entities for which
- * {@link isPrivateLinkAvailable} is true.
+ * `isPrivateLinkAvailable` (exported by `@privatelink-backstage/plugin-privatelink`) is true.
  *
  * @alpha
  */

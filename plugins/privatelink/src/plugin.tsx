@@ -6,7 +6,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { PrivateLinkClient, privatelinkApiRef } from './api';
+import type { EntityPrivateLinkCardProps } from './components/EntityPrivateLinkCard';
 import { rootRouteRef } from './routes';
 
 /**
@@ -36,7 +38,9 @@ export const privatelinkPlugin = createPlugin({
  *
  * @public
  */
-export const EntityPrivateLinkCard = privatelinkPlugin.provide(
+export const EntityPrivateLinkCard: (
+  props: EntityPrivateLinkCardProps,
+) => JSX.Element = privatelinkPlugin.provide(
   createComponentExtension({
     name: 'EntityPrivateLinkCard',
     component: {
@@ -54,24 +58,25 @@ export const EntityPrivateLinkCard = privatelinkPlugin.provide(
  *
  * @public
  */
-export const EntityPrivateLinkContent = privatelinkPlugin.provide(
-  createComponentExtension({
-    name: 'EntityPrivateLinkContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityPrivateLinkContent').then(
-          m => m.EntityPrivateLinkContent,
-        ),
-    },
-  }),
-);
+export const EntityPrivateLinkContent: () => JSX.Element =
+  privatelinkPlugin.provide(
+    createComponentExtension({
+      name: 'EntityPrivateLinkContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityPrivateLinkContent').then(
+            m => m.EntityPrivateLinkContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The PrivateLink page: "What can I consume privately?".
  *
  * @public
  */
-export const PrivateLinkPage = privatelinkPlugin.provide(
+export const PrivateLinkPage: () => JSX.Element = privatelinkPlugin.provide(
   createRoutableExtension({
     name: 'PrivateLinkPage',
     component: () =>

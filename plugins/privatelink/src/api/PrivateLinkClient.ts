@@ -19,11 +19,16 @@ export class PrivateLinkClient implements PrivateLinkApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;
 
+  /**
+   * @param options - `discoveryApi` finds the `privatelink` backend's base URL; `fetchApi` sends the requests with
+   * the signed-in user's credentials.
+   */
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
     this.#fetchApi = options.fetchApi;
   }
 
+  /** `GET /v1/services?entityRef=`; see {@link PrivateLinkApi.getServiceDetails}. */
   async getServiceDetails(
     entityRef: string,
   ): Promise<PrivateLinkServiceDetails | undefined> {
@@ -32,6 +37,7 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#json(response);
   }
 
+  /** `GET /v1/settings`; see {@link PrivateLinkApi.getSettings}. */
   async getSettings(): Promise<PrivateLinkSettings> {
     return this.#json(await this.#fetch('/v1/settings'));
   }
@@ -52,12 +58,14 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#page(`/v1/access-requests`, serviceRef, options);
   }
 
+  /** `POST /v1/access-requests`; see {@link PrivateLinkApi.createAccessRequest}. */
   async createAccessRequest(
     request: CreateAccessRequest,
   ): Promise<AccessRequest> {
     return this.#post('/v1/access-requests', request);
   }
 
+  /** `POST /v1/access-requests/{id}/approve`; see {@link PrivateLinkApi.approveAccessRequest}. */
   async approveAccessRequest(
     id: string,
     reason?: string,
@@ -68,12 +76,14 @@ export class PrivateLinkClient implements PrivateLinkApi {
     );
   }
 
+  /** `POST /v1/access-requests/{id}/deny`; see {@link PrivateLinkApi.denyAccessRequest}. */
   async denyAccessRequest(id: string, reason: string): Promise<AccessRequest> {
     return this.#post(`/v1/access-requests/${encodeURIComponent(id)}/deny`, {
       reason,
     });
   }
 
+  /** `POST /v1/connections/accept`; see {@link PrivateLinkApi.acceptConnections}. */
   async acceptConnections(
     serviceRef: string,
     endpointIds: string[],
@@ -81,6 +91,7 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#post('/v1/connections/accept', { serviceRef, endpointIds });
   }
 
+  /** `POST /v1/connections/reject`; see {@link PrivateLinkApi.rejectConnections}. */
   async rejectConnections(
     serviceRef: string,
     endpointIds: string[],
@@ -88,6 +99,7 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#post('/v1/connections/reject', { serviceRef, endpointIds });
   }
 
+  /** `POST /v1/principals/allow`; see {@link PrivateLinkApi.allowPrincipals}. */
   async allowPrincipals(
     serviceRef: string,
     principals: string[],
@@ -95,6 +107,7 @@ export class PrivateLinkClient implements PrivateLinkApi {
     return this.#post('/v1/principals/allow', { serviceRef, principals });
   }
 
+  /** `POST /v1/principals/revoke`; see {@link PrivateLinkApi.revokePrincipals}. */
   async revokePrincipals(
     serviceRef: string,
     principals: string[],

@@ -8,15 +8,27 @@ import {
 
 /** What the backend tells the frontend about the installation (`GET /v1/settings`). @public */
 export interface PrivateLinkSettings {
+  /** The regions the backend works in by default (`privatelink.regions`), e.g. `['us-east-1', 'eu-west-1']`. */
   regions: string[];
+  /**
+   * The configured AWS accounts (`privatelink.accounts`): the 12-digit `accountId`, its display `name` when
+   * configured, and the `regions` read in it (its own list, or else the top-level {@link PrivateLinkSettings.regions}).
+   */
   accounts: Array<{ accountId: string; name?: string; regions?: string[] }>;
+  /**
+   * Whether `*` (every AWS account) may be allowed as a principal (`privatelink.allowWildcardPrincipal`, default
+   * false); the allow-principals form accepts `*` only when true.
+   */
   allowWildcardPrincipal: boolean;
+  /** Whether the backend's scheduled sync of AWS into the catalog is enabled (`privatelink.sync.enabled`). */
   syncEnabled: boolean;
 }
 
 /** Outcome of accepting or rejecting connections: the endpoints changed and those that failed. @public */
 export interface ConnectionChangeResult {
+  /** Endpoint ids (`vpce-…`) whose connection was accepted or rejected by this call. */
   changed: string[];
+  /** Endpoints AWS refused to change, each with the reason AWS gave. */
   failed: Array<{ endpointId: string; reason: string }>;
 }
 
@@ -27,7 +39,9 @@ export interface ConnectionChangeResult {
  * @public
  */
 export interface PrivateLinkPageOptions {
+  /** The `nextBefore` cursor of the previous page; leave it out to read the first, newest page. */
   before?: string;
+  /** Number of items per page, 1 to 500; the backend's default is 200. */
   limit?: number;
 }
 
@@ -38,7 +52,9 @@ export interface PrivateLinkPageOptions {
  * @public
  */
 export interface PrivateLinkListPage<T> {
+  /** The items of this page, newest first. */
   items: T[];
+  /** Opaque cursor of the next, older page; absent on the last page. Pass it as {@link PrivateLinkPageOptions.before}. */
   nextBefore?: string;
 }
 
@@ -55,6 +71,7 @@ export interface PrivateLinkApi {
   getServiceDetails(
     entityRef: string,
   ): Promise<PrivateLinkServiceDetails | undefined>;
+  /** What the backend tells the frontend about the installation: regions, accounts and options. */
   getSettings(): Promise<PrivateLinkSettings>;
   /**
    * Access requests of a service: every one for its owners, their own for everyone else. Without a service,
@@ -70,21 +87,68 @@ export interface PrivateLinkApi {
     serviceRef?: string,
     options?: PrivateLinkPageOptions,
   ): Promise<PrivateLinkListPage<AccessRequest>>;
+  /**
+   * Files an access request for the signed-in user; the service's owners are notified and decide it. Resolves to
+   * the new, `pending` request.
+   */
   createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest>;
+  /**
+   * Approves a pending access request (owners of the service only, and not the requester unless the backend
+   * allows self-approval): the account becomes an allowed principal and its pending connections are accepted.
+   * Resolves to the decided request.
+   *
+   * @param id - The request's id.
+   * @param reason - An optional note for the requester.
+   */
   approveAccessRequest(id: string, reason?: string): Promise<AccessRequest>;
+  /**
+   * Denies a pending access request (owners of the service only). Resolves to the decided request.
+   *
+   * @param id - The request's id.
+   * @param reason - Why, for the requester; required (at least 3 characters).
+   */
   denyAccessRequest(id: string, reason: string): Promise<AccessRequest>;
+  /**
+   * Accepts consumers' connections to an endpoint service (owners only). Connections that are already accepted
+   * are left as they are.
+   *
+   * @param serviceRef - Entity ref of the service, or of an entity exposed through it.
+   * @param endpointIds - VPC endpoint ids (`vpce-…`) of connections of that service, 1 to 100.
+   */
   acceptConnections(
     serviceRef: string,
     endpointIds: string[],
   ): Promise<ConnectionChangeResult>;
+  /**
+   * Rejects consumers' connections to an endpoint service (owners only). Connections that are already rejected
+   * are left as they are.
+   *
+   * @param serviceRef - Entity ref of the service, or of an entity exposed through it.
+   * @param endpointIds - VPC endpoint ids (`vpce-…`) of connections of that service, 1 to 100.
+   */
   rejectConnections(
     serviceRef: string,
     endpointIds: string[],
   ): Promise<ConnectionChangeResult>;
+  /**
+   * Allows principals to connect to an endpoint service (owners only). `changed` lists those that were not
+   * allowed before.
+   *
+   * @param serviceRef - Entity ref of the service, or of an entity exposed through it.
+   * @param principals - IAM principal ARNs such as `arn:aws:iam::123456789012:root`, 1 to 100; `*` only when
+   * {@link PrivateLinkSettings.allowWildcardPrincipal} is true.
+   */
   allowPrincipals(
     serviceRef: string,
     principals: string[],
   ): Promise<{ changed: string[] }>;
+  /**
+   * Revokes principals from an endpoint service (owners only): they can no longer create endpoints to it, while
+   * endpoints they created before stay connected. `changed` lists those that were allowed and are no longer.
+   *
+   * @param serviceRef - Entity ref of the service, or of an entity exposed through it.
+   * @param principals - Principals to revoke, as listed in the service's allowed principals (`*` included), 1 to 100.
+   */
   revokePrincipals(
     serviceRef: string,
     principals: string[],

@@ -18,6 +18,11 @@ import { ConsumersSection } from './ConsumersSection';
 
 /** Props of {@link EntityPrivateLinkCard}. @public */
 export interface EntityPrivateLinkCardProps {
+  /**
+   * Layout variant of the underlying `InfoCard`. Default `gridItem`: as tall as its grid row, so that cards side
+   * by side line up; `fullHeight` takes the full height of its container; `flex` only lays the card out as a
+   * column.
+   */
   variant?: InfoCardVariants;
   /**
    * Warn about connections pending acceptance for longer than this many days. Default: the frontend config
