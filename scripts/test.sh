@@ -39,6 +39,12 @@ step "config check (app-config.yaml + app-config.production.yaml)" \
   yarn backstage-cli config:check --lax --config app-config.yaml --config app-config.production.yaml
 step "type-check" yarn tsc
 step "lint" yarn backstage-cli repo lint
+# What a published package needs: the metadata `repo fix --publish` would write, and the public surface of each
+# package as its committed API report records it (a change of the surface must come with its report).
+step "publish metadata (repo fix --publish --check)" yarn backstage-cli repo fix --publish --check
+step "API reports unchanged (api-reports --ci)" yarn build:api-reports:only --ci \
+  plugins/privatelink plugins/privatelink-backend plugins/catalog-backend-module-privatelink \
+  plugins/scaffolder-privatelink plugins/privatelink-common plugins/privatelink-node
 
 results="$ROOT/.tools/jest-results.json"
 rm -f "$results"
@@ -54,6 +60,9 @@ else
   failed=$((failed + 1))
   log "jest wrote no results"
 fi
+
+# After jest, so that no built output is in the way of its module map.
+step "build every package and the app (repo build --all)" yarn backstage-cli repo build --all
 
 log "end-to-end journeys (headless Chromium against the started app)"
 bash "$ROOT/scripts/e2e.sh"
