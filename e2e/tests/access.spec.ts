@@ -90,7 +90,7 @@ test('request access: a consumer asks, the owner approves, the consumer\'s endpo
   const endpointId = VpcEndpoints[0].VpcEndpointId!;
   // The service requires acceptance: the owners' approval covers the endpoint created after it, accepted as soon as
   // its creation is announced (no owner action, no wait for a scheduled job).
-  await expect.poll(() => endpointState(PAYMENTS_PROD, endpointId), { timeout: 60_000 }).toBe('available');
+  await expect.poll(() => endpointState(PAYMENTS_PROD, endpointId), { timeout: 20_000 }).toBe('available');
   const api = await playwrightRequest.newContext();
   const headers = { Authorization: `Bearer ${await identityToken(api, 'guest')}` };
   const listed = await api.get(`${BACKEND}/api/privatelink/v1/access-requests`, {

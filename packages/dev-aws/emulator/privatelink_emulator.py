@@ -16,6 +16,7 @@ import base64
 import binascii
 import json
 import os
+import threading
 import time
 from typing import Any
 
@@ -62,6 +63,11 @@ ACTIVE_STATES = {"pendingAcceptance", "pending", "available"}
 
 _installed = False
 
+#: moto's server answers requests on several threads. The layer's check-then-change steps (create an endpoint
+#: and set its state, accept or reject, delete unless busy, list the connections) hold this lock, so that no
+#: request sees an endpoint half-created or a decision half-made.
+_LOCK = threading.RLock()
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Look-ups across moto's backends (the provider's service and the consumers' endpoints live in different accounts)
@@ -90,7 +96,7 @@ def _find_service(service_name: str) -> VPCServiceConfiguration | None:
     if region is None:
         return None
     for backend in _regional_backends(region):
-        for config in backend.configurations.values():
+        for config in list(backend.configurations.values()):
             if config.service_name == service_name:
                 return config
     return None
@@ -100,7 +106,7 @@ def _connections(config: VPCServiceConfiguration) -> list[tuple[str, VPCEndPoint
     """(consumer account, endpoint) of every interface endpoint to `config`, deleted ones left out."""
     found = []
     for backend in _regional_backends(config.ec2_backend.region_name):
-        for endpoint in backend.vpc_end_points.values():
+        for endpoint in list(backend.vpc_end_points.values()):
             if (
                 endpoint.service_name == config.service_name
                 and (endpoint.vpc_endpoint_type or "").lower() == "interface"
@@ -251,7 +257,7 @@ def _patch_models() -> None:
         offered = [
             config
             for backend in _regional_backends(region)
-            for config in backend.configurations.values()
+            for config in list(backend.configurations.values())
             if backend is self or _may_connect(config, self.account_id)
         ]
         all_services = self._collect_default_endpoint_services(self.account_id, region) + [
@@ -299,8 +305,14 @@ def _patch_consumer_responses() -> None:
 
     def create_vpc_endpoint(self: Any) -> ActionResult:
         """Refused before anything is created when the account may not connect or private DNS cannot be enabled."""
+        with _LOCK:
+            return _create_vpc_endpoint(self)
+
+    def _create_vpc_endpoint(self: Any) -> ActionResult:
         endpoint_type = (self._get_param("VpcEndpointType") or "Gateway").lower()
         service_name = self._get_param("ServiceName")
+        if not service_name:
+            raise InvalidParameter("The request must contain the parameter ServiceName.")
         config = _find_service(service_name) if endpoint_type == "interface" else None
         if endpoint_type == "interface" and config is None and service_name.startswith("com.amazonaws.vpce."):
             raise InvalidServiceName(service_name)
@@ -346,7 +358,7 @@ def _decode_token(token: str, fingerprint: str) -> int:
         if data["f"] != fingerprint or offset < 0:
             raise ValueError(token)
         return offset
-    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, OverflowError, binascii.Error, json.JSONDecodeError):
         raise InvalidNextToken(token)
 
 
@@ -383,6 +395,11 @@ def _matches(connection: dict[str, Any], filters: dict[str, list[str]]) -> bool:
 
 def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
     """The connections to the caller's endpoint services, from every account's endpoints in the region."""
+    with _LOCK:
+        return _describe_vpc_endpoint_connections(self)
+
+
+def _describe_vpc_endpoint_connections(self: Any) -> ActionResult:
     filters = self._filters_from_querystring()
     for name in filters:
         if name not in CONNECTION_FILTERS:
@@ -397,7 +414,7 @@ def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
     connections = sorted(
         (
             _connection(config, owner, endpoint)
-            for config in self.ec2_backend.configurations.values()
+            for config in list(self.ec2_backend.configurations.values())
             for owner, endpoint in _connections(config)
         ),
         key=lambda c: (c["ServiceId"], c["CreationTimestamp"], c["VpcEndpointId"]),
@@ -412,6 +429,11 @@ def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
 
 
 def _decide(self: Any, allowed: set[str], to_state: str, verb: str) -> ActionResult:
+    with _LOCK:
+        return _decide_locked(self, allowed, to_state, verb)
+
+
+def _decide_locked(self: Any, allowed: set[str], to_state: str, verb: str) -> ActionResult:
     service_id = self._get_param("ServiceId")
     config = self.ec2_backend.configurations.get(service_id)
     if config is None:
@@ -495,28 +517,28 @@ def _patch_provider_responses() -> None:
         modify_vpc_endpoint_service_configuration
     )
 
-    original_delete = VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations
-
     def delete_vpc_endpoint_service_configurations(self: Any) -> ActionResult:
         """A service with pending or available connections is not deleted (Unsuccessful), as in EC2."""
-        busy = []
-        for service_id in self._get_param("ServiceIds", []):
-            config = self.ec2_backend.configurations.get(service_id)
-            # Once per id: a repeated id would otherwise be popped twice below (KeyError, the service lost).
-            if service_id not in busy and config is not None and any(
-                e.state in ACTIVE_STATES for _, e in _connections(config)
-            ):
-                busy.append(service_id)
-        if not busy:
-            return original_delete(self)
-        kept = {sid: self.ec2_backend.configurations.pop(sid) for sid in busy}
-        try:
-            result = original_delete(self)
-        finally:
-            self.ec2_backend.configurations.update(kept)
-        # The busy ids were popped for moto's call: it reports them as missing; say why they stay.
-        result.result["Unsuccessful"] = [  # type: ignore[index]
-            item for item in result.result["Unsuccessful"] if item["ResourceId"] not in kept  # type: ignore[index]
+        with _LOCK:
+            requested = list(dict.fromkeys(self._get_param("ServiceIds", [])))
+            busy = [
+                sid
+                for sid in requested
+                if (config := self.ec2_backend.configurations.get(sid)) is not None
+                and any(e.state in ACTIVE_STATES for _, e in _connections(config))
+            ]
+            # moto's backend deletes the others and names the unknown ones; the shared store is never emptied
+            # for a moment, so no other request sees a busy service vanish.
+            missing = self.ec2_backend.delete_vpc_endpoint_service_configurations([sid for sid in requested if sid not in busy])
+        unsuccessful = [
+            {
+                "ResourceId": sid,
+                "Error": {
+                    "Code": "InvalidVpcEndpointService.NotFound",
+                    "Message": f"The VpcEndpointService Id '{sid}' does not exist",
+                },
+            }
+            for sid in missing
         ] + [
             {
                 "ResourceId": sid,
@@ -527,7 +549,7 @@ def _patch_provider_responses() -> None:
             }
             for sid in busy
         ]
-        return result
+        return ActionResult({"Unsuccessful": unsuccessful})
 
     VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations = (  # type: ignore[method-assign]
         delete_vpc_endpoint_service_configurations

@@ -814,7 +814,8 @@ async function acceptConnections(
   endpointIds: string[],
 ): Promise<void> {
   if (endpointIds.length === 0) return;
-  const ec2 = ec2Client(ctx, providerCredentials);
+  // One attempt: a moto without the emulator layer answers 500 at once, and retrying only waits.
+  const ec2 = ec2Client(ctx, providerCredentials, 1);
   try {
     const waiting: string[] = [];
     for await (const page of paginateDescribeVpcEndpointConnections(
@@ -844,6 +845,14 @@ async function acceptConnections(
       );
     }
     ctx.log(`accepted ${waiting.length} connection(s) to ${serviceKey}`);
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500) {
+      throw new Error(
+        `${ctx.endpoint} does not answer DescribeVpcEndpointConnections (HTTP ${status}): it is a moto without the PrivateLink emulator layer; start moto through packages/dev-aws (startMoto, or \`node packages/dev-aws/src/cli.ts moto\`), see docs/emulator.md`,
+      );
+    }
+    throw err;
   } finally {
     ec2.destroy();
   }

@@ -687,4 +687,29 @@ describe('the PrivateLink connection lifecycle against the emulator', () => {
       expect.stringContaining('denied'),
     ]);
   });
+
+  it("accepts an approved consumer's endpoint as soon as its creation is announced, without the job", async () => {
+    const service = await createService('request-announced');
+    await sync();
+    await untilServiceShown(service);
+    const filed = await fileRequest(service.ref, PAYMENTS);
+    const approved = await request(server).post(`/api/privatelink/v1/access-requests/${filed.id}/approve`).set('Authorization', as(OLIVIA)).send({});
+    expect(approved.status).toBe(200);
+    const endpointId = await createEndpoint(PAYMENTS, service.serviceName);
+    expect(await consumerSees(PAYMENTS, endpointId)).toBe('pendingAcceptance');
+
+    // What the template's endpoint step publishes; the scheduler here never runs the job by itself.
+    await events.publish({
+      topic: 'privatelink.service.changed',
+      eventPayload: { accountId: PROVIDER, region: REGION, serviceId: service.serviceId },
+    });
+    await until(`${endpointId} accepted on the announcement`, () => consumerSees(PAYMENTS, endpointId), state => state === 'available');
+    const [after] = (await requestsOf(service.ref)).filter(r => r.id === filed.id);
+    expect(after).toMatchObject({ status: 'approved', followUp: 'accepted', acceptedEndpointIds: [endpointId] });
+    expect(after.error).toBeUndefined();
+    // The follow-up's row (the approval's own acceptance found nothing pending yet).
+    expect((await auditOf(service.ref)).filter(r => r.action === 'connections.accept' && r.via === 'job')).toEqual([
+      expect.objectContaining({ actor: 'plugin:privatelink', result: 'success', details: expect.objectContaining({ changed: [endpointId] }) }),
+    ]);
+  });
 });

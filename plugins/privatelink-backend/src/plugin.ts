@@ -6,6 +6,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   privatelinkPermissions,
   privatelinkResourceCreatePermission,
+  ServiceChangedEvent,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
   accountResource,
@@ -19,7 +20,11 @@ import {
   WriteGate,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import { createRouter } from './router';
-import { subscribeApprovalFollowUpToChanges, subscribeDetailsCacheToChanges } from './service/changeSubscriptions';
+import {
+  createApprovalFollowUpQueue,
+  subscribeApprovalFollowUpToChanges,
+  subscribeDetailsCacheToChanges,
+} from './service/changeSubscriptions';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
@@ -46,6 +51,7 @@ export const privatelinkPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
@@ -53,7 +59,7 @@ export const privatelinkPlugin = createBackendPlugin({
         notifications: notificationService,
       },
       async init(deps) {
-        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, auth, userInfo, catalog, events, notifications } = deps;
+        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, lifecycle, auth, userInfo, catalog, events, notifications } = deps;
         // Validated here, at start: a malformed block stops the backend with the bad field named.
         const privatelinkConfig = readPrivateLinkConfig(config);
         logger.info('PrivateLink configured', {
@@ -110,27 +116,23 @@ export const privatelinkPlugin = createBackendPlugin({
         });
 
         if (privatelinkConfig.sync.enabled) {
-          // Approved consumers whose endpoint appears later are accepted when it does.
+          // Approved consumers whose endpoint appears later are accepted when it does: at the job's next run, or
+          // at once when a change to the service is announced; both through one queue, drained at shutdown.
+          const followUps = createApprovalFollowUpQueue(logger);
+          lifecycle.addShutdownHook(() => followUps.idle());
+          const followUp = async (signal?: AbortSignal, only?: ServiceChangedEvent) => {
+            const credentials = await auth.getOwnServiceCredentials();
+            return service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, signal, only);
+          };
           await scheduler.scheduleTask({
             id: 'privatelink-accept-approved-connections',
             frequency: { minutes: 1 },
             timeout: { minutes: 2 },
             initialDelay: { seconds: 30 },
             // Past its timeout (or once its run is taken over), the job stops between services and accounts.
-            fn: async (abortSignal: AbortSignal) => {
-              const credentials = await auth.getOwnServiceCredentials();
-              await service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, abortSignal);
-            },
+            fn: (abortSignal: AbortSignal) => followUps.run('all', () => followUp(abortSignal)),
           });
-          // …and at once when a change to the service is announced (the consumer's endpoint was just created).
-          await subscribeApprovalFollowUpToChanges({
-            events,
-            logger,
-            followUp: async change => {
-              const credentials = await auth.getOwnServiceCredentials();
-              return service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, undefined, change);
-            },
-          });
+          await subscribeApprovalFollowUpToChanges({ events, logger, queue: followUps, followUp: change => followUp(undefined, change) });
         }
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -21,10 +21,43 @@ export async function subscribeDetailsCacheToChanges(options: {
   });
 }
 
-/** The follow-up's queue, as the subscription leaves it. */
+/**
+ * The one queue of this process's follow-ups of approved access requests: the scheduled job's runs and the runs
+ * that announcements start go through it one at a time, so that two of them never act on the same request at
+ * once here (across replicas, the store's guarded update keeps the first outcome).
+ */
 export interface ApprovalFollowUpQueue {
-  /** Settles once every follow-up queued so far has finished (for tests and shutdown). */
+  /**
+   * Runs `fn` after what is queued before it. A run for `key` that is already waiting (not yet running) is not
+   * queued twice: the waiting one will see the same state. Settles when `fn` has run; a failure is logged.
+   */
+  run(key: string, fn: () => Promise<unknown>): Promise<void>;
+  /** Settles once every run queued so far has finished (for shutdown and tests). */
   idle(): Promise<void>;
+}
+
+/** Creates an {@link ApprovalFollowUpQueue}. */
+export function createApprovalFollowUpQueue(logger: LoggerService): ApprovalFollowUpQueue {
+  let tail: Promise<void> = Promise.resolve();
+  const waiting = new Map<string, Promise<void>>();
+  return {
+    run(key, fn) {
+      const queued = waiting.get(key);
+      if (queued) return queued;
+      const next = tail.then(async () => {
+        waiting.delete(key);
+        try {
+          await fn();
+        } catch (e) {
+          logger.error('The follow-up of approved access requests failed', { key, error: (e as Error).message });
+        }
+      });
+      waiting.set(key, next);
+      tail = next;
+      return next;
+    },
+    idle: () => tail,
+  };
 }
 
 /**
@@ -33,29 +66,20 @@ export interface ApprovalFollowUpQueue {
  * scheduled job; the job stays the safety net for lost events.
  *
  * The announcement is not held up: the events service waits for its subscribers, and an acceptance announces a
- * change itself, so a follow-up awaited inside the subscription would wait for itself. Follow-ups run one at a
- * time in this process, so that two announcements never accept the same endpoint twice; a failure is logged and
- * the next one runs.
+ * change itself, so a follow-up awaited inside the subscription would wait for itself.
  */
 export async function subscribeApprovalFollowUpToChanges(options: {
   events: EventsService;
   logger: LoggerService;
+  queue: ApprovalFollowUpQueue;
   followUp: (change: ServiceChangedEvent) => Promise<unknown>;
-}): Promise<ApprovalFollowUpQueue> {
-  let queue: Promise<void> = Promise.resolve();
+}): Promise<void> {
   await subscribeToServiceChanges({
     events: options.events,
     id: 'privatelink-approval-follow-up',
     logger: options.logger,
     onChange: change => {
-      queue = queue.then(async () => {
-        try {
-          await options.followUp(change);
-        } catch (e) {
-          options.logger.error('The follow-up of approved access requests failed', { ...change, error: (e as Error).message });
-        }
-      });
+      void options.queue.run(`${change.accountId}/${change.region}/${change.serviceId}`, () => options.followUp(change));
     },
   });
-  return { idle: () => queue };
 }

@@ -238,10 +238,19 @@ describe('createPrivateLinkStore', () => {
         acceptedEndpointIds: ['vpce-0aaaaaaaaaaaa0002', 'vpce-0aaaaaaaaaaaa0003'],
         error: 'vpce-0aaaaaaaaaaaa0004: InvalidState: gone',
       });
-      await store.setAccepted(recent, ['vpce-0aaaaaaaaaaaa0002']);
+      // A later outcome merges with what is recorded, and clears the error.
+      await expect(store.setAccepted(recent, ['vpce-0aaaaaaaaaaaa0005'])).resolves.toBe(true);
       const after = await store.getRequest(recent);
-      expect(after!.acceptedEndpointIds).toEqual(['vpce-0aaaaaaaaaaaa0002']);
+      expect(after!.acceptedEndpointIds).toEqual(['vpce-0aaaaaaaaaaaa0002', 'vpce-0aaaaaaaaaaaa0003', 'vpce-0aaaaaaaaaaaa0005']);
       expect(after!.error).toBeUndefined();
+
+      // Once a follow-up ended it, one that lost the race writes nothing: the winner's outcome stays.
+      await expect(store.setAccepted(recent, ['vpce-0aaaaaaaaaaaa0006'], undefined, 'accepted')).resolves.toBe(true);
+      const ended = await store.getRequest(recent);
+      await expect(store.setAccepted(recent, [], 'vpce-0aaaaaaaaaaaa0006: IncorrectState: available')).resolves.toBe(false);
+      expect(await store.getRequest(recent)).toEqual(ended);
+      expect(ended).toMatchObject({ followUp: 'accepted' });
+      expect(ended!.error).toBeUndefined();
     });
 
     it('writes the audit log and reads it per service, newest first, up to a limit', async () => {

@@ -99,7 +99,11 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null; followUp?: AccessRequestFollowUp; rejectedAtApproval?: string[] }): Promise<AccessRequest>;
   /** Approved requests whose consumer connection may still be waiting to be accepted. */
   listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
-  setAccepted(id: string, endpointIds: string[], error?: string | null, followUp?: AccessRequestFollowUp): Promise<void>;
+  /**
+   * Records a follow-up's outcome while the request's follow-up is still active, merging the accepted endpoints
+   * with those recorded; false (nothing written) once another follow-up ended it.
+   */
+  setAccepted(id: string, endpointIds: string[], error?: string | null, followUp?: AccessRequestFollowUp): Promise<boolean>;
   /** Writes a finished row at once, for changes made in the plugin's own database (access requests). */
   audit(entry: Omit<AuditEntry, 'id' | 'createdAt' | 'completedAt'>): Promise<void>;
   /** A service's rows, newest first: those on its entity ref, and those on its AWS service (a create, before the entity existed). */
@@ -227,9 +231,18 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       return rows.map(toRequest);
     },
     async setAccepted(id, endpointIds, error, followUp) {
-      await requests()
-        .where({ id })
-        .update({ accepted_endpoint_ids: JSON.stringify(endpointIds), error: error ?? null, ...(followUp ? { follow_up: followUp } : {}) });
+      // Only while the follow-up is active, merged with what is recorded: a follow-up that lost a race (another
+      // replica, or the job and an announcement) never overwrites the winner's outcome.
+      return db.transaction(async tx => {
+        const row = await tx('privatelink_access_requests').where({ id }).first();
+        if (!row || row.follow_up !== 'active') return false;
+        const recorded: string[] = row.accepted_endpoint_ids ? JSON.parse(row.accepted_endpoint_ids) : [];
+        const merged = [...new Set([...recorded, ...endpointIds])];
+        await tx('privatelink_access_requests')
+          .where({ id, follow_up: 'active' })
+          .update({ accepted_endpoint_ids: JSON.stringify(merged), error: error ?? null, ...(followUp ? { follow_up: followUp } : {}) });
+        return true;
+      });
     },
     async audit(entry) {
       const now = new Date().toISOString();
