@@ -102,18 +102,19 @@ def _find_service(service_name: str) -> VPCServiceConfiguration | None:
     return None
 
 
+def _interface_endpoints_by_service(region: str) -> dict[str, list[tuple[str, VPCEndPoint]]]:
+    """(consumer account, endpoint) of every interface endpoint in `region`, by service name; deleted ones left out."""
+    index: dict[str, list[tuple[str, VPCEndPoint]]] = {}
+    for backend in _regional_backends(region):
+        for endpoint in list(backend.vpc_end_points.values()):
+            if (endpoint.vpc_endpoint_type or "").lower() == "interface" and endpoint.state != "deleted":
+                index.setdefault(endpoint.service_name, []).append((backend.account_id, endpoint))
+    return index
+
+
 def _connections(config: VPCServiceConfiguration) -> list[tuple[str, VPCEndPoint]]:
     """(consumer account, endpoint) of every interface endpoint to `config`, deleted ones left out."""
-    found = []
-    for backend in _regional_backends(config.ec2_backend.region_name):
-        for endpoint in list(backend.vpc_end_points.values()):
-            if (
-                endpoint.service_name == config.service_name
-                and (endpoint.vpc_endpoint_type or "").lower() == "interface"
-                and endpoint.state != "deleted"
-            ):
-                found.append((backend.account_id, endpoint))
-    return found
+    return _interface_endpoints_by_service(config.ec2_backend.region_name).get(config.service_name, [])
 
 
 def _may_connect(config: VPCServiceConfiguration, account_id: str) -> bool:
@@ -411,11 +412,13 @@ def _describe_vpc_endpoint_connections(self: Any) -> ActionResult:
             f"Value ( {max_results} ) for parameter maxResults is invalid. Expecting a value greater than {MIN_RESULTS - 1}.",
         )
     limit = min(max_results or MAX_RESULTS, MAX_RESULTS)
+    # One pass over the region's endpoints, whatever the number of the caller's services.
+    by_service = _interface_endpoints_by_service(self.ec2_backend.region_name)
     connections = sorted(
         (
             _connection(config, owner, endpoint)
             for config in list(self.ec2_backend.configurations.values())
-            for owner, endpoint in _connections(config)
+            for owner, endpoint in by_service.get(config.service_name, [])
         ),
         key=lambda c: (c["ServiceId"], c["CreationTimestamp"], c["VpcEndpointId"]),
     )

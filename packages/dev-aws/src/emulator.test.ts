@@ -397,6 +397,19 @@ function unsuccessfulCodes(
 // ---------------------------------------------------------------------------------------------------------------
 // Tests
 
+
+/** Two services open to consumer A without acceptance: one without a private DNS name, one with an unverified one. */
+async function servicesWithAndWithoutName(provider: Actor, label: string) {
+  const domain = `${unique(label)}.example.com`;
+  const nameless = await createService(provider, { acceptanceRequired: false, allow: [CONSUMER_A] });
+  const named = await createService(provider, {
+    acceptanceRequired: false,
+    privateDnsName: `api.${domain}`,
+    allow: [CONSUMER_A],
+  });
+  return { domain, nameless, named };
+}
+
 describe('PrivateLink emulator layer (moto)', () => {
   let moto: MotoServer;
 
@@ -533,16 +546,7 @@ describe('PrivateLink emulator layer (moto)', () => {
       'refuses PrivateDnsEnabled=true with InvalidParameter when the service has no private DNS name or it is not verified',
       async () => {
         const { provider, consumerA } = await actors(moto);
-        const domain = `${unique('refused')}.example.com`;
-        const nameless = await createService(provider, {
-          acceptanceRequired: false,
-          allow: [CONSUMER_A],
-        });
-        const unverified = await createService(provider, {
-          acceptanceRequired: false,
-          privateDnsName: `api.${domain}`,
-          allow: [CONSUMER_A],
-        });
+        const { domain, nameless, named: unverified } = await servicesWithAndWithoutName(provider, 'refused');
 
         await expectAwsError(
           createEndpoint(consumerA, nameless, true),
@@ -568,16 +572,7 @@ describe('PrivateLink emulator layer (moto)', () => {
       'enables private DNS when PrivateDnsEnabled is unset only if the private DNS name is verified',
       async () => {
         const { provider, consumerA } = await actors(moto);
-        const domain = `${unique('default')}.example.com`;
-        const nameless = await createService(provider, {
-          acceptanceRequired: false,
-          allow: [CONSUMER_A],
-        });
-        const named = await createService(provider, {
-          acceptanceRequired: false,
-          privateDnsName: `api.${domain}`,
-          allow: [CONSUMER_A],
-        });
+        const { domain, nameless, named } = await servicesWithAndWithoutName(provider, 'default');
 
         const enabled = async (service: Service, explicit?: boolean) => {
           const created = await createEndpoint(consumerA, service, explicit);

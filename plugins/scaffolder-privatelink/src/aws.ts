@@ -62,8 +62,3 @@ export function createAwsClientFactories(config: Config): AwsClientFactories {
       new Route53Client(await settings(target, options)),
   };
 }
-
-/** The EC2 factory alone (kept for callers that only need EC2). */
-export function createEc2ClientFactory(config: Config): Ec2ClientFactory {
-  return createAwsClientFactories(config).ec2;
-}

@@ -38,6 +38,8 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
 /** How long after approval the consumer's connection is still accepted when it appears. */
 const ACCEPT_WINDOW_MS = 7 * 24 * 3600 * 1000;
+/** The most requests one follow-up run looks at (a bound on its work; a full batch is logged). */
+const FOLLOW_UP_BATCH = 1000;
 
 /**
  * A decision's claim older than this never finished (the backend stopped between the claim and the answer): far
@@ -301,8 +303,11 @@ export class PrivateLinkService {
       if (swept > 0) this.#o.logger.warn('Gave back access requests whose decision did not finish', { count: swept });
     }
     const groups = new Map<string, AccessRequest[]>();
-    for (const request of await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS))) {
-      if (only && request.target && !sameService(request.target, only)) continue;
+    const awaiting = await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS), { limit: FOLLOW_UP_BATCH, service: only });
+    if (awaiting.length === FOLLOW_UP_BATCH) {
+      this.#o.logger.warn('More approved access requests await acceptance than one follow-up run takes', { batch: FOLLOW_UP_BATCH });
+    }
+    for (const request of awaiting) {
       const key = `${request.serviceRef}\n${request.accountId}`;
       groups.set(key, [...(groups.get(key) ?? []), request]);
     }

@@ -229,8 +229,10 @@ describe('createPrivateLinkStore', () => {
       await decide('approved', '2026-11-13T09:59:59.999Z');
       await decide('denied', '2026-11-20T10:00:00.000Z');
 
-      const awaiting = await store.listAwaitingAcceptance(new Date('2026-11-13T10:00:00.000Z'));
+      const awaiting = await store.listAwaitingAcceptance(new Date('2026-11-13T10:00:00.000Z'), { limit: 100 });
       expect(awaiting.map(r => r.id).sort()).toEqual([recent, exactlyAtSince].sort());
+      // Bounded.
+      expect(await store.listAwaitingAcceptance(new Date('2026-11-13T10:00:00.000Z'), { limit: 1 })).toHaveLength(1);
 
       await store.setAccepted(recent, ['vpce-0aaaaaaaaaaaa0002', 'vpce-0aaaaaaaaaaaa0003'], 'vpce-0aaaaaaaaaaaa0004: InvalidState: gone');
       expect(await store.getRequest(recent)).toMatchObject({

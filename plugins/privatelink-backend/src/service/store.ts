@@ -97,8 +97,11 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   /** Gives a claimed request back (the AWS change failed). */
   releaseClaim(id: string, error: string): Promise<void>;
   decide(id: string, decision: { status: AccessRequestStatus; decidedBy: string; decisionReason?: string; acceptedEndpointIds?: string[]; error?: string | null; followUp?: AccessRequestFollowUp; rejectedAtApproval?: string[] }): Promise<AccessRequest>;
-  /** Approved requests whose consumer connection may still be waiting to be accepted. */
-  listAwaitingAcceptance(since: Date): Promise<AccessRequest[]>;
+  /**
+   * Approved requests decided since `since` whose follow-up is active, at most `limit`; with `service`, only those
+   * filed for that AWS service (and those that recorded none, which the caller checks).
+   */
+  listAwaitingAcceptance(since: Date, options: { limit: number; service?: { accountId: string; region: string; serviceId: string } }): Promise<AccessRequest[]>;
   /**
    * Records a follow-up's outcome while the request's follow-up is still active, merging the accepted endpoints
    * with those recorded; false (nothing written) once another follow-up ended it.
@@ -224,10 +227,18 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
         });
       return toRequest((await requests().where({ id }).first())!);
     },
-    async listAwaitingAcceptance(since) {
-      const rows = await requests()
+    async listAwaitingAcceptance(since, { limit, service }) {
+      const query = requests()
         .where({ status: 'approved', follow_up: 'active' })
         .where('decided_at', '>=', since.toISOString());
+      if (service) {
+        query.where(q =>
+          q
+            .where({ service_account_id: service.accountId, service_region: service.region, service_id: service.serviceId })
+            .orWhereNull('service_id'),
+        );
+      }
+      const rows = await query.limit(limit);
       return rows.map(toRequest);
     },
     async setAccepted(id, endpointIds, error, followUp) {
