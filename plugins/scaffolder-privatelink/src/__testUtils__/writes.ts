@@ -128,3 +128,29 @@ export function testWrites(options: {
   });
   return { writes, audit, published, permissions };
 }
+
+/**
+ * A refused step, as every action must refuse: the error of `type` with `message`, no AWS call, no output,
+ * nothing announced, and one `refused` audit row of `action` for the test's user that says why.
+ */
+export async function expectRefusedStep(options: {
+  failure: Promise<void>;
+  type: new (...args: any[]) => Error;
+  message: string;
+  ctx: { output: unknown };
+  expectNoAwsCall: () => void;
+  published: unknown[];
+  audit: TestAuditRow[];
+  action: string;
+}) {
+  await expect(options.failure).rejects.toThrow(options.type);
+  await expect(options.failure).rejects.toThrow(options.message);
+  options.expectNoAwsCall();
+  expect(options.ctx.output).not.toHaveBeenCalled();
+  expect(options.published).toEqual([]);
+  expect(options.audit).toEqual([
+    expect.objectContaining({ actor: TEST_USER, via: 'scaffolder', action: options.action, result: 'refused' }),
+  ]);
+  expect(options.audit[0].message).toContain(options.message);
+}
+

@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefusedStep"] }] */
 import {
   CreateVpcEndpointServiceConfigurationCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
@@ -26,13 +27,7 @@ import {
   lostResponse,
   mockClientFactories,
 } from '../__testUtils__/clients';
-import {
-  testWrites,
-  TestAuditRow,
-  TEST_ACCOUNTS,
-  TEST_OWNER,
-  TEST_USER,
-} from '../__testUtils__/writes';
+import { expectRefusedStep, TEST_ACCOUNTS, TEST_OWNER, TEST_USER, TestAuditRow, testWrites } from '../__testUtils__/writes';
 import { createActionWrites } from '../lib/writes';
 import { createEndpointServiceAction } from './createEndpointService';
 
@@ -754,21 +749,7 @@ describe('aws:privatelink:endpoint-service:create', () => {
         }),
         isDryRun: Boolean(ctxOverride.isDryRun),
       };
-      const failure = action.handler(ctx);
-      await expect(failure).rejects.toThrow(type);
-      await expect(failure).rejects.toThrow(message);
-      expectNoAwsCall();
-      expect(ctx.output).not.toHaveBeenCalled();
-      expect(published).toEqual([]);
-      expect(audit).toEqual([
-        expect.objectContaining({
-          actor: TEST_USER,
-          via: 'scaffolder',
-          action: 'endpoint-service.create',
-          result: 'refused',
-        }),
-      ]);
-      expect(audit[0].message).toContain(message);
+      await expectRefusedStep({ failure: action.handler(ctx), type, message, ctx, expectNoAwsCall, published, audit, action: 'endpoint-service.create' });
     });
   });
 });

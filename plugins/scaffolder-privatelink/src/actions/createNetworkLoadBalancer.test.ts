@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefusedStep"] }] */
 import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupsCommand,
@@ -30,12 +31,7 @@ import {
   lostResponse,
   mockClientFactories,
 } from '../__testUtils__/clients';
-import {
-  testWrites,
-  TEST_ACCOUNTS,
-  TEST_OWNER,
-  TEST_USER,
-} from '../__testUtils__/writes';
+import { expectRefusedStep, TEST_ACCOUNTS, TEST_OWNER, TEST_USER, testWrites } from '../__testUtils__/writes';
 import { createNetworkLoadBalancerAction } from './createNetworkLoadBalancer';
 
 const ec2Mock = mockClient(EC2Client);
@@ -831,21 +827,7 @@ describe('aws:privatelink:nlb:create', () => {
         }),
         isDryRun: Boolean(ctxOverride.isDryRun),
       };
-      const failure = action.handler(ctx);
-      await expect(failure).rejects.toThrow(type);
-      await expect(failure).rejects.toThrow(message);
-      expectNoAwsCall();
-      expect(ctx.output).not.toHaveBeenCalled();
-      expect(published).toEqual([]);
-      expect(audit).toEqual([
-        expect.objectContaining({
-          actor: TEST_USER,
-          via: 'scaffolder',
-          action: 'nlb.create',
-          result: 'refused',
-        }),
-      ]);
-      expect(audit[0].message).toContain(message);
+      await expectRefusedStep({ failure: action.handler(ctx), type, message, ctx, expectNoAwsCall, published, audit, action: 'nlb.create' });
     });
 
     it('creates for an owner the account lists under owners', async () => {

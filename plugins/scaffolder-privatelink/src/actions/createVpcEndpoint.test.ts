@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefusedStep"] }] */
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -24,13 +25,7 @@ import {
   mockClientFactories,
   wire,
 } from '../__testUtils__/clients';
-import {
-  testWrites,
-  TestAuditRow,
-  TEST_ACCOUNTS,
-  TEST_OWNER,
-  TEST_USER,
-} from '../__testUtils__/writes';
+import { expectRefusedStep, TEST_ACCOUNTS, TEST_OWNER, TEST_USER, TestAuditRow, testWrites } from '../__testUtils__/writes';
 import { createVpcEndpointAction } from './createVpcEndpoint';
 
 const ec2Mock = mockClient(EC2Client);
@@ -868,21 +863,7 @@ describe('aws:privatelink:endpoint:create', () => {
         }),
         isDryRun: Boolean(ctxOverride.isDryRun),
       };
-      const failure = action.handler(ctx);
-      await expect(failure).rejects.toThrow(type);
-      await expect(failure).rejects.toThrow(message);
-      expectNoAwsCall();
-      expect(ctx.output).not.toHaveBeenCalled();
-      expect(published).toEqual([]);
-      expect(audit).toEqual([
-        expect.objectContaining({
-          actor: TEST_USER,
-          via: 'scaffolder',
-          action: 'endpoint.create',
-          result: 'refused',
-        }),
-      ]);
-      expect(audit[0].message).toContain(message);
+      await expectRefusedStep({ failure: action.handler(ctx), type, message, ctx, expectNoAwsCall, published, audit, action: 'endpoint.create' });
     });
 
     it('creates for the user themselves, an owner among their own refs', async () => {
