@@ -154,3 +154,34 @@ export async function expectRefusedStep(options: {
   expect(options.audit[0].message).toContain(options.message);
 }
 
+/**
+ * The refusals every action on an existing service makes before any AWS call, as `it.each` rows
+ * `[what, testWrites options, context override, message]`: a user without `permission` (also in a dry run), an
+ * account that is not configured, a service the catalog does not hold, and a forged copy of the service's entity
+ * registered from a file.
+ */
+export function existingServiceRefusals<I extends { accountId: string; serviceId: string }>(options: {
+  input: I;
+  service: Entity;
+  permission: string;
+  /** Who the first row is about, e.g. "a user who may not manage the service". */
+  who: string;
+}): Array<[string, Partial<Parameters<typeof testWrites>[0]>, { input?: I; isDryRun?: boolean }, string]> {
+  const { input, service, permission } = options;
+  const without = { allow: ({ permission: asked }: { permission: string }) => asked !== permission };
+  const forged: Entity = {
+    ...service,
+    metadata: {
+      ...service.metadata,
+      annotations: { ...service.metadata.annotations, [ANNOTATION_LOCATION]: 'url:https://example.com/catalog-info.yaml' },
+    },
+  };
+  return [
+    [options.who, without, {}, `${permission} is not allowed on resource:default/${service.metadata.name}`],
+    ['in a dry run too', without, { isDryRun: true }, `${permission} is not allowed`],
+    ['an account that is not configured', {}, { input: { ...input, accountId: '999999999999' } }, 'Account 999999999999 is not configured'],
+    ['a service the catalog does not hold', {}, { input: { ...input, serviceId: 'vpce-svc-0aaaaaaaaaaaaaaaa' } }, 'No endpoint service vpce-svc-0aaaaaaaaaaaaaaaa'],
+    ['a forged entity: the right annotations, registered from a file', { entities: [forged] }, {}, 'No endpoint service'],
+  ];
+}
+

@@ -3,10 +3,9 @@ import {
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
 } from '@aws-sdk/client-ec2';
-import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { syncedServiceEntity, testWrites, TEST_USER } from '../__testUtils__/writes';
+import { existingServiceRefusals, syncedServiceEntity, TEST_USER, testWrites } from '../__testUtils__/writes';
 import { createAllowPrincipalsAction } from './allowPrincipals';
 
 const ec2Mock = mockClient(EC2Client);
@@ -115,20 +114,7 @@ describe('aws:privatelink:principals:allow', () => {
   });
 
   describe('refuses, with no AWS call and one refused row', () => {
-    const notOwner = { allow: ({ permission }: { permission: string }) => permission !== 'privatelink.principal.manage' };
-
-    it.each([
-      ['a user who may not manage the service', notOwner, {}, 'privatelink.principal.manage is not allowed on resource:default/orders-api'],
-      ['in a dry run too', notOwner, { isDryRun: true }, 'privatelink.principal.manage is not allowed'],
-      ['an account that is not configured', {}, { input: { ...input, accountId: '999999999999' } }, 'Account 999999999999 is not configured'],
-      ['a service the catalog does not hold', {}, { input: { ...input, serviceId: 'vpce-svc-0aaaaaaaaaaaaaaaa' } }, 'No endpoint service vpce-svc-0aaaaaaaaaaaaaaaa'],
-      [
-        'a forged entity: the right annotations, registered from a file',
-        { entities: [{ ...service, metadata: { ...service.metadata, annotations: { ...service.metadata.annotations, [ANNOTATION_LOCATION]: 'url:https://example.com/catalog-info.yaml' } } }] },
-        {},
-        'No endpoint service',
-      ],
-    ])('%s', async (_what, options, ctxOverride: any, message) => {
+    it.each(existingServiceRefusals({ input, service, permission: 'privatelink.principal.manage', who: 'a user who may not manage the service' }))('%s', async (_what, options, ctxOverride: any, message) => {
       const { action, audit, published } = setUp(options as any);
       const ctx = { ...createMockActionContext({ input: ctxOverride.input ?? input }), isDryRun: Boolean(ctxOverride.isDryRun) };
       await expect(action.handler(ctx)).rejects.toThrow(message);

@@ -3,12 +3,11 @@ import {
   EC2Client,
   RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
-import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { wire } from '../__testUtils__/clients';
-import { syncedServiceEntity, testWrites, TEST_USER } from '../__testUtils__/writes';
+import { existingServiceRefusals, syncedServiceEntity, TEST_USER, testWrites } from '../__testUtils__/writes';
 import { createRejectConnectionsAction } from './rejectConnections';
 
 const ec2Mock = mockClient(EC2Client);
@@ -140,20 +139,7 @@ describe('aws:privatelink:connections:reject', () => {
   });
 
   describe('refuses, with no AWS call and one refused row', () => {
-    const notReviewer = { allow: ({ permission }: { permission: string }) => permission !== 'privatelink.connection.review' };
-
-    it.each([
-      ['a user who may not review connections of the service', notReviewer, {}, 'privatelink.connection.review is not allowed on resource:default/orders-api'],
-      ['in a dry run too', notReviewer, { isDryRun: true }, 'privatelink.connection.review is not allowed'],
-      ['an account that is not configured', {}, { input: { ...input, accountId: '999999999999' } }, 'Account 999999999999 is not configured'],
-      ['a service the catalog does not hold', {}, { input: { ...input, serviceId: 'vpce-svc-0aaaaaaaaaaaaaaaa' } }, 'No endpoint service vpce-svc-0aaaaaaaaaaaaaaaa'],
-      [
-        'a forged entity: the right annotations, registered from a file',
-        { entities: [{ ...service, metadata: { ...service.metadata, annotations: { ...service.metadata.annotations, [ANNOTATION_LOCATION]: 'url:https://example.com/catalog-info.yaml' } } }] },
-        {},
-        'No endpoint service',
-      ],
-    ])('%s', async (_what, options, ctxOverride: any, message) => {
+    it.each(existingServiceRefusals({ input, service, permission: 'privatelink.connection.review', who: 'a user who may not review connections of the service' }))('%s', async (_what, options, ctxOverride: any, message) => {
       const { action, audit, published } = setUp(options as any);
       const ctx = { ...createMockActionContext({ input: ctxOverride.input ?? input }), isDryRun: Boolean(ctxOverride.isDryRun) };
       await expect(action.handler(ctx)).rejects.toThrow(message);
