@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check on a fresh machine: the same bootstrap as start.sh, then config check, type-check, lint and
-# every jest test (unit, backend harness and integration tests against moto_server, which the tests start and
-# stop themselves on free loopback ports). Ends with one line: `N passed, N failed`.
+# Runs every check on a fresh machine: the same bootstrap as start.sh, then config check, type-check, lint,
+# publish metadata and API reports, every jest test (unit, backend harness and integration tests against
+# moto_server, which the tests start and stop themselves on free loopback ports), the build, the install check
+# and the end-to-end journeys. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # The bootstrap runs with `set -e`; from here on a failing check is counted, not fatal.
@@ -63,6 +64,24 @@ fi
 
 # After jest, so that no built output is in the way of its module map.
 step "build every package and the app (repo build --all)" yarn backstage-cli repo build --all
+
+# The new user's path (packages/install-check): the built packages packed with `yarn pack` and served from a
+# registry on loopback, a new app from @backstage/create-app, the README's install section applied to it, and
+# that app's type-check, build, backend (against moto) and card in Chromium; one result per check.
+log "install check (a new Backstage app with the README's install section)"
+install_results="$ROOT/.tools/install-check-results.json"
+rm -f "$install_results"
+node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON packages/install-check/src/cli.ts --results "$install_results"
+install_status=$?
+if [ -f "$install_results" ]; then
+  read -r ip if_ < <(node -e 'const r=require(process.argv[1]);console.log(r.passed, r.failed)' "$install_results")
+  passed=$((passed + ip))
+  failed=$((failed + if_))
+  if [ "$install_status" -ne 0 ] && [ "$if_" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  failed=$((failed + 1))
+  log "the install check wrote no results"
+fi
 
 log "end-to-end journeys (headless Chromium against the started app)"
 bash "$ROOT/scripts/e2e.sh"
