@@ -64,6 +64,44 @@ export interface Config {
       /** System entity ref of resources in this account that carry no system tag. */
       system?: string;
     }>;
+    /** Where accounts come from besides `accounts` (configured accounts win over discovered ones). */
+    discovery?: {
+      /**
+       * The accounts of an AWS organisation, listed from its management account or a delegated administrator
+       * (only while the sync is on). Listed at start and every `refreshMinutes`; a failed listing keeps the
+       * accounts of the last good one. Accounts that leave the organisation or stop matching lose their entities
+       * at the next sync after a good listing.
+       */
+      organizations?: {
+        /** False keeps the block but discovers nothing. Default: true. */
+        enabled?: boolean;
+        /** The management account or a delegated administrator; credentials from the root `aws` block. */
+        accountId: string;
+        /** Region of the Organizations client. Default: us-east-1. */
+        region?: string;
+        /**
+         * Organizational units (`ou-…`) or the root (`r-…`) whose accounts are read, with the units below them
+         * unless `includeChildren: false`, and optionally their own regions. Unset: every account.
+         */
+        organizationalUnits?: Array<{ id: string; includeChildren?: boolean; regions?: string[] }>;
+        /** Account tags that must all be present with these values, e.g. { privatelink: enabled }. */
+        tags?: { [key: string]: string };
+        /** Account ids never read. */
+        exclude?: string[];
+        /** Account tag holding the account's owner entity ref. Default: backstage:owner. */
+        ownerTagKey?: string;
+        /** Account tag holding the account's system entity ref. Default: backstage:system. */
+        systemTagKey?: string;
+        /** Owner of an account without an owner tag. Default: privatelink.defaultOwner applies. */
+        owner?: string;
+        /** System of an account without a system tag. */
+        system?: string;
+        /** Regions of discovered accounts whose unit names none. Default: privatelink.regions. */
+        regions?: string[];
+        /** Minutes between listings (1 to 1440). Default: 10. */
+        refreshMinutes?: number;
+      };
+    };
     /** Owner of resources with neither an owner tag nor an account owner. Default: group:default/platform. */
     defaultOwner?: string;
     /** AWS tag keys that place a resource in the catalog. */

@@ -146,6 +146,11 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     // lists, well before the last of the paced permissions calls: the entities are built then, in the time
     // those calls take anyway, and only their allowed principals are filled in at the end.
     const keys = [...new Set(targets.map(keyOf))];
+    // An account × region no longer in the account list (it left the organisation, stopped matching the
+    // discovery's filters, or its configuration went) loses its entities with this run's full mutation.
+    const current = new Set(keys);
+    for (const key of [...this.#snapshots.keys()]) if (!current.has(key)) this.#snapshots.delete(key);
+    for (const key of [...this.#preserved.keys()]) if (!current.has(key)) this.#preserved.delete(key);
     const early = new Map<string, AccountRegionSnapshot>();
     const read = new Map<string, AccountRegionSnapshot>();
     let prebuilt: Entity[] | undefined;

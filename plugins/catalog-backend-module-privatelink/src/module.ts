@@ -3,7 +3,7 @@ import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/p
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { createAwsClientFactory } from './aws/clients';
-import { readPrivateLinkConfig, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
+import { privatelinkConfigServiceRef, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 
@@ -27,9 +27,11 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
         auth: coreServices.auth,
         catalogApi: catalogServiceRef,
         events: eventsServiceRef,
+        privatelinkConfig: privatelinkConfigServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, auth, catalogApi, events }) {
-        const privatelink = readPrivateLinkConfig(config);
+      async init({ catalog, config, logger, scheduler, auth, catalogApi, events, privatelinkConfig }) {
+        // One validated block per backend; its accounts are live (configured, and discovered when set up).
+        const privatelink = privatelinkConfig.config;
         // On whether or not the sync runs: no other location may add PrivateLink resources to the catalog.
         catalog.addProcessor(new PrivateLinkEntityGuard());
         if (!privatelink.sync.enabled) {

@@ -703,8 +703,13 @@ describe('the PrivateLink connection lifecycle against the emulator', () => {
       topic: 'privatelink.service.changed',
       eventPayload: { accountId: PROVIDER, region: REGION, serviceId: service.serviceId },
     });
-    await until(`${endpointId} accepted on the announcement`, () => consumerSees(PAYMENTS, endpointId), state => state === 'available');
-    const [after] = (await requestsOf(service.ref)).filter(r => r.id === filed.id);
+    // The follow-up ends by recording its outcome on the request (after EC2 has accepted): wait for that record.
+    const [after] = await until(
+      `the request's follow-up to end after the announcement`,
+      async () => (await requestsOf(service.ref)).filter(r => r.id === filed.id),
+      ([r]) => r?.followUp !== 'active',
+    );
+    expect(await consumerSees(PAYMENTS, endpointId)).toBe('available');
     expect(after).toMatchObject({ status: 'approved', followUp: 'accepted', acceptedEndpointIds: [endpointId] });
     expect(after.error).toBeUndefined();
     // The follow-up's row (the approval's own acceptance found nothing pending yet).

@@ -15,7 +15,7 @@ import {
   eventsPublisher,
   privatelinkAccountResourceRef,
   privatelinkAccountRules,
-  readPrivateLinkConfig,
+  privatelinkConfigServiceRef,
   redactEndpoint,
   WriteGate,
 } from '@privatelink-backstage/plugin-privatelink-node';
@@ -57,11 +57,12 @@ export const privatelinkPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         notifications: notificationService,
+        privatelinkConfig: privatelinkConfigServiceRef,
       },
       async init(deps) {
         const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, lifecycle, auth, userInfo, catalog, events, notifications } = deps;
-        // Validated here, at start: a malformed block stops the backend with the bad field named.
-        const privatelinkConfig = readPrivateLinkConfig(config);
+        // Validated at start (a malformed block stops the backend with the bad field named); accounts are live.
+        const privatelinkConfig = deps.privatelinkConfig.config;
         logger.info('PrivateLink configured', {
           accounts: privatelinkConfig.accounts.length,
           regions: privatelinkConfig.regions.join(','),

@@ -17,3 +17,6 @@ export * from './operations/creationChecks';
 export * from './operations/serviceOperations';
 export * from './operations/httpAuditLog';
 export * from './operations/changeEvents';
+export * from './accounts/organizations';
+export * from './accounts/accountDirectory';
+export * from './accounts/configService';

@@ -13,8 +13,12 @@ export type ActionsConfig = {
   emulator: boolean;
 };
 
+/** The actions' settings from the backend's one validated `privatelink` block (its accounts stay live). */
+export function actionsConfig(privatelink: PrivateLinkConfig): ActionsConfig {
+  return { privatelink, emulator: privatelink.emulator };
+}
+
 /** Reads the `privatelink` block with the same validation as the backend plugin: a bad field stops the start. */
 export function readActionsConfig(config: Config): ActionsConfig {
-  const privatelink = readPrivateLinkConfig(config);
-  return { privatelink, emulator: privatelink.emulator };
+  return actionsConfig(readPrivateLinkConfig(config));
 }

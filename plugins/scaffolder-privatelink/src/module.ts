@@ -2,9 +2,9 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { eventsPublisher } from '@privatelink-backstage/plugin-privatelink-node';
+import { eventsPublisher, privatelinkConfigServiceRef } from '@privatelink-backstage/plugin-privatelink-node';
 import { createAwsClientFactories } from './aws';
-import { readActionsConfig } from './config';
+import { actionsConfig } from './config';
 import { createActionWrites } from './lib/writes';
 import { createAcceptConnectionsAction } from './actions/acceptConnections';
 import { createAllowPrincipalsAction } from './actions/allowPrincipals';
@@ -37,9 +37,11 @@ export const scaffolderModulePrivateLink = createBackendModule({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        privatelinkConfig: privatelinkConfigServiceRef,
       },
-      async init({ scaffolderActions, config, logger, permissions, userInfo, auth, discovery, catalog, events }) {
-        const settings = readActionsConfig(config);
+      async init({ scaffolderActions, config, logger, permissions, userInfo, auth, discovery, catalog, events, privatelinkConfig }) {
+        // The backend's one validated block; its accounts are live (configured, and discovered when set up).
+        const settings = actionsConfig(privatelinkConfig.config);
         const clients = createAwsClientFactories(config);
         const writes = createActionWrites({
           config: settings.privatelink,

@@ -24,6 +24,45 @@ const entityRef = (defaultKind: string) =>
 
 const tagKey = z.string().min(1).max(128);
 
+/** An organizational unit id (`ou-<root>-<ou>`) or the root's (`r-<root>`), as AWS Organizations writes them. */
+const organizationalUnitId = z
+  .string()
+  .regex(/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/, {
+    message: 'must be an organizational unit id such as ou-ab12-cd34ef56, or a root id such as r-ab12',
+  });
+
+const organizationsDiscovery = z
+  .object({
+    enabled: z.boolean().default(true),
+    /**
+     * The management account or a delegated administrator of AWS Organizations: its credentials come from the
+     * root `aws` block (as for every account).
+     */
+    accountId: accountIdSchema,
+    region: regionSchema.default('us-east-1'),
+    organizationalUnits: z
+      .array(
+        z
+          .object({
+            id: organizationalUnitId,
+            includeChildren: z.boolean().default(true),
+            regions: z.array(regionSchema).min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
+    tags: z.record(tagKey, z.string().max(256)).optional(),
+    exclude: z.array(accountIdSchema).default([]),
+    ownerTagKey: tagKey.default(DEFAULT_TAG_KEYS.owner),
+    systemTagKey: tagKey.default(DEFAULT_TAG_KEYS.system),
+    owner: entityRef('group').optional(),
+    system: entityRef('system').optional(),
+    regions: z.array(regionSchema).min(1).optional(),
+    refreshMinutes: z.number().min(1).max(1440).default(10),
+  })
+  .strict();
+
 /** An IPv4 address in 127.0.0.0/8, as the URL parser writes it (it normalises forms such as `127.1`). */
 const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -110,6 +149,7 @@ const schema = z
           seen.add(a.accountId);
         });
       }),
+    discovery: z.object({ organizations: organizationsDiscovery.optional() }).strict().prefault({}),
     defaultOwner: entityRef('group').default('group:default/platform'),
     tagKeys: z
       .object({
@@ -219,6 +259,11 @@ export interface PrivateLinkConfig {
     /** The system entity ref of the account's resources that carry no system tag. */
     system?: string;
   }>;
+  /** Where accounts come from besides {@link PrivateLinkConfig.accounts}. */
+  discovery: {
+    /** Accounts listed by AWS Organizations; unset: none discovered. */
+    organizations?: OrganizationsDiscoveryConfig;
+  };
   /**
    * The owner entity ref of resources with neither an owner tag nor an account owner (default
    * `group:default/platform`).
@@ -282,6 +327,42 @@ export interface PrivateLinkConfig {
       perSecond: number;
     };
   };
+}
+
+/**
+ * `privatelink.discovery.organizations`: the accounts of an AWS organisation, listed from its management account
+ * or a delegated administrator, and which of them to read.
+ *
+ * @public
+ */
+export interface OrganizationsDiscoveryConfig {
+  /** False keeps the block but discovers nothing (default true). */
+  enabled: boolean;
+  /** The management account or a delegated administrator; credentials from the root `aws` block. */
+  accountId: string;
+  /** The region of the Organizations client (default `us-east-1`). */
+  region: string;
+  /**
+   * The organizational units (or the root) whose accounts are read, each with or without the accounts of the
+   * units below it (default with), and optionally their own regions. Unset: every account of the organisation.
+   */
+  organizationalUnits?: Array<{ id: string; includeChildren: boolean; regions?: string[] }>;
+  /** Account tags that must all be present with these values, e.g. `{ privatelink: enabled }`. */
+  tags?: Record<string, string>;
+  /** Account ids never read, even when they match. */
+  exclude: string[];
+  /** The account tag holding the account's owner entity ref (default `backstage:owner`). */
+  ownerTagKey: string;
+  /** The account tag holding the account's system entity ref (default `backstage:system`). */
+  systemTagKey: string;
+  /** The owner of an account without an owner tag (default: `privatelink.defaultOwner`). */
+  owner?: string;
+  /** The system of an account without a system tag. */
+  system?: string;
+  /** Regions of discovered accounts whose unit names none (default: `privatelink.regions`). */
+  regions?: string[];
+  /** How often the organisation is listed again, in minutes (1 to 1440; default 10). */
+  refreshMinutes: number;
 }
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
