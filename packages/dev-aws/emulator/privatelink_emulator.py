@@ -559,6 +559,50 @@ def _patch_provider_responses() -> None:
     )
 
 
+ACCOUNT_ID_TAG = "privatelink-emulator:account-id"
+"""A tag of CreateAccount that fixes the new account's id (moto draws a random one): the demo's organisation
+holds the demo's accounts under their known ids. The tag itself is not kept."""
+
+
+def _patch_organizations() -> None:
+    from moto.organizations import models as org_models
+    from moto.organizations import utils as org_utils
+    from moto.organizations.exceptions import InvalidInputException
+
+    original_init = org_models.FakeAccount.__init__
+    original_create = org_models.OrganizationsBackend.create_account
+
+    def wanted_id(kwargs: dict[str, Any]) -> str | None:
+        return next((t.get("Value") for t in kwargs.get("Tags") or [] if t.get("Key") == ACCOUNT_ID_TAG), None)
+
+    def create_account(self: Any, **kwargs: Any) -> dict[str, Any]:
+        wanted = wanted_id(kwargs)
+        if wanted is not None:
+            if not (len(wanted) == 12 and wanted.isdigit()):
+                raise InvalidInputException(f"{ACCOUNT_ID_TAG} must be a 12-digit account id")
+            if any(a.id == wanted for a in self.accounts) or (self.org and self.org.master_account_id == wanted):
+                raise InvalidInputException(f"account {wanted} is already in the organization")
+        with _LOCK:
+            return original_create(self, **kwargs)
+
+    def __init__(self: Any, organization: Any, **kwargs: Any) -> None:
+        wanted = wanted_id(kwargs)
+        if wanted is None:
+            original_init(self, organization, **kwargs)
+            return
+        kwargs = {**kwargs, "Tags": [t for t in kwargs.get("Tags") or [] if t.get("Key") != ACCOUNT_ID_TAG]}
+        # Under _LOCK (held by create_account): the id generator is swapped for this one account only.
+        saved = org_utils.make_random_account_id
+        org_utils.make_random_account_id = lambda: wanted
+        try:
+            original_init(self, organization, **kwargs)
+        finally:
+            org_utils.make_random_account_id = saved
+
+    org_models.FakeAccount.__init__ = __init__  # type: ignore[method-assign]
+    org_models.OrganizationsBackend.create_account = create_account  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Patches moto once; later calls do nothing."""
     global _installed
@@ -567,4 +611,5 @@ def install() -> None:
     _patch_models()
     _patch_consumer_responses()
     _patch_provider_responses()
+    _patch_organizations()
     _installed = True

@@ -50,6 +50,11 @@ export type DemoAccount = {
    * reached with the plain static credentials (moto's default account).
    */
   readonly assumeRoleArn?: string;
+  /**
+   * Its account tags in the organisation, which account discovery reads (owner, system, the opt-in tag);
+   * absent for the management account.
+   */
+  readonly organizationTags?: Readonly<Record<string, string>>;
   readonly vpc: {
     readonly cidr: string;
     readonly enableDnsSupport: boolean;
@@ -127,6 +132,11 @@ export type DemoOrg = {
   readonly providerAccountId: string;
   /** The public Route 53 hosted zone (in the provider account) of the services' private DNS names. */
   readonly publicZone: string;
+  /**
+   * The organizational unit, right under the organisation's root, of every account with `organizationTags`.
+   * The provider account is the organisation's management account.
+   */
+  readonly organizationalUnit: string;
   readonly accounts: readonly DemoAccount[];
   readonly services: readonly DemoService[];
   readonly endpoints: readonly DemoEndpoint[];
@@ -195,6 +205,7 @@ export const DEMO_ORG: DemoOrg = {
   region: DEMO_REGION,
   providerAccountId: PROVIDER,
   publicZone: 'internal.example.com',
+  organizationalUnit: 'workloads',
   accounts: [
     {
       accountId: PROVIDER,
@@ -216,6 +227,11 @@ export const DEMO_ORG: DemoOrg = {
       name: 'payments-prod',
       role: 'consumer',
       assumeRoleArn: roleArn(PAYMENTS),
+      organizationTags: {
+        privatelink: 'enabled',
+        'backstage:owner': 'group:default/payments',
+        'backstage:system': 'system:default/payments',
+      },
       vpc: {
         cidr: '10.1.0.0/16',
         enableDnsSupport: true,
@@ -231,6 +247,11 @@ export const DEMO_ORG: DemoOrg = {
       name: 'orders-prod',
       role: 'consumer',
       assumeRoleArn: roleArn(ORDERS),
+      organizationTags: {
+        privatelink: 'enabled',
+        'backstage:owner': 'group:default/orders',
+        'backstage:system': 'system:default/commerce',
+      },
       vpc: {
         cidr: '10.2.0.0/16',
         enableDnsSupport: true,

@@ -8,7 +8,6 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { Tag } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
@@ -17,6 +16,14 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  ListTagsForResourceCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import {
   AssumeRoleCommand,
   GetCallerIdentityCommand,
@@ -31,7 +38,7 @@ import type { SeedResult } from './seed.ts';
 
 const region = DEMO_ORG.region;
 
-function tagMap(tags: Tag[] | undefined): Record<string, string> {
+function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
   return Object.fromEntries((tags ?? []).map(t => [t.Key!, t.Value!]));
 }
 
@@ -92,6 +99,9 @@ describe('seedDemoOrg (against moto)', () => {
   it('creates every resource of the org once', () => {
     expect(first.counts.reused).toBe(0);
     expect(first.counts.byKind).toEqual({
+      organization: { created: 1, reused: 0 },
+      organizationalUnit: { created: 1, reused: 0 },
+      account: { created: 2, reused: 0 },
       vpc: { created: 3, reused: 0 },
       subnet: { created: 7, reused: 0 },
       securityGroup: { created: 3, reused: 0 },
@@ -102,7 +112,7 @@ describe('seedDemoOrg (against moto)', () => {
       vpcEndpoint: { created: 8, reused: 0 },
       hostedZone: { created: 1, reused: 0 },
     });
-    expect(first.counts.created).toBe(38);
+    expect(first.counts.created).toBe(42);
     expect(first.accounts.map(a => a.accountId)).toEqual(
       DEMO_ORG.accounts.map(a => a.accountId),
     );
@@ -156,6 +166,24 @@ describe('seedDemoOrg (against moto)', () => {
       e => e.ServiceName === orders.serviceName,
     );
     expect(waiting.State).toBe('pendingAcceptance');
+  });
+
+  it('builds the organisation that account discovery reads: the consumer accounts, with their known ids and tags, in one unit', async () => {
+    const org = new OrganizationsClient({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
+    clients.push(org);
+    const { Organization } = await org.send(new DescribeOrganizationCommand({}));
+    expect(Organization?.MasterAccountId).toBe(DEMO_ORG.providerAccountId);
+    const rootId = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
+    const { OrganizationalUnits = [] } = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: rootId }));
+    const unit = OrganizationalUnits.find(u => u.Name === DEMO_ORG.organizationalUnit)!;
+    const { Accounts = [] } = await org.send(new ListAccountsForParentCommand({ ParentId: unit.Id }));
+    const members = DEMO_ORG.accounts.filter(a => a.organizationTags);
+    expect(Accounts.map(a => [a.Id, a.Name]).sort()).toEqual(members.map(a => [a.accountId, a.name]).sort());
+    for (const account of members) {
+      const { Tags = [] } = await org.send(new ListTagsForResourceCommand({ ResourceId: account.accountId }));
+      // The emulator's id tag is not kept; the account tags are.
+      expect(tagMap(Tags)).toEqual(account.organizationTags);
+    }
   });
 
   it('acts in three separate accounts', async () => {

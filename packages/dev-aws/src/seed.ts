@@ -47,6 +47,17 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  createAccount,
+  createOrganization,
+  createUnit,
+  findAccount,
+  findOrganization,
+  findUnit,
+  rootId,
+  tagAccount,
+} from './seedOrganization.ts';
 import { DEMO_KEY_TAG, DEMO_ORG, demoKeys, getDemoAccount } from './demoOrg.ts';
 import { createPublicZone, findPublicZone, verifyPrivateDnsName } from './seedDns.ts';
 import type { DemoAccount, DemoOrg, DemoService } from './demoOrg.ts';
@@ -84,6 +95,9 @@ export type SeedOptions = {
  * @public
  */
 export type SeedResourceKind =
+  | 'organization'
+  | 'organizationalUnit'
+  | 'account'
   | 'vpc'
   | 'subnet'
   | 'securityGroup'
@@ -189,6 +203,9 @@ type Ctx = {
 };
 
 const KINDS: readonly SeedResourceKind[] = [
+  'organization',
+  'organizationalUnit',
+  'account',
   'vpc',
   'subnet',
   'securityGroup',
@@ -278,6 +295,42 @@ async function ensure<T>(
   ctx.counts.byKind[kind].created += 1;
   ctx.log(`created ${kind} ${key} (${id(created)})`);
   return created;
+}
+
+/**
+ * The organisation, its unit and its member accounts, with the account tags that account discovery reads; the
+ * provider account is the management account.
+ */
+async function ensureOrganization(ctx: Ctx, org: DemoOrg, credentials: Credentials): Promise<void> {
+  const client = new OrganizationsClient({ endpoint: ctx.endpoint, region: ctx.region, credentials });
+  try {
+    await ensure(ctx, 'organization', 'organization', () => findOrganization(client), () => createOrganization(client), o => o.Id);
+    const root = await rootId(client);
+    const unit = await ensure(
+      ctx,
+      'organizationalUnit',
+      `ou/${org.organizationalUnit}`,
+      () => findUnit(client, root, org.organizationalUnit),
+      () => createUnit(client, root, org.organizationalUnit),
+      u => u.Id,
+    );
+    for (const account of org.accounts) {
+      const tags = account.organizationTags;
+      if (!tags) continue;
+      const existing = await ensure(
+        ctx,
+        'account',
+        `account/${account.name}`,
+        () => findAccount(client, account.accountId),
+        () => createAccount(client, { accountId: account.accountId, name: account.name, tags, rootId: root, unitId: unit.Id! }),
+        a => a.Id,
+      );
+      // Tags as the demo defines them, also on an account from an earlier run.
+      await tagAccount(client, required(existing.Id, 'Account.Id'), tags);
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 function ec2Client(ctx: Ctx, credentials: Credentials, maxAttempts?: number) {
@@ -884,6 +937,7 @@ export async function seedDemoOrg(options: SeedOptions): Promise<SeedResult> {
   // Provider: network, one NLB per service, endpoint services.
   const provider = getDemoAccount(org.providerAccountId, org);
   const providerCredentials = await credentialsFor(ctx, provider);
+  await ensureOrganization(ctx, org, providerCredentials);
   const providerEc2 = ec2Client(ctx, providerCredentials);
   const elb = new ElasticLoadBalancingV2Client({
     endpoint: ctx.endpoint,

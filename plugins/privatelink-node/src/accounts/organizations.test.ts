@@ -1,4 +1,5 @@
 import {
+  Account,
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
@@ -17,7 +18,7 @@ import { listOrganizationAccounts, mergeAccounts, OrganizationsListing } from '.
 const ROOT = 'r-ab12';
 const UNIT = 'ou-ab12-11111111';
 const CHILD = 'ou-ab12-22222222';
-const account = (id: string, extra: Record<string, unknown> = {}) => ({ Id: id, Name: `acct-${id.slice(-2)}`, State: 'ACTIVE', ...extra });
+const account = (id: string, extra: Partial<Account> = {}): Account => ({ Id: id, Name: `acct-${id.slice(-2)}`, State: 'ACTIVE', ...extra });
 
 function discovery(organizations: Record<string, unknown> = {}) {
   const config = readPrivateLinkConfig(
