@@ -4,9 +4,9 @@
 //
 //   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/sync-simulated.ts [options]
 //
-// Options: --services N (1000) --endpoints N (5000) --latency MS (50) --runs N (2) --concurrency N (the
+// Options: --services N (1000) --endpoints N (5000) --accounts N (3) --regions N (2) --latency MS (50) --runs N (2) --concurrency N (the
 // config default) --burst N (the client bucket's burst in the main scenario; the config default)
-// --simulator worker|main (worker: the simulator runs on its own thread of this process;
+// --no-targeted (skip the targeted refreshes) --simulator worker|main (worker: the simulator runs on its own thread of this process;
 // main: on the sync's own event loop) --no-sequential --no-unpaced. See bench/README.md for the loader.
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -22,8 +22,8 @@ import {
   buildEntities,
   createAwsClientFactory,
   PrivateLinkEntityProvider,
-  readPrivateLinkConfig,
 } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
+import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import type {
   AwsClientFactory,
   SyncReport,
@@ -83,8 +83,10 @@ const BUCKET = { capacity: 100, perSecond: 20 };
 const PAGE_SIZE = 1000;
 /** PARALLEL_TARGETS of PrivateLinkEntityProvider.ts: account × regions read at once. */
 const PARALLEL_TARGETS = 8;
-const REGIONS = ['us-east-1', 'eu-west-1'];
-const ACCOUNTS: SimAccount[] = [
+/** The first `--regions N` of these (default 2). */
+const ALL_REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-west-2', 'ap-northeast-1'];
+const REGIONS = ALL_REGIONS.slice(0, arg('regions', 2));
+const NAMED_ACCOUNTS: SimAccount[] = [
   {
     accountId: '111111111111',
     name: 'shared-services',
@@ -107,6 +109,22 @@ const ACCOUNTS: SimAccount[] = [
     consumer: true,
   },
 ];
+/**
+ * `--accounts N` (default 3): the three named accounts, then generated ones (`workload-NNN`), every account but
+ * the first a consumer too; each has its own access key, which is how the simulator tells them apart.
+ */
+const ACCOUNTS: SimAccount[] = Array.from({ length: arg('accounts', 3) }, (_, i) =>
+  i < NAMED_ACCOUNTS.length
+    ? NAMED_ACCOUNTS[i]
+    : {
+        accountId: String(400000000000 + i),
+        name: `workload-${String(i).padStart(3, '0')}`,
+        accessKeyId: `AKIASIMWORKLOAD${String(i).padStart(5, '0')}`,
+        secretAccessKey: `sim-secret-${i + 1}`,
+        consumer: true,
+      },
+);
+if (REGIONS.length < 1 || ACCOUNTS.length < 2) throw new Error('--regions needs at least 1 and --accounts at least 2');
 
 const OP_SHORT: Record<string, string> = {
   DescribeVpcEndpointServiceConfigurations: 'ServiceConfigurations',
@@ -190,6 +208,8 @@ async function runProvider(
     concurrency?: number;
     paced: boolean;
     rateLimit?: { burst: number; perSecond: number };
+    /** Runs after the full sync, with its provider still connected (for the targeted-refresh scenario). */
+    afterSync?: (provider: PrivateLinkEntityProvider) => Promise<void>;
   },
 ) {
   const config = rootConfig(
@@ -219,6 +239,7 @@ async function runProvider(
   await provider.connect(connection);
   try {
     const report = await provider.refresh();
+    await options.afterSync?.(provider);
     return {
       report,
       state,
@@ -231,6 +252,66 @@ async function runProvider(
   }
 }
 
+
+/** Calls the simulator counted, in all. */
+async function totalRequests(sim: Ec2Simulator): Promise<number> {
+  let n = 0;
+  for (const perTarget of (await sim.stats()).values()) {
+    for (const stat of Object.values(perTarget)) n += stat.requests;
+  }
+  return n;
+}
+
+/**
+ * TARGETED REFRESH at this size: after a full sync (not timed here), `refreshService` of 20 services spread
+ * over the targets, one after another, as the announcements of changes run it. Per refresh: wall time, EC2
+ * calls, the delta's size. What a targeted refresh costs must not grow with the number of services.
+ */
+async function targetedRefreshes(
+  sim: Ec2Simulator,
+  data: Map<string, SimTarget>,
+  targets: Targets,
+  concurrency: number,
+) {
+  console.log('\n== targeted refresh (refreshService) after a full sync, 20 services one after another');
+  const services = [...data.values()].flatMap(t => t.services);
+  const picked = Array.from({ length: Math.min(20, services.length) }, (_, i) =>
+    services[Math.floor((i * services.length) / Math.min(20, services.length))],
+  );
+  const rows: Array<{ ms: number; calls: number; added: number; removed: number }> = [];
+  await sim.reset();
+  await runProvider(sim, targets, {
+    concurrency,
+    paced: true,
+    afterSync: async provider => {
+      for (const service of picked) {
+        const before = await totalRequests(sim);
+        const t0 = performance.now();
+        const { added, removed } = await provider.refreshService({
+          accountId: service.accountId,
+          region: service.region,
+          serviceId: service.serviceId,
+        });
+        rows.push({ ms: performance.now() - t0, calls: (await totalRequests(sim)) - before, added, removed });
+      }
+    },
+  });
+  const sorted = rows.map(r => r.ms).sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  printTable(
+    ['refreshes', 'median', 'p95', 'max', 'EC2 calls each', 'delta entities each (max)'],
+    [
+      [
+        rows.length,
+        `${at(0.5).toFixed(0)} ms`,
+        `${at(0.95).toFixed(0)} ms`,
+        `${sorted[sorted.length - 1].toFixed(0)} ms`,
+        `${Math.min(...rows.map(r => r.calls))}–${Math.max(...rows.map(r => r.calls))}`,
+        Math.max(...rows.map(r => r.added + r.removed)),
+      ],
+    ],
+  );
+}
 
 /**
  * WHAT-IF, BENCH-ONLY (not product code): the same four reads as readAccountRegion, through the same real
@@ -864,6 +945,8 @@ async function main() {
     perTargetTable(o, data, parallelBounds);
     unpaced = { o, s };
   }
+
+  if (!flag('no-targeted')) await targetedRefreshes(sim, data, allTargets, concurrency);
 
   await sim.close();
 

@@ -39,6 +39,7 @@ step "config check (app-config.yaml)" yarn backstage-cli config:check --config a
 step "config check (app-config.yaml + app-config.production.yaml)" \
   yarn backstage-cli config:check --lax --config app-config.yaml --config app-config.production.yaml
 step "type-check" yarn tsc
+step "type-check the benchmarks (tsc -p bench)" yarn tsc -p bench
 step "lint" yarn backstage-cli repo lint
 # What a published package needs: the metadata `repo fix --publish` would write, and the public surface of each
 # package as its committed API report records it (a change of the surface must come with its report).

@@ -140,14 +140,23 @@ export function generateData(options: {
   const consumers = order.filter(
     t => options.accounts.find(a => a.accountId === t.accountId)!.consumer,
   );
+  // A service in the same region, published by another account: the region's services, computed once (a
+  // pool per endpoint costs endpoints × services at organisation scale).
+  const byRegion = new Map<string, SimService[]>();
+  for (const o of order) byRegion.set(o.region, [...(byRegion.get(o.region) ?? []), ...o.services]);
+  const pick = (t: SimTarget): SimService => {
+    const pool = byRegion.get(t.region) ?? [];
+    if (!pool.some(s => s.accountId !== t.accountId)) {
+      throw new Error(`no service of another account in ${t.region} for the endpoints of ${t.accountId}`);
+    }
+    for (;;) {
+      const service = pool[Math.floor(rand() * pool.length)];
+      if (service.accountId !== t.accountId) return service;
+    }
+  };
   for (let i = 0; i < options.endpoints; i++) {
     const t = consumers[i % consumers.length];
-    // A service in the same region, published by another account.
-    const candidates = order.filter(
-      o => o.region === t.region && o.accountId !== t.accountId,
-    );
-    const pool = candidates.flatMap(c => c.services);
-    const service = pool[Math.floor(rand() * pool.length)];
+    const service = pick(t);
     const endpointId = `vpce-${hex(rand, 17)}`;
     const state = i % 20 === 0 ? 'pendingAcceptance' : 'available';
     const dnsName = `${endpointId}-${hex(rand, 8)}.${service.serviceId}.${

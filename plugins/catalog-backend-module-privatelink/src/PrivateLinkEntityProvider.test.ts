@@ -385,4 +385,127 @@ describe('PrivateLinkEntityProvider', () => {
     expect(gone.removed).toBe(3);
     expect(mutations[2].removed.map((d: any) => d.entity.metadata.name).sort()).toEqual([endpointId(10), endpointId(13), 'orders-api'].sort());
   });
+
+  it("reads a targeted refresh's consumers only in the accounts its connections name (or that held one), all of them when the connections cannot be read", async () => {
+    const OTHER = '345678901234';
+    const { clients, mocks, factory, mutations, connection: conn } = setup();
+    clients[OTHER] = new EC2Client({ region: REGION });
+    mocks[OTHER] = mockClient(clients[OTHER]);
+    mocks[OTHER].on(DescribeVpcEndpointServiceConfigurationsCommand).resolves({ ServiceConfigurations: [] });
+    mocks[OTHER].on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [] });
+    mocks[OTHER].on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+    givenDemo(mocks);
+    const threeAccounts = readPrivateLinkConfig(
+      new ConfigReader({
+        privatelink: {
+          regions: [REGION],
+          accounts: [{ accountId: PROVIDER }, { accountId: CONSUMER }, { accountId: OTHER }],
+        },
+      }),
+    );
+    const provider = new PrivateLinkEntityProvider({ config: threeAccounts, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+    await provider.refresh();
+    const endpointReads = () =>
+      Object.fromEntries(Object.entries(mocks).map(([account, m]) => [account, m.commandCalls(DescribeVpcEndpointsCommand).length]));
+    Object.values(mocks).forEach(m => m.resetHistory());
+
+    // orders-api: one connection, from CONSUMER; OTHER and the provider hold none and are not asked.
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api' })]),
+    );
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [connection(10, 1, 'available')] });
+    await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+    expect(endpointReads()).toEqual({ [PROVIDER]: 0, [CONSUMER]: 1, [OTHER]: 0 });
+
+    // The consumer's endpoint went: its connection is gone, but CONSUMER held one, so it is asked, and the
+    // endpoint leaves the catalog.
+    Object.values(mocks).forEach(m => m.resetHistory());
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [] });
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [vpcEndpoint(11, 2, { component: 'payments-api' })] });
+    const gone = await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+    expect(endpointReads()).toEqual({ [PROVIDER]: 0, [CONSUMER]: 1, [OTHER]: 0 });
+    expect(mutations.at(-1).removed.map((d: any) => d.entity.metadata.name)).toEqual([endpointId(10)]);
+    expect(gone.removed).toBe(1);
+
+    // Without the provider's connection list, every account of the region is asked.
+    Object.values(mocks).forEach(m => m.resetHistory());
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }),
+    );
+    await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+    expect(endpointReads()).toEqual({ [PROVIDER]: 1, [CONSUMER]: 1, [OTHER]: 1 });
+  });
+
+  it('leaves the catalog after targeted refreshes as a full sync of the same AWS state would, renames included', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+    await provider.refresh();
+    // The catalog as the mutations leave it.
+    const catalog = new Map<string, Entity>();
+    const apply = (m: any) => {
+      if (m.type === 'full') catalog.clear();
+      for (const { entity } of m.type === 'full' ? m.entities : m.added) catalog.set(entity.metadata.name, entity);
+      for (const { entity } of m.type === 'full' ? [] : m.removed) catalog.delete(entity.metadata.name);
+    };
+    apply(mutations[0]);
+    const refresh1 = () => provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+
+    // orders-api: a new consumer, then a new name that auth-service already has (both become their ids), then
+    // deleted (its consumers stay, depending on nothing).
+    const orders = (name: string) =>
+      mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+        configurationsPage([serviceConfiguration(1, { name, owner: 'group:default/orders', component: 'orders-api' })]),
+      );
+    orders('orders-api');
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [connection(10, 1, 'available'), connection(13, 1, 'pendingAcceptance'), connection(11, 2, 'available'), connection(12, 2, 'available', '999999999999')],
+    });
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({
+      VpcEndpoints: [
+        vpcEndpoint(10, 1, { owner: 'group:default/payments', component: 'payments-api' }),
+        vpcEndpoint(13, 1, { component: 'payments-api' }),
+        vpcEndpoint(11, 2, { component: 'payments-api' }),
+        vpcEndpoint(20, 0, { serviceName: 'com.amazonaws.us-east-1.s3' }),
+      ],
+    });
+    const steps: Array<() => void> = [
+      () => undefined,
+      () => orders('auth-service'),
+      () =>
+        mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).rejects(
+          Object.assign(new Error('The Vpc Endpoint Service Id does not exist'), { name: 'InvalidVpcEndpointServiceId.NotFound' }),
+        ),
+    ];
+    for (const step of steps) {
+      step();
+      await refresh1();
+      apply(mutations.at(-1));
+      // A full sync of the same AWS state, by a provider of its own.
+      const fresh = setup();
+      Object.assign(fresh.mocks, mocks);
+      const check = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+      await check.connect(fresh.connection);
+      const configurations = [...mocks[PROVIDER].commandCalls(DescribeVpcEndpointServiceConfigurationsCommand)];
+      expect(configurations.length).toBeGreaterThan(0);
+      // The full listing answers what the targeted reads saw: the deleted service is gone from it too.
+      const listed = step === steps[2] ? [serviceConfiguration(2, { name: 'auth-service', privateDnsName: 'auth.internal.example.com', acceptanceRequired: false })] : undefined;
+      if (listed) mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, {}).resolves(configurationsPage(listed));
+      else {
+        mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, {}).resolves(
+          configurationsPage([
+            serviceConfiguration(1, { name: step === steps[1] ? 'auth-service' : 'orders-api', owner: 'group:default/orders', component: 'orders-api' }),
+            serviceConfiguration(2, { name: 'auth-service', privateDnsName: 'auth.internal.example.com', acceptanceRequired: false }),
+          ]),
+        );
+      }
+      await check.refresh();
+      const full = fresh.mutations[0].entities.map((d: any) => d.entity);
+      expect(Object.fromEntries([...catalog].sort(([a], [b]) => a.localeCompare(b)))).toEqual(
+        Object.fromEntries(full.map((e: Entity) => [e.metadata.name, e]).sort(([a]: [string], [b]: [string]) => a.localeCompare(b))),
+      );
+    }
+  });
 });

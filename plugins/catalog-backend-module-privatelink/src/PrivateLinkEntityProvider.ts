@@ -4,13 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { ANNOTATIONS, ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
+import { ANNOTATIONS, ServiceChangedEvent, VPC_ENDPOINT_SERVICE_TYPE } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
 import { AwsClientFactory, withAbortSignal } from './aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
 import { AccountRegionSnapshot } from './aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
-import { buildEntities, fillAllowedPrincipals, locationOf } from './entities';
+import { buildEntities, fillAllowedPrincipals, locationOf, serviceEntityNames } from './entities';
 
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
@@ -61,6 +61,35 @@ export type ServiceChange = ServiceChangedEvent;
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
 
 /**
+ * The refs of the entities by the service name each belongs to: a service's entity by its own name, an endpoint's
+ * by the service it connects to (its annotation, else the service entity it depends on).
+ */
+function refsByService(entities: Iterable<Entity>): Map<string, Set<string>> {
+  const all = [...entities];
+  const byRef = new Map<string, string>();
+  const index = new Map<string, Set<string>>();
+  const add = (serviceName: string, ref: string) => {
+    const refs = index.get(serviceName);
+    if (refs) refs.add(ref);
+    else index.set(serviceName, new Set([ref]));
+  };
+  for (const e of all) {
+    const name = e.metadata.annotations?.[ANNOTATIONS.serviceName];
+    if (e.spec?.type !== VPC_ENDPOINT_SERVICE_TYPE || !name) continue;
+    const ref = stringifyEntityRef(e);
+    byRef.set(ref, name);
+    add(name, ref);
+  }
+  for (const e of all) {
+    if (e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE) continue;
+    const dependsOn = (e.spec?.dependsOn as string[] | undefined)?.[0];
+    const name = e.metadata.annotations?.[ANNOTATIONS.serviceName] ?? (dependsOn ? byRef.get(dependsOn) : undefined);
+    if (name) add(name, stringifyEntityRef(e));
+  }
+  return index;
+}
+
+/**
  * Emits vpc-endpoint-service and vpc-endpoint Resources for every configured account and region.
  *
  * Each full sync reads every account × region. One that fails keeps the snapshot it last read (marked stale
@@ -82,6 +111,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   readonly #preserved = new Map<string, Entity[]>();
   #connection?: EntityProviderConnection;
   #lastEntities = new Map<string, Entity>();
+  /** The refs of #lastEntities by the service name they belong to (the service's own entity and its consumers'). */
+  #refsByService = new Map<string, Set<string>>();
+  /** The entity name of every service in #lastEntities, by service name. */
+  #serviceEntityNames = new Map<string, string>();
 
   /**
    * Creates the provider; it reads nothing until the catalog has connected it.
@@ -230,7 +263,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
         removed: [],
       });
     }
-    this.#lastEntities = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+    this.#remember(new Map(entities.map(e => [stringifyEntityRef(e), e])), serviceEntityNames(this.#orderedSnapshots(), this.#config));
     logger.info('PrivateLink sync done', {
       entities: entities.length,
       targets: targets.length,
@@ -263,10 +296,24 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const services = snapshot.services.filter(s => s.serviceId !== change.serviceId);
     this.#snapshots.set(key, { ...snapshot, services: service ? [...services, service] : services });
 
-    // The consumer side: endpoints to this service in every configured account of the region.
+    // The consumer side: endpoints to this service, read in the accounts that the provider's own connection
+    // list names and in those that held one before (so that a deleted endpoint goes), not in every account of
+    // the region: a refresh costs calls by the service's consumers, not by the size of the organisation. Every
+    // account of the region when the connections could not be read or one names no owner.
     const serviceName = service?.serviceName ?? previous?.serviceName;
     if (serviceName) {
-      const consumers = accountRegions(this.#config).filter(t => t.region === change.region);
+      const owners = service?.connections?.map(c => c.ownerAccountId);
+      let accounts: Set<string> | undefined;
+      if (owners && owners.every((o): o is string => o !== undefined)) {
+        accounts = new Set(owners);
+        for (const [k, s] of this.#snapshots) {
+          if (!k.endsWith(`/${change.region}`)) continue;
+          for (const e of s.endpoints) if (e.serviceName === serviceName) accounts.add(e.accountId);
+        }
+      }
+      const consumers = accountRegions(this.#config).filter(
+        t => t.region === change.region && (!accounts || accounts.has(t.accountId)),
+      );
       await Promise.all(
         consumers.map(async target => {
           const current = this.#snapshots.get(keyOf(target));
@@ -284,18 +331,61 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       );
     }
 
-    const before = this.#lastEntities;
-    const after = new Map(this.#buildEntities().map(e => [stringifyEntityRef(e), e]));
-    const added = [...after].filter(([ref, e]) => JSON.stringify(before.get(ref)) !== JSON.stringify(e)).map(([, e]) => e);
-    const removed = [...before].filter(([ref]) => !after.has(ref)).map(([, e]) => e);
+    const { added, removed, commit } = this.#refreshedEntities(serviceName);
     await connection.applyMutation({
       type: 'delta',
       added: added.map(entity => ({ entity, locationKey: this.getProviderName() })),
       removed: removed.map(entity => ({ entity, locationKey: this.getProviderName() })),
     });
-    this.#lastEntities = after;
+    commit();
     logger.info('PrivateLink targeted refresh done', { ...change, added: added.length, removed: removed.length });
     return { added: added.length, removed: removed.length };
+  }
+
+  /**
+   * What a targeted refresh of one service changes in the provider's entities, and `commit` to record it once
+   * the mutation is applied. Only that service's entities are built again (its own and its consumers') and
+   * compared, so that a refresh costs what the service has, not what the organisation has. Every entity is
+   * built again when the refresh changed another service's entity name (two services came to want one name, or
+   * stopped to), or when entities kept from the catalog for a failing account are in play.
+   */
+  #refreshedEntities(serviceName: string | undefined): { added: Entity[]; removed: Entity[]; commit: () => void } {
+    const before = this.#lastEntities;
+    const snapshots = this.#orderedSnapshots();
+    const names = serviceEntityNames(snapshots, this.#config);
+    const namesKept =
+      this.#preserved.size === 0 &&
+      [...names].every(([name, entityName]) => name === serviceName || this.#serviceEntityNames.get(name) === entityName);
+    const changed = (ref: string, entity: Entity) => JSON.stringify(before.get(ref)) !== JSON.stringify(entity);
+    if (!serviceName || !namesKept) {
+      const after = new Map(this.#buildEntities().map(e => [stringifyEntityRef(e), e]));
+      return {
+        added: [...after].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
+        removed: [...before].filter(([ref]) => !after.has(ref)).map(([, e]) => e),
+        commit: () => this.#remember(after, names),
+      };
+    }
+    const rebuilt = new Map(
+      buildEntities(snapshots, this.#config, { onlyServiceName: serviceName }).map(e => [stringifyEntityRef(e), e]),
+    );
+    const previous = this.#refsByService.get(serviceName) ?? new Set<string>();
+    return {
+      added: [...rebuilt].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
+      removed: [...previous].filter(ref => !rebuilt.has(ref)).map(ref => before.get(ref)!),
+      commit: () => {
+        for (const ref of previous) before.delete(ref);
+        for (const [ref, e] of rebuilt) before.set(ref, e);
+        this.#refsByService.set(serviceName, new Set(rebuilt.keys()));
+        this.#serviceEntityNames = names;
+      },
+    };
+  }
+
+  /** Records the entities last applied, indexed by the service each belongs to, and the services' entity names. */
+  #remember(entities: Map<string, Entity>, names: Map<string, string>) {
+    this.#lastEntities = entities;
+    this.#refsByService = refsByService(entities.values());
+    this.#serviceEntityNames = names;
   }
 
   /**

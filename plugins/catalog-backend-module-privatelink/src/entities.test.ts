@@ -103,3 +103,38 @@ describe('owners an account permits (accounts[].owners)', () => {
     expect(entity.metadata.annotations!['privatelink.io/owner-warning']).toBeUndefined();
   });
 });
+
+describe('buildEntities for one service (onlyServiceName)', () => {
+  const stringify = (e: { kind: string; metadata: { name: string } }) => `${e.kind}:${e.metadata.name}`;
+  // Service 1 has a connection and an endpoint read in the consumer account; service 2 a connection only;
+  // a third endpoint connects to a service that no snapshot holds (deleted, or another organisation's).
+  const data = (): AccountRegionSnapshot[] => {
+    const [provider, consumer] = snapshots([[], []]);
+    consumer.endpoints.push(
+      { accountId: CONSUMER, region: REGION, endpointId: endpointId(9), serviceName: serviceName(9), subnetIds: [], state: 'available', privateDnsEnabled: false, dnsNames: [], tags: {} },
+    );
+    return [provider, consumer];
+  };
+
+  it("builds exactly the service's own entities of the full build: its entity and its consumers'", () => {
+    const full = buildEntities(data(), config);
+    for (const n of [1, 2, 9]) {
+      const only = buildEntities(data(), config, { onlyServiceName: serviceName(n) });
+      const belongs = full.filter(
+        e => e.metadata.annotations?.['privatelink.io/service-name'] === serviceName(n) ||
+          (e.spec?.dependsOn as string[] | undefined)?.[0] === `resource:default/service-${n}`,
+      );
+      expect(only.map(stringify).sort()).toEqual(belongs.map(stringify).sort());
+      expect(only).toEqual(expect.arrayContaining(belongs));
+      expect(only.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('names the service as the full build does when another service wants the same name', () => {
+    const snaps = data();
+    snaps[0].services[0].tags['backstage:name'] = 'shared';
+    snaps[0].services[1].tags['backstage:name'] = 'shared';
+    const only = buildEntities(snaps, config, { onlyServiceName: serviceName(1) });
+    expect(only.find(e => e.spec?.type === 'vpc-endpoint-service')?.metadata.name).toBe(serviceId(1));
+  });
+});

@@ -82,6 +82,18 @@ const servicesInOrder = (snapshots: AccountRegionSnapshot[]) =>
   snapshots.flatMap(s => s.services).sort((a, b) => a.serviceId.localeCompare(b.serviceId));
 
 /**
+ * The entity name of every service, by service name, as buildEntities chooses them: the name tag when no other
+ * service wants the same name, else the service id.
+ */
+export function serviceEntityNames(snapshots: AccountRegionSnapshot[], config: Pick<EntityConfig, 'tagKeys'>): Map<string, string> {
+  const services = servicesInOrder(snapshots);
+  const wantedName = (s: EndpointServiceRecord) => toEntityName(s.tags[config.tagKeys.name] ?? '') || s.serviceId;
+  const nameCount = new Map<string, number>();
+  for (const s of services) nameCount.set(wantedName(s), (nameCount.get(wantedName(s)) ?? 0) + 1);
+  return new Map(services.map(s => [s.serviceName, nameCount.get(wantedName(s))! > 1 ? s.serviceId : wantedName(s)]));
+}
+
+/**
  * Turns what buildEntities returned for snapshots whose services had no allowed principals yet into what it
  * returns for `snapshots`, equal to them but for those principals: sets the allowed-principals annotation of
  * each service entity, in place. Returns false, having changed nothing, when the entities do not line up with
@@ -109,7 +121,19 @@ export function fillAllowedPrincipals(entities: Entity[], snapshots: AccountRegi
  *
  * @public
  */
-export function buildEntities(snapshots: AccountRegionSnapshot[], config: EntityConfig): Entity[] {
+export function buildEntities(
+  snapshots: AccountRegionSnapshot[],
+  config: EntityConfig,
+  options?: {
+    /**
+     * Only the entities of this one service (by its service name): its own entity and its consumers' endpoint
+     * entities, exactly as a full build would make them (names are still chosen among every service), so that
+     * a targeted refresh builds a handful of entities, not every one.
+     */
+    onlyServiceName?: string;
+  },
+): Entity[] {
+  const only = options?.onlyServiceName;
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
   const placing = new Set(Object.values(config.tagKeys));
 
@@ -153,12 +177,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
 
   // Service entity names: the name tag when unique, else the service id (never two entities with one name).
   const services = servicesInOrder(snapshots);
-  const nameCount = new Map<string, number>();
-  const wantedName = (s: EndpointServiceRecord) => toEntityName(s.tags[config.tagKeys.name] ?? '') || s.serviceId;
-  for (const s of services) nameCount.set(wantedName(s), (nameCount.get(wantedName(s)) ?? 0) + 1);
-  const serviceEntityName = new Map(
-    services.map(s => [s.serviceName, nameCount.get(wantedName(s))! > 1 ? s.serviceId : wantedName(s)]),
-  );
+  const serviceEntityName = serviceEntityNames(snapshots, config);
 
   const endpoints = new Map<string, EndpointRecord>();
   for (const s of snapshots) for (const e of s.endpoints) endpoints.set(e.endpointId, e);
@@ -174,6 +193,7 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
   const emittedEndpoints = new Set<string>();
 
   for (const service of services) {
+    if (only !== undefined && service.serviceName !== only) continue;
     const name = serviceEntityName.get(service.serviceName)!;
     const consumers = new Map<string, Consumer>();
     for (const c of service.connections ?? []) {
@@ -250,7 +270,8 @@ export function buildEntities(snapshots: AccountRegionSnapshot[], config: Entity
   }
 
   // Endpoints to services no configured account provides (AWS services, other organisations' services).
-  for (const e of [...endpoints.values()].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+  const unmatched = only === undefined ? [...endpoints.values()] : endpointsByService.get(only) ?? [];
+  for (const e of [...unmatched].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
     if (emittedEndpoints.has(e.endpointId)) continue;
     entities.push(
       endpointEntity(
