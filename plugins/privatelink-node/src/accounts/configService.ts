@@ -3,6 +3,9 @@ import {
   coreServices,
   createServiceFactory,
   createServiceRef,
+  RootConfigService,
+  RootLifecycleService,
+  RootLoggerService,
   ServiceFactory,
   ServiceRef,
 } from '@backstage/backend-plugin-api';
@@ -35,6 +38,69 @@ export interface PrivateLinkConfigService {
 /** How long the backend's start waits for the first listing of the organisation before going on without it. */
 const FIRST_LISTING_WAIT_MS = 30_000;
 
+const deps = {
+  rootConfig: coreServices.rootConfig,
+  logger: coreServices.rootLogger,
+  lifecycle: coreServices.rootLifecycle,
+};
+
+/** The service itself (see {@link privatelinkConfigServiceRef}). */
+async function createPrivateLinkConfigService({
+  rootConfig,
+  logger,
+  lifecycle,
+}: {
+  rootConfig: RootConfigService;
+  logger: RootLoggerService;
+  lifecycle: RootLifecycleService;
+}): Promise<PrivateLinkConfigService> {
+  const config = readPrivateLinkConfig(rootConfig);
+  const discovery = config.discovery.organizations;
+  const active =
+    discovery?.enabled && config.sync.enabled ? discovery : undefined;
+  let client: Promise<OrganizationsClient> | undefined;
+  const directory = new AccountDirectory({
+    config,
+    logger: logger.child({ service: 'privatelink-accounts' }),
+    list: active
+      ? async signal => {
+          client ??= createAwsClientSettings({
+            config: rootConfig,
+            endpoint: config.endpoint,
+          })({
+            accountId: active.accountId,
+            region: active.region,
+          }).then(settings => new OrganizationsClient(settings));
+          client.catch(() => {
+            client = undefined;
+          });
+          return listOrganizationAccounts(await client, active, {
+            defaultRegions: config.regions,
+            signal,
+          });
+        }
+      : undefined,
+  });
+  if (active) {
+    const first = new AbortController();
+    const timer = setTimeout(() => first.abort(), FIRST_LISTING_WAIT_MS);
+    await directory.refresh(first.signal).finally(() => clearTimeout(timer));
+    const interval = setInterval(() => {
+      directory.refresh().catch(() => undefined);
+    }, active.refreshMinutes * 60_000);
+    interval.unref();
+    lifecycle.addShutdownHook(() => {
+      clearInterval(interval);
+      client?.then(c => c.destroy()).catch(() => undefined);
+    });
+  }
+  return {
+    config: directory.config,
+    refreshAccounts: signal => directory.refresh(signal),
+    accountsStatus: () => directory.status(),
+  };
+}
+
 /**
  * The service ref of {@link PrivateLinkConfigService}: one per backend (root scope), so that the backend plugin,
  * the catalog module and the scaffolder module read one validated block and see the same accounts. Its default
@@ -44,77 +110,17 @@ const FIRST_LISTING_WAIT_MS = 30_000;
  *
  * @public
  */
-export const privatelinkConfigServiceRef: ServiceRef<
-  PrivateLinkConfigService,
-  'root',
-  'singleton'
-> = createServiceRef<PrivateLinkConfigService>({
-  id: 'privatelink.config',
-  scope: 'root',
-  defaultFactory: async () => privatelinkConfigServiceFactory,
-});
+export const privatelinkConfigServiceRef: ServiceRef<PrivateLinkConfigService, 'root', 'singleton'> =
+  createServiceRef<PrivateLinkConfigService>({
+    id: 'privatelink.config',
+    scope: 'root',
+    defaultFactory: async service => createServiceFactory({ service, deps, factory: createPrivateLinkConfigService }),
+  });
 
 /**
- * The default factory of {@link privatelinkConfigServiceRef} (see there).
+ * The default factory of {@link privatelinkConfigServiceRef} (see there), for `backend.add` or a test backend.
  *
  * @public
  */
-export const privatelinkConfigServiceFactory: ServiceFactory<
-  PrivateLinkConfigService,
-  'root',
-  'singleton'
-> = createServiceFactory({
-  service: privatelinkConfigServiceRef,
-  deps: {
-    rootConfig: coreServices.rootConfig,
-    logger: coreServices.rootLogger,
-    lifecycle: coreServices.rootLifecycle,
-  },
-  async factory({ rootConfig, logger, lifecycle }) {
-    const config = readPrivateLinkConfig(rootConfig);
-    const discovery = config.discovery.organizations;
-    const active =
-      discovery?.enabled && config.sync.enabled ? discovery : undefined;
-    let client: Promise<OrganizationsClient> | undefined;
-    const directory = new AccountDirectory({
-      config,
-      logger: logger.child({ service: 'privatelink-accounts' }),
-      list: active
-        ? async signal => {
-            client ??= createAwsClientSettings({
-              config: rootConfig,
-              endpoint: config.endpoint,
-            })({
-              accountId: active.accountId,
-              region: active.region,
-            }).then(settings => new OrganizationsClient(settings));
-            client.catch(() => {
-              client = undefined;
-            });
-            return listOrganizationAccounts(await client, active, {
-              defaultRegions: config.regions,
-              signal,
-            });
-          }
-        : undefined,
-    });
-    if (active) {
-      const first = new AbortController();
-      const timer = setTimeout(() => first.abort(), FIRST_LISTING_WAIT_MS);
-      await directory.refresh(first.signal).finally(() => clearTimeout(timer));
-      const interval = setInterval(() => {
-        directory.refresh().catch(() => undefined);
-      }, active.refreshMinutes * 60_000);
-      interval.unref();
-      lifecycle.addShutdownHook(() => {
-        clearInterval(interval);
-        client?.then(c => c.destroy()).catch(() => undefined);
-      });
-    }
-    return {
-      config: directory.config,
-      refreshAccounts: signal => directory.refresh(signal),
-      accountsStatus: () => directory.status(),
-    };
-  },
-});
+export const privatelinkConfigServiceFactory: ServiceFactory<PrivateLinkConfigService, 'root', 'singleton'> =
+  createServiceFactory({ service: privatelinkConfigServiceRef, deps, factory: createPrivateLinkConfigService });

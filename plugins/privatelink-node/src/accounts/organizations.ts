@@ -54,7 +54,7 @@ export async function listOrganizationAccounts(
   // Each page is one call; the paginators want the client itself (they check its class).
   let calls = 0;
   const config = { client, pageSize: 20 };
-  const pages = async function* <T>(paginator: AsyncIterable<T>): AsyncGenerator<T> {
+  const pages = async function* countedPages<T>(paginator: AsyncIterable<T>): AsyncGenerator<T> {
     for await (const page of paginator) {
       calls += 1;
       yield page;
