@@ -10,7 +10,8 @@ import { AwsClientFactory, withAbortSignal } from './aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
 import { AccountRegionSnapshot } from './aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
-import { buildEntities, fillAllowedPrincipals, locationOf, serviceEntityNames } from './entities';
+import { buildEntities, fillAllowedPrincipals, locationOf, snapshotsOfService, wantedNameCounts, wantedServiceName } from './entities';
+import { EndpointServiceRecord } from './aws/types';
 
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
@@ -113,8 +114,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   #lastEntities = new Map<string, Entity>();
   /** The refs of #lastEntities by the service name they belong to (the service's own entity and its consumers'). */
   #refsByService = new Map<string, Set<string>>();
-  /** The entity name of every service in #lastEntities, by service name. */
-  #serviceEntityNames = new Map<string, string>();
+  /** How many services of #lastEntities ask for each entity name (a name asked for twice goes to neither). */
+  #wantedNames = new Map<string, number>();
 
   /**
    * Creates the provider; it reads nothing until the catalog has connected it.
@@ -263,7 +264,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
         removed: [],
       });
     }
-    this.#remember(new Map(entities.map(e => [stringifyEntityRef(e), e])), serviceEntityNames(this.#orderedSnapshots(), this.#config));
+    this.#remember(new Map(entities.map(e => [stringifyEntityRef(e), e])), wantedNameCounts(this.#orderedSnapshots(), this.#config));
     logger.info('PrivateLink sync done', {
       entities: entities.length,
       targets: targets.length,
@@ -331,7 +332,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       );
     }
 
-    const { added, removed, commit } = this.#refreshedEntities(serviceName);
+    const { added, removed, commit } = this.#refreshedEntities(serviceName, previous, service);
     await connection.applyMutation({
       type: 'delta',
       added: added.map(entity => ({ entity, locationKey: this.getProviderName() })),
@@ -349,43 +350,53 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * built again when the refresh changed another service's entity name (two services came to want one name, or
    * stopped to), or when entities kept from the catalog for a failing account are in play.
    */
-  #refreshedEntities(serviceName: string | undefined): { added: Entity[]; removed: Entity[]; commit: () => void } {
+  #refreshedEntities(
+    serviceName: string | undefined,
+    previous: EndpointServiceRecord | undefined,
+    current: EndpointServiceRecord | undefined,
+  ): { added: Entity[]; removed: Entity[]; commit: () => void } {
     const before = this.#lastEntities;
-    const snapshots = this.#orderedSnapshots();
-    const names = serviceEntityNames(snapshots, this.#config);
-    const namesKept =
-      this.#preserved.size === 0 &&
-      [...names].every(([name, entityName]) => name === serviceName || this.#serviceEntityNames.get(name) === entityName);
     const changed = (ref: string, entity: Entity) => JSON.stringify(before.get(ref)) !== JSON.stringify(entity);
-    if (!serviceName || !namesKept) {
+    // The entity names of the other services stay as they are unless this service starts or stops asking for a
+    // name another service asks for too.
+    const oldWanted = previous && wantedServiceName(previous, this.#config);
+    const newWanted = current && wantedServiceName(current, this.#config);
+    const others = (wanted: string) => (this.#wantedNames.get(wanted) ?? 0) - (wanted === oldWanted ? 1 : 0);
+    const namesKept =
+      oldWanted === newWanted || ((!oldWanted || others(oldWanted) === 0) && (!newWanted || others(newWanted) === 0));
+    if (!serviceName || !namesKept || this.#preserved.size > 0) {
       const after = new Map(this.#buildEntities().map(e => [stringifyEntityRef(e), e]));
       return {
         added: [...after].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
         removed: [...before].filter(([ref]) => !after.has(ref)).map(([, e]) => e),
-        commit: () => this.#remember(after, names),
+        commit: () => this.#remember(after, wantedNameCounts(this.#orderedSnapshots(), this.#config)),
       };
     }
+    const entityName = newWanted && (others(newWanted) > 0 ? current!.serviceId : newWanted);
     const rebuilt = new Map(
-      buildEntities(snapshots, this.#config, { onlyServiceName: serviceName }).map(e => [stringifyEntityRef(e), e]),
+      buildEntities(snapshotsOfService(this.#orderedSnapshots(), serviceName), this.#config, {
+        serviceEntityName: name => (name === serviceName ? entityName : undefined),
+      }).map(e => [stringifyEntityRef(e), e]),
     );
-    const previous = this.#refsByService.get(serviceName) ?? new Set<string>();
+    const earlier = this.#refsByService.get(serviceName) ?? new Set<string>();
     return {
       added: [...rebuilt].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
-      removed: [...previous].filter(ref => !rebuilt.has(ref)).map(ref => before.get(ref)!),
+      removed: [...earlier].filter(ref => !rebuilt.has(ref)).map(ref => before.get(ref)!),
       commit: () => {
-        for (const ref of previous) before.delete(ref);
+        for (const ref of earlier) before.delete(ref);
         for (const [ref, e] of rebuilt) before.set(ref, e);
         this.#refsByService.set(serviceName, new Set(rebuilt.keys()));
-        this.#serviceEntityNames = names;
+        if (oldWanted) this.#wantedNames.set(oldWanted, (this.#wantedNames.get(oldWanted) ?? 1) - 1);
+        if (newWanted) this.#wantedNames.set(newWanted, (this.#wantedNames.get(newWanted) ?? 0) + 1);
       },
     };
   }
 
-  /** Records the entities last applied, indexed by the service each belongs to, and the services' entity names. */
-  #remember(entities: Map<string, Entity>, names: Map<string, string>) {
+  /** Records the entities last applied, indexed by the service each belongs to, and the names services ask for. */
+  #remember(entities: Map<string, Entity>, wantedNames: Map<string, number>) {
     this.#lastEntities = entities;
     this.#refsByService = refsByService(entities.values());
-    this.#serviceEntityNames = names;
+    this.#wantedNames = wantedNames;
   }
 
   /**

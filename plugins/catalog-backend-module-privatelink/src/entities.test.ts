@@ -1,6 +1,6 @@
 import { AccountRegionSnapshot, EndpointServiceRecord } from './aws/types';
 import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName } from './__fixtures__/ec2';
-import { buildEntities, EntityConfig, fillAllowedPrincipals } from './entities';
+import { buildEntities, EntityConfig, fillAllowedPrincipals, snapshotsOfService } from './entities';
 
 const config: EntityConfig = {
   accounts: [{ accountId: PROVIDER, regions: [REGION] }, { accountId: CONSUMER, regions: [REGION] }],
@@ -104,7 +104,7 @@ describe('owners an account permits (accounts[].owners)', () => {
   });
 });
 
-describe('buildEntities for one service (onlyServiceName)', () => {
+describe('buildEntities for one service (snapshotsOfService with the names of the whole)', () => {
   const stringify = (e: { kind: string; metadata: { name: string } }) => `${e.kind}:${e.metadata.name}`;
   // Service 1 has a connection and an endpoint read in the consumer account; service 2 a connection only;
   // a third endpoint connects to a service that no snapshot holds (deleted, or another organisation's).
@@ -119,7 +119,8 @@ describe('buildEntities for one service (onlyServiceName)', () => {
   it("builds exactly the service's own entities of the full build: its entity and its consumers'", () => {
     const full = buildEntities(data(), config);
     for (const n of [1, 2, 9]) {
-      const only = buildEntities(data(), config, { onlyServiceName: serviceName(n) });
+      const names = new Map(full.filter(e => e.spec?.type === 'vpc-endpoint-service').map(e => [e.metadata.annotations!['privatelink.io/service-name'], e.metadata.name]));
+      const only = buildEntities(snapshotsOfService(data(), serviceName(n)), config, { serviceEntityName: name => names.get(name) });
       const belongs = full.filter(
         e => e.metadata.annotations?.['privatelink.io/service-name'] === serviceName(n) ||
           (e.spec?.dependsOn as string[] | undefined)?.[0] === `resource:default/service-${n}`,
@@ -130,11 +131,18 @@ describe('buildEntities for one service (onlyServiceName)', () => {
     }
   });
 
-  it('names the service as the full build does when another service wants the same name', () => {
+  it('gives the services their ids when two want the same name, and a part of the snapshots takes the name it is given', () => {
     const snaps = data();
     snaps[0].services[0].tags['backstage:name'] = 'shared';
     snaps[0].services[1].tags['backstage:name'] = 'shared';
-    const only = buildEntities(snaps, config, { onlyServiceName: serviceName(1) });
-    expect(only.find(e => e.spec?.type === 'vpc-endpoint-service')?.metadata.name).toBe(serviceId(1));
+    expect(buildEntities(snaps, config).filter(e => e.spec?.type === 'vpc-endpoint-service').map(e => e.metadata.name).sort()).toEqual(
+      [serviceId(1), serviceId(2)].sort(),
+    );
+    // Alone, service 1 would be "shared"; with the name of the whole it keeps its id.
+    const part = snapshotsOfService(snaps, serviceName(1));
+    expect(buildEntities(part, config).find(e => e.spec?.type === 'vpc-endpoint-service')?.metadata.name).toBe('shared');
+    expect(
+      buildEntities(part, config, { serviceEntityName: () => serviceId(1) }).find(e => e.spec?.type === 'vpc-endpoint-service')?.metadata.name,
+    ).toBe(serviceId(1));
   });
 });

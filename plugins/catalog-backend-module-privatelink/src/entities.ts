@@ -81,16 +81,38 @@ function consoleUrl(region: string, fragment: string) {
 const servicesInOrder = (snapshots: AccountRegionSnapshot[]) =>
   snapshots.flatMap(s => s.services).sort((a, b) => a.serviceId.localeCompare(b.serviceId));
 
+/** The entity name a service asks for: its name tag as an entity name, else its service id. */
+export function wantedServiceName(service: EndpointServiceRecord, config: Pick<EntityConfig, 'tagKeys'>): string {
+  return toEntityName(service.tags[config.tagKeys.name] ?? '') || service.serviceId;
+}
+
 /**
- * The entity name of every service, by service name, as buildEntities chooses them: the name tag when no other
- * service wants the same name, else the service id.
+ * How many services ask for each entity name ({@link wantedServiceName}): a name asked for by more than one is
+ * given to none of them (each gets its service id).
  */
-export function serviceEntityNames(snapshots: AccountRegionSnapshot[], config: Pick<EntityConfig, 'tagKeys'>): Map<string, string> {
-  const services = servicesInOrder(snapshots);
-  const wantedName = (s: EndpointServiceRecord) => toEntityName(s.tags[config.tagKeys.name] ?? '') || s.serviceId;
-  const nameCount = new Map<string, number>();
-  for (const s of services) nameCount.set(wantedName(s), (nameCount.get(wantedName(s)) ?? 0) + 1);
-  return new Map(services.map(s => [s.serviceName, nameCount.get(wantedName(s))! > 1 ? s.serviceId : wantedName(s)]));
+export function wantedNameCounts(snapshots: AccountRegionSnapshot[], config: Pick<EntityConfig, 'tagKeys'>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of snapshots) {
+    for (const service of s.services) {
+      const wanted = wantedServiceName(service, config);
+      counts.set(wanted, (counts.get(wanted) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/**
+ * The snapshots cut down to one service: in each, only that service and the endpoints that connect to it. With
+ * the services' entity names of the whole set ({@link buildEntities}' `serviceEntityName`), buildEntities makes
+ * from them exactly that service's entities of a full build (its own and its consumers'), in the time one
+ * service takes.
+ */
+export function snapshotsOfService(snapshots: AccountRegionSnapshot[], serviceName: string): AccountRegionSnapshot[] {
+  return snapshots.map(s => ({
+    ...s,
+    services: s.services.filter(x => x.serviceName === serviceName),
+    endpoints: s.endpoints.filter(e => e.serviceName === serviceName),
+  }));
 }
 
 /**
@@ -126,14 +148,12 @@ export function buildEntities(
   config: EntityConfig,
   options?: {
     /**
-     * Only the entities of this one service (by its service name): its own entity and its consumers' endpoint
-     * entities, exactly as a full build would make them (names are still chosen among every service), so that
-     * a targeted refresh builds a handful of entities, not every one.
+     * The entity name of a service by its service name, when the snapshots are a part of the whole
+     * ({@link snapshotsOfService}): names are chosen among every service, so a part cannot choose them.
      */
-    onlyServiceName?: string;
+    serviceEntityName?: (serviceName: string) => string | undefined;
   },
 ): Entity[] {
-  const only = options?.onlyServiceName;
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
   const placing = new Set(Object.values(config.tagKeys));
 
@@ -177,7 +197,13 @@ export function buildEntities(
 
   // Service entity names: the name tag when unique, else the service id (never two entities with one name).
   const services = servicesInOrder(snapshots);
-  const serviceEntityName = serviceEntityNames(snapshots, config);
+  const counts = options?.serviceEntityName ? undefined : wantedNameCounts(snapshots, config);
+  const entityNameOf = (service: EndpointServiceRecord) => {
+    const given = options?.serviceEntityName?.(service.serviceName);
+    if (given) return given;
+    const wanted = wantedServiceName(service, config);
+    return (counts?.get(wanted) ?? 1) > 1 ? service.serviceId : wanted;
+  };
 
   const endpoints = new Map<string, EndpointRecord>();
   for (const s of snapshots) for (const e of s.endpoints) endpoints.set(e.endpointId, e);
@@ -193,8 +219,7 @@ export function buildEntities(
   const emittedEndpoints = new Set<string>();
 
   for (const service of services) {
-    if (only !== undefined && service.serviceName !== only) continue;
-    const name = serviceEntityName.get(service.serviceName)!;
+    const name = entityNameOf(service);
     const consumers = new Map<string, Consumer>();
     for (const c of service.connections ?? []) {
       consumers.set(c.endpointId, {
@@ -270,8 +295,7 @@ export function buildEntities(
   }
 
   // Endpoints to services no configured account provides (AWS services, other organisations' services).
-  const unmatched = only === undefined ? [...endpoints.values()] : endpointsByService.get(only) ?? [];
-  for (const e of [...unmatched].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+  for (const e of [...endpoints.values()].sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
     if (emittedEndpoints.has(e.endpointId)) continue;
     entities.push(
       endpointEntity(
