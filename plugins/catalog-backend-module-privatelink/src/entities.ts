@@ -149,7 +149,7 @@ export function buildEntities(
   options?: {
     /**
      * The entity name of a service by its service name, when the snapshots are a part of the whole
-     * ({@link snapshotsOfService}): names are chosen among every service, so a part cannot choose them.
+     * (the snapshots of one service): names are chosen among every service, so a part cannot choose them.
      */
     serviceEntityName?: (serviceName: string) => string | undefined;
   },
