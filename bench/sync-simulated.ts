@@ -44,6 +44,8 @@ import {
   DESCRIBE_ACTIONS,
   generateData,
   minimumCalls,
+  simAccounts,
+  simRegions,
   startEc2Simulator,
   startEc2SimulatorProcess,
   startEc2SimulatorThread,
@@ -83,48 +85,8 @@ const BUCKET = { capacity: 100, perSecond: 20 };
 const PAGE_SIZE = 1000;
 /** PARALLEL_TARGETS of PrivateLinkEntityProvider.ts: account × regions read at once. */
 const PARALLEL_TARGETS = 8;
-/** The first `--regions N` of these (default 2). */
-const ALL_REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-west-2', 'ap-northeast-1'];
-const REGIONS = ALL_REGIONS.slice(0, arg('regions', 2));
-const NAMED_ACCOUNTS: SimAccount[] = [
-  {
-    accountId: '111111111111',
-    name: 'shared-services',
-    accessKeyId: 'AKIASIMSHARED0000001',
-    secretAccessKey: 'sim-secret-1',
-    consumer: false,
-  },
-  {
-    accountId: '222222222222',
-    name: 'payments-prod',
-    accessKeyId: 'AKIASIMPAYMENTS00002',
-    secretAccessKey: 'sim-secret-2',
-    consumer: true,
-  },
-  {
-    accountId: '333333333333',
-    name: 'orders-prod',
-    accessKeyId: 'AKIASIMORDERS0000003',
-    secretAccessKey: 'sim-secret-3',
-    consumer: true,
-  },
-];
-/**
- * `--accounts N` (default 3): the three named accounts, then generated ones (`workload-NNN`), every account but
- * the first a consumer too; each has its own access key, which is how the simulator tells them apart.
- */
-const ACCOUNTS: SimAccount[] = Array.from({ length: arg('accounts', 3) }, (_, i) =>
-  i < NAMED_ACCOUNTS.length
-    ? NAMED_ACCOUNTS[i]
-    : {
-        accountId: String(400000000000 + i),
-        name: `workload-${String(i).padStart(3, '0')}`,
-        accessKeyId: `AKIASIMWORKLOAD${String(i).padStart(5, '0')}`,
-        secretAccessKey: `sim-secret-${i + 1}`,
-        consumer: true,
-      },
-);
-if (REGIONS.length < 1 || ACCOUNTS.length < 2) throw new Error('--regions needs at least 1 and --accounts at least 2');
+const REGIONS = simRegions(arg('regions', 2));
+const ACCOUNTS: SimAccount[] = simAccounts(arg('accounts', 3));
 
 const OP_SHORT: Record<string, string> = {
   DescribeVpcEndpointServiceConfigurations: 'ServiceConfigurations',

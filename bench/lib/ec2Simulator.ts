@@ -80,6 +80,40 @@ export interface SimTarget {
 export const targetKey = (accountId: string, region: string) =>
   `${accountId}/${region}`;
 
+const ALL_REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-west-2', 'ap-northeast-1'];
+
+/** The first `n` of six regions (`--regions N`). */
+export function simRegions(n: number): string[] {
+  if (!(n >= 1 && n <= ALL_REGIONS.length)) throw new Error(`--regions takes 1 to ${ALL_REGIONS.length}`);
+  return ALL_REGIONS.slice(0, n);
+}
+
+const NAMED_ACCOUNTS: SimAccount[] = [
+  { accountId: '111111111111', name: 'shared-services', accessKeyId: 'AKIASIMSHARED0000001', secretAccessKey: 'sim-secret-1', consumer: false },
+  { accountId: '222222222222', name: 'payments-prod', accessKeyId: 'AKIASIMPAYMENTS00002', secretAccessKey: 'sim-secret-2', consumer: true },
+  { accountId: '333333333333', name: 'orders-prod', accessKeyId: 'AKIASIMORDERS0000003', secretAccessKey: 'sim-secret-3', consumer: true },
+];
+
+/**
+ * `n` accounts (`--accounts N`, at least 2): the three named ones, then generated `workload-NNN` ones; every
+ * account but the first is a consumer too. Each has its own access key, which is how the simulator tells them
+ * apart.
+ */
+export function simAccounts(n: number): SimAccount[] {
+  if (!(n >= 2)) throw new Error('--accounts takes at least 2');
+  return Array.from({ length: n }, (_, i) =>
+    i < NAMED_ACCOUNTS.length
+      ? NAMED_ACCOUNTS[i]
+      : {
+          accountId: String(400000000000 + i),
+          name: `workload-${String(i).padStart(3, '0')}`,
+          accessKeyId: `AKIASIMWORKLOAD${String(i).padStart(5, '0')}`,
+          secretAccessKey: `sim-secret-${i + 1}`,
+          consumer: true,
+        },
+  );
+}
+
 /**
  * Generates `services` endpoint services spread round-robin over every account × region, and `endpoints`
  * consumer endpoints spread round-robin over the consumer accounts × regions, each pointing at a service of
