@@ -141,6 +141,8 @@ async function main() {
       const n = await count().catch(() => -1);
       const at = performance.now() - ready;
       samples.push({ at, entities: n });
+      // Progress every 30 s, so that a run cut short still says how far the catalog got.
+      if (samples.length % 30 === 0) console.log(`  … ${secs(at)}: ${n} of ${expected} entities queryable`);
       if (n > 0 && first === undefined) first = at;
       if (n >= expected) all = at;
       else await new Promise(r => setTimeout(r, 1000));
