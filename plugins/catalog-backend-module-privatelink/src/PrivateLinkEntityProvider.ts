@@ -307,9 +307,11 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       let accounts: Set<string> | undefined;
       if (owners && owners.every((o): o is string => o !== undefined)) {
         accounts = new Set(owners);
-        for (const [k, s] of this.#snapshots) {
-          if (!k.endsWith(`/${change.region}`)) continue;
-          for (const e of s.endpoints) if (e.serviceName === serviceName) accounts.add(e.accountId);
+        // The accounts of the service's endpoint entities as last applied: the index, not a scan of every endpoint.
+        for (const ref of this.#refsByService.get(serviceName) ?? []) {
+          const entity = this.#lastEntities.get(ref);
+          const accountId = entity?.metadata.annotations?.[ANNOTATIONS.accountId];
+          if (accountId && entity?.spec?.type !== VPC_ENDPOINT_SERVICE_TYPE) accounts.add(accountId);
         }
       }
       const consumers = accountRegions(this.#config).filter(
