@@ -64,16 +64,19 @@ async function createPrivateLinkConfigService({
     logger: logger.child({ service: 'privatelink-accounts' }),
     list: active
       ? async signal => {
-          client ??= createAwsClientSettings({
-            config: rootConfig,
-            endpoint: config.endpoint,
-          })({
-            accountId: active.accountId,
-            region: active.region,
-          }).then(settings => new OrganizationsClient(settings));
-          client.catch(() => {
-            client = undefined;
-          });
+          if (!client) {
+            client = createAwsClientSettings({
+              config: rootConfig,
+              endpoint: config.endpoint,
+            })({
+              accountId: active.accountId,
+              region: active.region,
+            }).then(settings => new OrganizationsClient(settings));
+            // A failed credential look-up is not kept: the next listing tries again.
+            client.catch(() => {
+              client = undefined;
+            });
+          }
           return listOrganizationAccounts(await client, active, {
             defaultRegions: config.regions,
             signal,
