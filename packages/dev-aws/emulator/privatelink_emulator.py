@@ -559,6 +559,34 @@ def _patch_provider_responses() -> None:
     )
 
 
+def _patch_load_balancers() -> None:
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.responses import ELBV2Response
+
+    original_delete = ELBV2Response.delete_load_balancer
+
+    def delete_load_balancer(self: Any) -> ActionResult:
+        """moto's, refusing as ELB does: deletion protection on, or an endpoint service still using it."""
+        arn = self._get_param("LoadBalancerArn")
+        with _LOCK:
+            lb = self.elbv2_backend.load_balancers.get(arn)
+            if lb is not None:
+                if lb.attrs.get("deletion_protection.enabled") == "true":
+                    raise ELBClientError(
+                        "OperationNotPermitted",
+                        f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled",
+                    )
+                ec2 = ec2_backends[self.current_account][self.region]
+                if any(arn in (c.network_load_balancer_arns or []) for c in list(ec2.configurations.values())):
+                    raise ELBClientError(
+                        "ResourceInUse",
+                        f"Load balancer '{arn}' cannot be deleted because it is currently associated with another service",
+                    )
+            return original_delete(self)
+
+    ELBV2Response.delete_load_balancer = delete_load_balancer  # type: ignore[method-assign]
+
+
 ACCOUNT_ID_TAG = "privatelink-emulator:account-id"
 """A tag of CreateAccount that fixes the new account's id (moto draws a random one): the demo's organisation
 holds the demo's accounts under their known ids. The tag itself is not kept."""
@@ -612,4 +640,5 @@ def install() -> None:
     _patch_consumer_responses()
     _patch_provider_responses()
     _patch_organizations()
+    _patch_load_balancers()
     _installed = True

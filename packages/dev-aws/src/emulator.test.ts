@@ -30,7 +30,10 @@ import type {
 } from '@aws-sdk/client-ec2';
 import {
   CreateLoadBalancerCommand,
+  DeleteLoadBalancerCommand,
+  DescribeLoadBalancersCommand,
   ElasticLoadBalancingV2Client,
+  ModifyLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   ChangeResourceRecordSetsCommand,
@@ -1405,6 +1408,41 @@ describe('PrivateLink emulator layer (moto)', () => {
           serviceConfiguration(provider, withPending),
           'InvalidVpcEndpointServiceId.NotFound',
         );
+      },
+      TEST_TIMEOUT,
+    );
+  });
+
+  describe('DeleteLoadBalancer', () => {
+    it(
+      'refuses while an endpoint service uses the load balancer (ResourceInUse) or its deletion protection is on (OperationNotPermitted), as ELB does',
+      async () => {
+        const { provider } = await actors(moto);
+        const service = await createService(provider);
+        const exists = async () =>
+          (await provider.elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!.some(l => l.LoadBalancerArn === service.nlbArn);
+
+        await expectAwsError(provider.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: service.nlbArn })), 'ResourceInUseException');
+        expect(await exists()).toBe(true);
+
+        await provider.ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.serviceId] }));
+        await provider.elb.send(
+          new ModifyLoadBalancerAttributesCommand({
+            LoadBalancerArn: service.nlbArn,
+            Attributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }],
+          }),
+        );
+        await expectAwsError(provider.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: service.nlbArn })), 'OperationNotPermittedException');
+        expect(await exists()).toBe(true);
+
+        await provider.elb.send(
+          new ModifyLoadBalancerAttributesCommand({
+            LoadBalancerArn: service.nlbArn,
+            Attributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }],
+          }),
+        );
+        await provider.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: service.nlbArn }));
+        expect(await exists()).toBe(false);
       },
       TEST_TIMEOUT,
     );

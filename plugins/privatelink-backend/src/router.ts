@@ -4,6 +4,7 @@ import {
   accountIdSchema,
   describeIssues,
   endpointIdSchema,
+  endpointServiceSettingsChangeSchema,
   endpointServiceIdSchema,
   principalSchema,
   regionSchema,
@@ -104,6 +105,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     principals: z.object({ serviceRef: entityRef, principals }).strict(),
     revokePrincipals: z.object({ serviceRef: entityRef, principals: revokedPrincipals }).strict(),
     audit: z.object({ serviceRef: entityRef, limit: pageLimit, before: cursor }).strict(),
+    settings: z.object({ serviceRef: entityRef }).passthrough(),
+    retire: z.object({ serviceRef: entityRef, confirmName: z.string().min(1).max(253), force: z.boolean().optional() }).strict(),
+    deleteEndpoint: z.object({ endpointRef: entityRef }).strict(),
     auditAttempt: z
       .object({
         action: z.string().regex(/^[a-z][a-zA-Z-]*(\.[a-z][a-zA-Z-]*)+$/, 'must be an action name like principals.allow').max(64),
@@ -218,6 +222,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       );
     });
   }
+
+  router.post('/v1/services/settings', async (req, res) => {
+    const { serviceRef, ...rest } = parse(schemas.settings, req.body, 'request body');
+    const change = parse(endpointServiceSettingsChangeSchema, rest, 'request body');
+    const credentials = await user(req);
+    res.json(await audited(req, 'service-update', { serviceRef, change }, () => service.updateSettings(serviceRef, change, credentials)));
+  });
+
+  router.post('/v1/services/retire', async (req, res) => {
+    const body = parse(schemas.retire, req.body, 'request body');
+    const credentials = await user(req);
+    res.json(await audited(req, 'service-retire', { serviceRef: body.serviceRef, force: Boolean(body.force) }, () => service.retireService(body, credentials)));
+  });
+
+  router.post('/v1/endpoints/delete', async (req, res) => {
+    const body = parse(schemas.deleteEndpoint, req.body, 'request body');
+    const credentials = await user(req);
+    res.json(await audited(req, 'endpoint-delete', body, () => service.deleteEndpoint(body.endpointRef, credentials)));
+  });
 
   // The scaffolder actions' rows: only a token the scaffolder issued on behalf of the initiator may write here,
   // and the row's actor and door come from that verified token, never from the body.

@@ -203,3 +203,89 @@ export interface AuditEntry {
   /** ISO 8601 time its outcome was recorded; absent while the row is `started`. */
   completedAt?: string;
 }
+
+/**
+ * A change of an endpoint service's settings (`POST /v1/services/settings`, the action
+ * `aws:privatelink:endpoint-service:update`). Fields left out stay as they are.
+ * @public
+ */
+export interface EndpointServiceSettingsChange {
+  /** Whether an owner must accept each new connection. */
+  acceptanceRequired?: boolean;
+  /** Regions to add to those consumers may connect from (cross-region PrivateLink), e.g. `eu-west-1`. */
+  addSupportedRegions?: string[];
+  /** Regions to remove from those consumers may connect from; the service's own region cannot be removed. */
+  removeSupportedRegions?: string[];
+  /** A new private DNS name (a new name starts its verification again), or `null` to remove the name. */
+  privateDnsName?: string | null;
+  /**
+   * Make the change even though it cuts existing consumers (removes a region they connect from, or changes or
+   * removes the private DNS name they resolve). Without it such a change is refused, naming them.
+   */
+  confirmCuts?: boolean;
+}
+
+/** A consumer that a settings change or a retirement cuts off, and why. @public */
+export interface ConsumerCut {
+  /** The consumer's VPC endpoint id, e.g. `vpce-0123456789abcdef0`. */
+  endpointId: string;
+  /** 12-digit account id of the consumer, when AWS reported it. */
+  accountId?: string;
+  /** State of the connection, normalised. */
+  state: EndpointState;
+  /** What it loses, e.g. `connects from eu-west-1`. */
+  reason: string;
+}
+
+/** What a settings change did. @public */
+export interface EndpointServiceSettingsResult {
+  /** Entity ref of the service. */
+  serviceRef: string;
+  /** The settings this change set, by name (`acceptanceRequired`, `supportedRegions`, `privateDnsName`). */
+  changed: string[];
+  /** The consumers it cut off (with `confirmCuts`); empty otherwise. */
+  cuts: ConsumerCut[];
+  /** The state of the private DNS name afterwards, when the service has one (a new name starts `pendingVerification`). */
+  privateDnsState?: string;
+}
+
+/**
+ * Retire an endpoint service (`POST /v1/services/retire`, the action `aws:privatelink:endpoint-service:delete`).
+ * @public
+ */
+export interface RetireEndpointServiceRequest {
+  /** Entity ref of the service. */
+  serviceRef: string;
+  /** The service's entity name, typed again as a confirmation. */
+  confirmName: string;
+  /** Retire it even though consumers are connected (`available`): they are notified and their connections rejected. */
+  force?: boolean;
+}
+
+/** What retiring an endpoint service did. @public */
+export interface RetireEndpointServiceResult {
+  /** Entity ref of the service. */
+  serviceRef: string;
+  /** Endpoint service id, e.g. `vpce-svc-0123456789abcdef0`. */
+  serviceId: string;
+  /** True when this call deleted it; false when it was deleted already (a retry). */
+  deleted: boolean;
+  /** Connections rejected before the deletion (VPC endpoint ids). */
+  rejectedConnections: string[];
+  /** Owners of the consumers told before the deletion (entity refs). */
+  notified: string[];
+  /** Access requests closed because the service is gone. */
+  closedRequests: number;
+  /** The load balancers the service used, which may now be deleted with `aws:privatelink:nlb:delete`. */
+  loadBalancerArns: string[];
+}
+
+/** What deleting a consumer's VPC endpoint did (`POST /v1/endpoints/delete`). @public */
+export interface DeleteEndpointResult {
+  /** Entity ref of the vpc-endpoint Resource. */
+  endpointRef: string;
+  /** VPC endpoint id, e.g. `vpce-0123456789abcdef0`. */
+  endpointId: string;
+  /** True when this call deleted it; false when it was deleted already (a retry). */
+  deleted: boolean;
+}

@@ -14,6 +14,7 @@ export const serviceChangedEventSchema: z.ZodType<ServiceChangedEvent> = z.objec
   accountId: accountIdSchema,
   region: regionSchema,
   serviceId: endpointServiceIdSchema,
+  retired: z.boolean().optional(),
 });
 
 /** One endpoint service in its account and region: the payload of a change event, and what a write acts on. @public */
@@ -24,6 +25,11 @@ export interface ServiceChangedEvent {
   region: string;
   /** Endpoint service id, e.g. `vpce-svc-0123456789abcdef0`. */
   serviceId: string;
+  /**
+   * Set when the change retired (deleted) the service. A listener checks in AWS that it is gone before acting on it
+   * (the backend plugin closes the service's open access requests); the catalog re-reads it as for any change.
+   */
+  retired?: boolean;
 }
 
 /**

@@ -73,6 +73,49 @@ export const privatelinkAuditReadPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Change an endpoint service's settings: whether connections need acceptance, the regions it can be reached from,
+ * its private DNS name. On the service's catalog entity.
+ * @public
+ */
+export const privatelinkEndpointServiceUpdatePermission = createPermission({
+  name: 'privatelink.endpointService.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Retire (delete) an endpoint service, rejecting its remaining connections first. On the service's catalog entity.
+ * @public
+ */
+export const privatelinkEndpointServiceDeletePermission = createPermission({
+  name: 'privatelink.endpointService.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Delete a consumer's VPC endpoint. On the endpoint's catalog entity (a `vpc-endpoint` Resource the sync wrote), so
+ * that by default its owners, the consumer team, may remove it.
+ * @public
+ */
+export const privatelinkEndpointDeletePermission = createPermission({
+  name: 'privatelink.endpoint.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Delete a resource PrivateLink created in an account that has no catalog entity of its own (a network load
+ * balancer). A resource permission on the account, like {@link privatelinkResourceCreatePermission}.
+ * @public
+ */
+export const privatelinkResourceDeletePermission = createPermission({
+  name: 'privatelink.resource.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_PRIVATELINK_ACCOUNT,
+});
+
 /** Every permission of the PrivateLink plugins. @public */
 export const privatelinkPermissions = [
   privatelinkConnectionReviewPermission,
@@ -82,7 +125,18 @@ export const privatelinkPermissions = [
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
+  privatelinkEndpointServiceUpdatePermission,
+  privatelinkEndpointServiceDeletePermission,
+  privatelinkEndpointDeletePermission,
+  privatelinkResourceDeletePermission,
 ];
+
+/**
+ * The permissions on an account (resource type {@link RESOURCE_TYPE_PRIVATELINK_ACCOUNT}): create there, and delete
+ * what PrivateLink created there. A policy decides them with the account rules (e.g. members of the account's owner).
+ * @public
+ */
+export const privatelinkAccountPermissions = [privatelinkResourceCreatePermission, privatelinkResourceDeletePermission];
 
 /** The permissions that change AWS state or decide for the service owner: owners only by default. @public */
 export const privatelinkOwnerPermissions = [
@@ -91,4 +145,7 @@ export const privatelinkOwnerPermissions = [
   privatelinkServiceManagePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
+  privatelinkEndpointServiceUpdatePermission,
+  privatelinkEndpointServiceDeletePermission,
+  privatelinkEndpointDeletePermission,
 ];

@@ -115,3 +115,30 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
     })
     .join('; ');
 }
+
+/**
+ * The fields of an {@link EndpointServiceSettingsChange}, validated: at least one setting, no region both added and
+ * removed, at most 20 regions each way. The route and the action share it.
+ * @public
+ */
+export const endpointServiceSettingsChangeSchema = z
+  .object({
+    acceptanceRequired: z.boolean().optional(),
+    addSupportedRegions: z.array(regionSchema).max(20).optional(),
+    removeSupportedRegions: z.array(regionSchema).max(20).optional(),
+    privateDnsName: dnsNameSchema.nullable().optional(),
+    confirmCuts: z.boolean().optional(),
+  })
+  .strict()
+  .refine(
+    c =>
+      c.acceptanceRequired !== undefined ||
+      (c.addSupportedRegions?.length ?? 0) > 0 ||
+      (c.removeSupportedRegions?.length ?? 0) > 0 ||
+      c.privateDnsName !== undefined,
+    { message: 'name at least one setting to change (acceptanceRequired, addSupportedRegions, removeSupportedRegions, privateDnsName)' },
+  )
+  .refine(c => !(c.addSupportedRegions ?? []).some(r => (c.removeSupportedRegions ?? []).includes(r)), {
+    message: 'a region cannot be both added and removed',
+    path: ['removeSupportedRegions'],
+  });

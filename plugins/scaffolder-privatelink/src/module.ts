@@ -1,11 +1,13 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { eventsPublisher, privatelinkConfigServiceRef } from '@privatelink-backstage/plugin-privatelink-node';
 import { createAwsClientFactories } from './aws';
 import { actionsConfig } from './config';
 import { createActionWrites } from './lib/writes';
+import { lifecycleNotifier } from '@privatelink-backstage/plugin-privatelink-node';
 import { createAcceptConnectionsAction } from './actions/acceptConnections';
 import { createAllowPrincipalsAction } from './actions/allowPrincipals';
 import { createEndpointServiceAction } from './actions/createEndpointService';
@@ -14,6 +16,10 @@ import { createRejectConnectionsAction } from './actions/rejectConnections';
 import { createRevokePrincipalsAction } from './actions/revokePrincipals';
 import { createVerifyPrivateDnsAction } from './actions/verifyPrivateDns';
 import { createVpcEndpointAction } from './actions/createVpcEndpoint';
+import { createUpdateEndpointServiceAction } from './actions/updateEndpointService';
+import { createRetireEndpointServiceAction } from './actions/retireEndpointService';
+import { createDeleteVpcEndpointAction } from './actions/deleteVpcEndpoint';
+import { createDeleteNetworkLoadBalancerAction } from './actions/deleteNetworkLoadBalancer';
 
 /**
  * Registers the `aws:privatelink:*` actions with the scaffolder. Every action authorises the person who started
@@ -38,8 +44,9 @@ export const scaffolderModulePrivateLink = createBackendModule({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         privatelinkConfig: privatelinkConfigServiceRef,
+        notifications: notificationService,
       },
-      async init({ scaffolderActions, config, logger, permissions, userInfo, auth, discovery, catalog, events, privatelinkConfig }) {
+      async init({ scaffolderActions, config, logger, permissions, userInfo, auth, discovery, catalog, events, privatelinkConfig, notifications }) {
         // The backend's one validated block; its accounts are live (configured, and discovered when set up).
         const settings = actionsConfig(privatelinkConfig.config);
         const clients = createAwsClientFactories(config);
@@ -54,6 +61,7 @@ export const scaffolderModulePrivateLink = createBackendModule({
           logger,
           discovery,
           auth,
+          notify: lifecycleNotifier(notifications),
         });
         const { tagKeys } = settings.privatelink;
         scaffolderActions.addActions(
@@ -65,6 +73,10 @@ export const scaffolderModulePrivateLink = createBackendModule({
           createVpcEndpointAction({ ec2: clients.ec2, tagKeys, writes }),
           createAcceptConnectionsAction({ writes }),
           createRejectConnectionsAction({ writes }),
+          createUpdateEndpointServiceAction({ writes }),
+          createRetireEndpointServiceAction({ writes }),
+          createDeleteVpcEndpointAction({ writes }),
+          createDeleteNetworkLoadBalancerAction({ clients, tagKeys, writes, emulator: settings.emulator }),
         );
       },
     });

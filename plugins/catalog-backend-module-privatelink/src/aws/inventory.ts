@@ -58,6 +58,11 @@ function toConnectionRecord(c: VpcEndpointConnection): ConnectionRecord {
   };
 }
 
+/** An endpoint the sync shows: with an id and a service, and not `deleted` (EC2 lists deleted endpoints for a while). */
+function isLiveEndpoint(e: VpcEndpoint): boolean {
+  return Boolean(e.VpcEndpointId && e.ServiceName) && normalizeEndpointState(e.State) !== 'deleted';
+}
+
 function toEndpointRecord(target: AccountRegion, e: VpcEndpoint): EndpointRecord {
   return {
     accountId: e.OwnerId ?? target.accountId,
@@ -94,7 +99,7 @@ async function readConnections(
     );
     const byService = new Map<string, ConnectionRecord[]>();
     for (const c of connections) {
-      if (!c.ServiceId || !c.VpcEndpointId) continue;
+      if (!c.ServiceId || !c.VpcEndpointId || normalizeEndpointState(c.VpcEndpointState) === 'deleted') continue;
       byService.set(c.ServiceId, [...(byService.get(c.ServiceId) ?? []), toConnectionRecord(c)]);
     }
     return byService;
@@ -190,7 +195,7 @@ export async function readAccountRegion(
       ...record,
       connections: connections ? connections.get(record.serviceId) ?? [] : undefined,
     })),
-    endpoints: endpoints.filter(e => e.VpcEndpointId && e.ServiceName).map(e => toEndpointRecord(target, e)),
+    endpoints: endpoints.filter(isLiveEndpoint).map(e => toEndpointRecord(target, e)),
     warnings,
   };
   options.onLists?.(snapshot);
@@ -244,6 +249,6 @@ export async function readEndpointsTo(
     ),
     p => p.VpcEndpoints,
   );
-  return endpoints.filter(e => e.VpcEndpointId && e.ServiceName).map(e => toEndpointRecord(target, e));
+  return endpoints.filter(isLiveEndpoint).map(e => toEndpointRecord(target, e));
 }
 

@@ -16,6 +16,11 @@ import {
   ANNOTATIONS,
   AuditEntry,
   CreateAccessRequest,
+  DeleteEndpointResult,
+  EndpointServiceSettingsChange,
+  EndpointServiceSettingsResult,
+  RetireEndpointServiceRequest,
+  RetireEndpointServiceResult,
   privatelinkAccessRequestCreatePermission,
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
@@ -24,6 +29,7 @@ import {
 import {
   ChangeOptions,
   ConnectionDecisionResult,
+  PLUGIN_ACTOR,
   PrivateLinkConfig,
   ServiceOperations,
   TrustedService,
@@ -260,6 +266,54 @@ export class PrivateLinkService {
     }
     const { removed } = await this.#o.operations.revokePrincipals(actor, { entity }, principals);
     return { changed: removed };
+  }
+
+  /** Changes a service's settings through the one write path (see {@link ServiceOperations.updateSettings}). */
+  async updateSettings(serviceRef: string, change: EndpointServiceSettingsChange, credentials: UserCredentials): Promise<EndpointServiceSettingsResult> {
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const { service: _service, ...result } = await this.#o.operations.updateSettings({ credentials, via: 'api' }, { entity }, change);
+    return result;
+  }
+
+  /**
+   * Retires a service through the one write path (see {@link ServiceOperations.retireService}), then closes its open
+   * access requests (the retirement's event closes them too when it came through the scaffolder).
+   */
+  async retireService(body: RetireEndpointServiceRequest, credentials: UserCredentials): Promise<RetireEndpointServiceResult> {
+    const entity = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
+    const { service, ...result } = await this.#o.operations.retireService({ credentials, via: 'api' }, { entity }, { confirmName: body.confirmName, force: body.force });
+    const closed = await this.closeRequestsOfRetired(service.ref, service.target);
+    return { ...result, closedRequests: closed };
+  }
+
+  /**
+   * Closes the open access requests of a retired service, with one audit row when any were closed. Only for a
+   * service that AWS no longer has: the caller checked it (the API retired it, or the event listener read it).
+   */
+  async closeRequestsOfRetired(serviceRef: string | undefined, target: ServiceChangedEvent): Promise<number> {
+    const { accountId, region, serviceId } = target;
+    const ids = await this.#o.store.closeRequestsOfService({ serviceRef, accountId, region, serviceId }, PLUGIN_ACTOR, 'The endpoint service was retired');
+    if (ids.length) {
+      await this.#o.store.audit({
+        actor: PLUGIN_ACTOR,
+        via: 'job',
+        action: 'access-requests.close',
+        serviceRef,
+        accountId,
+        region,
+        serviceId,
+        details: { requestIds: ids, reason: 'service retired' },
+        result: 'success',
+      });
+    }
+    return ids.length;
+  }
+
+  /** Deletes a consumer's VPC endpoint through the one write path (see {@link ServiceOperations.deleteEndpoint}). */
+  async deleteEndpoint(endpointRef: string, credentials: UserCredentials): Promise<DeleteEndpointResult> {
+    const entity = await this.#o.catalog.getEntityByRef(endpointRef, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${endpointRef}`);
+    return this.#o.operations.deleteEndpoint({ credentials, via: 'api' }, { entity });
   }
 
   /** The service's audit log, newest first, a page at a time (`nextBefore`: the cursor of the older page). */

@@ -83,3 +83,34 @@ export async function subscribeApprovalFollowUpToChanges(options: {
     },
   });
 }
+
+/**
+ * Closes the open access requests of a service whose retirement is announced (by the scaffolder action, or by
+ * another replica), once AWS confirms that the service is gone: an event alone never closes anything.
+ */
+export async function subscribeRetirementsToChanges(options: {
+  events: EventsService;
+  logger: LoggerService;
+  /** True when AWS no longer has the service (read with the plugin's role in the service's configured account). */
+  isGone: (target: ServiceChangedEvent) => Promise<boolean>;
+  close: (target: ServiceChangedEvent) => Promise<number>;
+}): Promise<void> {
+  await subscribeToServiceChanges({
+    events: options.events,
+    id: 'privatelink-retirements',
+    logger: options.logger,
+    onChange: async change => {
+      if (!change.retired) return;
+      try {
+        if (!(await options.isGone(change))) {
+          options.logger.warn('A retirement was announced for a service that AWS still has; its requests stay open', { ...change });
+          return;
+        }
+        const closed = await options.close(change);
+        if (closed) options.logger.info(`Closed ${closed} access request(s) of the retired service ${change.serviceId}`);
+      } catch (e) {
+        options.logger.warn('Could not close the access requests of a retired service', { ...change, error: (e as Error).message });
+      }
+    },
+  });
+}

@@ -107,6 +107,11 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
    * with those recorded; false (nothing written) once another follow-up ended it.
    */
   setAccepted(id: string, endpointIds: string[], error?: string | null, followUp?: AccessRequestFollowUp): Promise<boolean>;
+  /**
+   * Closes the requests of a service that was retired: pending ones are denied with `reason` by `decidedBy`, and
+   * approved ones stop waiting for connections (`followUp: revoked`). Returns the ids of the requests closed.
+   */
+  closeRequestsOfService(service: { serviceRef?: string; accountId: string; region: string; serviceId: string }, decidedBy: string, reason: string): Promise<string[]>;
   /** Writes a finished row at once, for changes made in the plugin's own database (access requests). */
   audit(entry: Omit<AuditEntry, 'id' | 'createdAt' | 'completedAt'>): Promise<void>;
   /** A service's rows, newest first: those on its entity ref, and those on its AWS service (a create, before the entity existed). */
@@ -253,6 +258,24 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
           .where({ id, follow_up: 'active' })
           .update({ accepted_endpoint_ids: JSON.stringify(merged), error: error ?? null, ...(followUp ? { follow_up: followUp } : {}) });
         return true;
+      });
+    },
+    async closeRequestsOfService(service, decidedBy, reason) {
+      const ofService = (q: Knex.QueryBuilder) =>
+        q
+          .where({ service_account_id: service.accountId, service_region: service.region, service_id: service.serviceId })
+          .orWhere(w => (service.serviceRef ? w.where({ service_ref: service.serviceRef }).whereNull('service_id') : w.whereRaw('1 = 0')));
+      return db.transaction(async tx => {
+        const pending = await tx<Row>('privatelink_access_requests').where(ofService).where({ status: 'pending' }).select('id');
+        const ids = pending.map(r => r.id);
+        if (ids.length) {
+          await tx('privatelink_access_requests')
+            .whereIn('id', ids)
+            .where({ status: 'pending' })
+            .update({ status: 'denied', decided_by: decidedBy, decided_at: new Date().toISOString(), decision_reason: reason, follow_up: 'revoked' });
+        }
+        await tx('privatelink_access_requests').where(ofService).where({ status: 'approved', follow_up: 'active' }).update({ follow_up: 'revoked' });
+        return ids;
       });
     },
     async audit(entry) {

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AcceptVpcEndpointConnectionsCommand,
   EC2Client,
@@ -19,6 +20,7 @@ import { AwsClientOptions, AwsClientTarget } from '../clientSettings';
 import { PrivateLinkConfig } from '../config/privatelinkConfig';
 import { collect, PAGE_SIZE, readAllowedPrincipals } from '../permissions/allowedPrincipals';
 import { findTrustedService, TrustedService, trustService } from '../trust/trustedService';
+import { createLifecycleOperations, LifecycleNotifier, ServiceLifecycleOperations } from './serviceLifecycle';
 import { WriteActor, WriteGate } from './WriteGate';
 
 /**
@@ -91,7 +93,7 @@ export interface ConnectionDecisionResult {
  *
  * @public
  */
-export interface ServiceOperations {
+export interface ServiceOperations extends ServiceLifecycleOperations {
   /** Records a refusal that the caller found itself (e.g. self-approval), and throws it. */
   refuse(actor: WriteActor, action: string, service: TrustedService, details: Record<string, unknown>, error: Error): Promise<never>;
   /** The trusted service a selector names, with a `refused` row (with these details) when there is none. */
@@ -142,6 +144,10 @@ export function createServiceOperations(options: {
   catalog: CatalogService;
   /** The configured accounts: services are trusted only in these. */
   config: Pick<PrivateLinkConfig, 'accounts'>;
+  /** Tells the consumers of a service before it is retired; without it nobody is told. */
+  notify?: LifecycleNotifier;
+  /** Receives a notice that could not be sent (the change goes on). */
+  logger?: Pick<LoggerService, 'warn'>;
 }): ServiceOperations {
   const { gate, config, catalog } = options;
 
@@ -274,6 +280,16 @@ export function createServiceOperations(options: {
   }
 
   return {
+    ...createLifecycleOperations({
+      gate,
+      catalog,
+      config,
+      notify: options.notify,
+      withEc2,
+      resolve,
+      onNotifyFailure: (error, entityRef) =>
+        options.logger?.warn('Could not tell the consumers of a retired PrivateLink service', { entityRef, error: error.message }),
+    }),
     resolve,
     refuse: (actor, action, service, details, error) => gate.refuse(actor, action, subjectOf(service), details, error),
     async allowPrincipals(actor, selector, principals, opts) {

@@ -10,11 +10,13 @@ import {
   privatelinkLocationRef,
   ServiceChangedEvent,
   VPC_ENDPOINT_SERVICE_TYPE,
+  VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
   AuditAttempt,
   AuditOutcome,
   Ec2ClientFactory,
+  LifecycleNotifier,
   PrivateLinkAuditLog,
   readPrivateLinkConfig,
 } from '@privatelink-backstage/plugin-privatelink-node';
@@ -54,6 +56,32 @@ export function syncedServiceEntity(options: { accountId?: string; region?: stri
   };
 }
 
+/** A consumer's endpoint entity as the sync emits it (in the consumer's account, depending on the service). */
+export function syncedEndpointEntity(options: { accountId?: string; region?: string; endpointId: string; serviceRef?: string; owner?: string }): Entity {
+  const accountId = options.accountId ?? TEST_ACCOUNTS.consumer;
+  const region = options.region ?? 'us-east-1';
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: options.endpointId,
+      namespace: 'default',
+      annotations: {
+        [ANNOTATION_LOCATION]: privatelinkLocationRef({ accountId, region }),
+        [ANNOTATIONS.accountId]: accountId,
+        [ANNOTATIONS.region]: region,
+        [ANNOTATIONS.endpointId]: options.endpointId,
+      },
+    },
+    spec: {
+      type: VPC_ENDPOINT_TYPE,
+      owner: options.owner ?? 'group:default/payments',
+      ...(options.serviceRef ? { dependsOn: [options.serviceRef] } : {}),
+    },
+    ...(options.serviceRef ? { relations: [{ type: 'dependsOn', targetRef: options.serviceRef }] } : {}),
+  };
+}
+
 /** A mock catalog that holds what `entities()` returns at the time of each call. */
 function liveCatalog(entities: () => Entity[]): CatalogService {
   return new Proxy({} as CatalogService, {
@@ -75,9 +103,11 @@ export function testWrites(options: {
   accounts?: Array<{ accountId: string; owner?: string; owners?: string[] }>;
   /** Decides each permission request; allows everything by default. */
   allow?: (request: { permission: string; resourceRef?: string }, credentials: BackstageCredentials) => boolean;
-  ownershipRefs?: string[];
+  /** The initiator's ownership refs; a function is asked on every look-up. */
+  ownershipRefs?: string[] | (() => string[]);
 }) {
   const audit: TestAuditRow[] = [];
+  const notices: Array<Parameters<LifecycleNotifier>[0]> = [];
   const published: ServiceChangedEvent[] = [];
   const auditLog: PrivateLinkAuditLog = {
     async refused(attempt, message) {
@@ -114,7 +144,10 @@ export function testWrites(options: {
     config,
     permissions,
     userInfo: {
-      getUserInfo: async () => ({ userEntityRef: TEST_USER, ownershipEntityRefs: options.ownershipRefs ?? [TEST_USER, TEST_OWNER] }),
+      getUserInfo: async () => ({
+        userEntityRef: TEST_USER,
+        ownershipEntityRefs: (typeof options.ownershipRefs === 'function' ? options.ownershipRefs() : options.ownershipRefs) ?? [TEST_USER, TEST_OWNER],
+      }),
     },
     catalog: liveCatalog(() => (typeof options.entities === 'function' ? options.entities() : options.entities ?? [])),
     ec2: options.ec2,
@@ -125,8 +158,11 @@ export function testWrites(options: {
     auditLog: () => auditLog,
     // A service that is not in the catalog is refused at once, instead of after the wait for a sync.
     serviceSyncTimeoutMs: 0,
+    notify: async notice => {
+      notices.push(notice);
+    },
   });
-  return { writes, audit, published, permissions };
+  return { writes, audit, published, permissions, notices };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   createServiceOperations,
   Ec2ClientFactory,
   findTrustedService,
+  LifecycleNotifier,
   PrivateLinkAuditLog,
   PrivateLinkConfig,
   ServiceOperations,
@@ -63,6 +64,8 @@ export function createActionWrites(options: {
   auth?: AuthService;
   /** Default {@link SERVICE_SYNC_TIMEOUT_MS}. */
   serviceSyncTimeoutMs?: number;
+  /** Tells the consumers of a service before it is retired. */
+  notify?: LifecycleNotifier;
 }): ActionWrites {
   const auditLog =
     options.auditLog ??
@@ -79,7 +82,14 @@ export function createActionWrites(options: {
       return {
         actor: { credentials, via: 'scaffolder' },
         gate,
-        operations: createServiceOperations({ gate, ec2: options.ec2, catalog: options.catalog, config: options.config }),
+        operations: createServiceOperations({
+          gate,
+          ec2: options.ec2,
+          catalog: options.catalog,
+          config: options.config,
+          notify: options.notify,
+          logger: options.logger,
+        }),
         config: options.config,
         ownershipRefs: async () => (await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs,
         findService: target => findTrustedService({ catalog: options.catalog, config: options.config, target, credentials }),

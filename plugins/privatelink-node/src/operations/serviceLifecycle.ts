@@ -1,0 +1,393 @@
+import {
+  DeleteVpcEndpointsCommand,
+  DeleteVpcEndpointServiceConfigurationsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  EC2Client,
+  ModifyVpcEndpointServiceConfigurationCommand,
+  paginateDescribeVpcEndpointConnections,
+  RejectVpcEndpointConnectionsCommand,
+  ServiceConfiguration,
+} from '@aws-sdk/client-ec2';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DeleteEndpointResult,
+  EndpointServiceSettingsChange,
+  EndpointServiceSettingsResult,
+  isSyncedEntity,
+  normalizeEndpointState,
+  privatelinkEndpointDeletePermission,
+  privatelinkEndpointServiceDeletePermission,
+  privatelinkEndpointServiceUpdatePermission,
+  RetireEndpointServiceResult,
+  ServiceChangedEvent,
+  VPC_ENDPOINT_TYPE,
+} from '@privatelink-backstage/plugin-privatelink-common';
+import { AwsClientTarget } from '../clientSettings';
+import { PrivateLinkConfig } from '../config/privatelinkConfig';
+import { collect, PAGE_SIZE } from '../permissions/allowedPrincipals';
+import { EndpointTarget, findTrustedEndpoint, TrustedEndpoint, trustEndpoint } from '../trust/trustedEndpoint';
+import { TrustedService, trustService } from '../trust/trustedService';
+import { describeCuts, planSettingsChange, ServiceConnection } from './settingsPlan';
+import { WriteActor, WriteGate } from './WriteGate';
+
+/**
+ * Tells people of a change before it is made (the consumers of a service that is retired). A failure is logged by
+ * the caller, never stops the change.
+ *
+ * @public
+ */
+export type LifecycleNotifier = (notice: {
+  /** Entity refs of the owners to tell (groups or users). */
+  recipients: string[];
+  /** One line. */
+  title: string;
+  /** What happens and what to do. */
+  description: string;
+  /** The entity the notice is about. */
+  entityRef: string;
+}) => Promise<void>;
+
+/**
+ * The endpoint a delete is on: an entity the caller resolved (API), or its account, region and id (actions). Either
+ * way it must pass {@link trustEndpoint}.
+ *
+ * @public
+ */
+export type EndpointSelector = { entity: Entity } | { target: EndpointTarget };
+
+/**
+ * Options of a settings change, a retirement or an endpoint deletion.
+ *
+ * @public
+ */
+export interface LifecycleOptions {
+  /** Check everything and answer what would happen, without changing anything. Default false. */
+  dryRun?: boolean;
+  /** Extra details for the audit row. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Options of a retirement.
+ *
+ * @public
+ */
+export interface RetireOptions extends LifecycleOptions {
+  /** The service's entity name typed again; refused (`InputError`) when it is not the name. */
+  confirmName: string;
+  /** Retire it even though consumers are connected (`available`). Default false. */
+  force?: boolean;
+}
+
+/**
+ * The changes that end or reshape an endpoint service's life, each through the {@link WriteGate}.
+ *
+ * @public
+ */
+export interface ServiceLifecycleOperations {
+  /**
+   * Changes an endpoint service's settings (acceptance, supported regions, private DNS name) with the permission
+   * `privatelink.endpointService.update` on the service. The current configuration and connections are read
+   * first; only real differences are sent; a change that cuts consumers is refused (`ConflictError`, naming them)
+   * unless `confirmCuts`. Nothing to change is an answer with `changed: []` (the attempt is still recorded).
+   */
+  updateSettings(
+    actor: WriteActor,
+    selector: { entity: Entity } | { target: ServiceChangedEvent },
+    change: EndpointServiceSettingsChange,
+    options?: LifecycleOptions,
+  ): Promise<EndpointServiceSettingsResult & { service: TrustedService }>;
+  /**
+   * Retires an endpoint service with the permission `privatelink.endpointService.delete` on the service: refused
+   * (`ConflictError`, naming them) while consumers are connected unless `force`; otherwise the owners of its
+   * consumers' endpoints are told first, its pending and available connections rejected, then the service deleted.
+   * A service AWS no longer has answers `deleted: false` (a retried retirement). `closedRequests` is 0: access
+   * requests live in the backend plugin, which closes them when it hears of the retirement.
+   */
+  retireService(
+    actor: WriteActor,
+    selector: { entity: Entity } | { target: ServiceChangedEvent },
+    options: RetireOptions,
+  ): Promise<RetireEndpointServiceResult & { service: TrustedService }>;
+  /**
+   * Deletes a consumer's VPC endpoint with the permission `privatelink.endpoint.delete` on the endpoint's entity.
+   * An endpoint AWS no longer has (or has as `deleted`) answers `deleted: false`. The provider's service is announced
+   * so that the catalog drops the endpoint within seconds.
+   */
+  deleteEndpoint(actor: WriteActor, selector: EndpointSelector, options?: LifecycleOptions): Promise<DeleteEndpointResult>;
+}
+
+/** What the lifecycle operations share with the other service operations. */
+export interface LifecycleContext {
+  gate: WriteGate;
+  catalog: CatalogService;
+  config: Pick<PrivateLinkConfig, 'accounts'>;
+  notify?: LifecycleNotifier;
+  withEc2<T>(target: AwsClientTarget, fn: (ec2: () => Promise<EC2Client>) => Promise<T>): Promise<T>;
+  resolve(actor: WriteActor, selector: { entity: Entity } | { target: ServiceChangedEvent }, action: string, details?: Record<string, unknown>): Promise<TrustedService>;
+  onNotifyFailure(error: Error, entityRef: string): void;
+}
+
+/** Most endpoint ids one Reject call takes. */
+const REJECT_BATCH = 100;
+
+/** The configuration of one service, or undefined when AWS no longer has it. */
+async function readConfiguration(ec2: EC2Client, serviceId: string): Promise<ServiceConfiguration | undefined> {
+  try {
+    const out = await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }));
+    return out.ServiceConfigurations?.find(c => c.ServiceId === serviceId);
+  } catch (e) {
+    if (/NotFound/.test((e as Error).name)) return undefined;
+    throw e;
+  }
+}
+
+async function readConnections(ec2: EC2Client, target: ServiceChangedEvent): Promise<ServiceConnection[]> {
+  const connections = await collect(
+    paginateDescribeVpcEndpointConnections(
+      { client: ec2 },
+      { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }] },
+    ),
+    p => p.VpcEndpointConnections,
+  );
+  return connections
+    .filter(c => c.VpcEndpointId && c.ServiceId === target.serviceId)
+    .map(c => ({
+      endpointId: c.VpcEndpointId!,
+      accountId: c.VpcEndpointOwner,
+      state: normalizeEndpointState(c.VpcEndpointState),
+      region: c.VpcEndpointRegion || target.region,
+    }))
+    .sort((a, b) => a.endpointId.localeCompare(b.endpointId));
+}
+
+/** Creates the lifecycle operations on the shared context of {@link createServiceOperations}. */
+export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecycleOperations {
+  const { gate, catalog, config } = ctx;
+  const subjectOf = (s: TrustedService) => ({ serviceRef: s.ref, ...s.target });
+
+  /** The owners of the synced endpoints that depend on a service, as the actor sees them in the catalog. */
+  async function consumerOwners(actor: WriteActor, service: TrustedService): Promise<string[]> {
+    const { items } = await catalog.getEntities(
+      { filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': service.ref }, fields: ['kind', 'metadata', 'spec'] },
+      { credentials: actor.credentials },
+    );
+    const owners = items.filter(isSyncedEntity).map(e => e.spec?.owner).filter((o): o is string => typeof o === 'string');
+    return [...new Set(owners)].sort();
+  }
+
+  async function notify(notice: Parameters<LifecycleNotifier>[0]) {
+    if (!ctx.notify || notice.recipients.length === 0) return;
+    try {
+      await ctx.notify(notice);
+    } catch (e) {
+      ctx.onNotifyFailure(e as Error, notice.entityRef);
+    }
+  }
+
+  async function resolveEndpoint(actor: WriteActor, selector: EndpointSelector, details: Record<string, unknown>) {
+    try {
+      const endpoint =
+        'entity' in selector
+          ? trustEndpoint(selector.entity, config)
+          : await findTrustedEndpoint({ catalog, config, target: selector.target, credentials: actor.credentials });
+      // The provider's service, to announce: only the sync's own entity of a configured account counts.
+      let provider: ServiceChangedEvent | undefined;
+      if (endpoint.serviceRef) {
+        const entity = await catalog.getEntityByRef(endpoint.serviceRef, { credentials: actor.credentials });
+        try {
+          provider = entity ? trustService(entity, config).target : undefined;
+        } catch {
+          provider = undefined;
+        }
+      }
+      return { endpoint, provider };
+    } catch (e) {
+      const subject =
+        'entity' in selector
+          ? { serviceRef: stringifyEntityRef(selector.entity), accountId: selector.entity.metadata.annotations?.['amazonaws.com/account-id'] ?? 'unknown' }
+          : { accountId: selector.target.accountId, region: selector.target.region };
+      return gate.refuse(actor, 'endpoint.delete', subject, details, e as Error);
+    }
+  }
+
+  return {
+    async updateSettings(actor, selector, change, opts = {}) {
+      const details = { change, ...opts.details };
+      const service = await ctx.resolve(actor, selector, 'service.update', opts.dryRun ? { ...details, dryRun: true } : details);
+      let plan: ReturnType<typeof planSettingsChange> = { input: {}, changed: [], cuts: [] };
+      const value = await ctx.withEc2(service.target, ec2 =>
+        gate.run<EndpointServiceSettingsResult>({
+          actor,
+          action: 'service.update',
+          subject: subjectOf(service),
+          details,
+          checks: [{ permission: privatelinkEndpointServiceUpdatePermission, resourceRef: service.ref, on: service.ref }],
+          precondition: async () => {
+            const client = await ec2();
+            const current = await readConfiguration(client, service.target.serviceId);
+            if (!current) throw new NotFoundError(`Endpoint service ${service.target.serviceId} no longer exists in ${service.target.accountId}/${service.target.region}`);
+            const connections = await readConnections(client, service.target);
+            plan = planSettingsChange(current, service.target.region, connections, change);
+            if (plan.cuts.length > 0 && !change.confirmCuts) {
+              throw new ConflictError(
+                `This change cuts ${describeCuts(plan.cuts)}. Tell them first, then make the change again with confirmCuts to make it anyway`,
+              );
+            }
+          },
+          dryRun: opts.dryRun,
+          preview: () => ({ serviceRef: service.ref, changed: plan.changed, cuts: plan.cuts }),
+          failure: `Could not change the settings of ${service.target.serviceId}`,
+          change: async () => {
+            if (plan.changed.length === 0) {
+              return { value: { serviceRef: service.ref, changed: [], cuts: [] }, details: { changed: [] }, changed: false };
+            }
+            const client = await ec2();
+            await client.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: service.target.serviceId, ...plan.input }));
+            const after = await readConfiguration(client, service.target.serviceId).catch(() => undefined);
+            const privateDnsState = after?.PrivateDnsName ? after.PrivateDnsNameConfiguration?.State : undefined;
+            return {
+              value: { serviceRef: service.ref, changed: plan.changed, cuts: plan.cuts, ...(privateDnsState ? { privateDnsState } : {}) },
+              details: { changed: plan.changed, cuts: plan.cuts.map(c => c.endpointId) },
+            };
+          },
+        }),
+      );
+      return { ...value, service };
+    },
+
+    async retireService(actor, selector, opts) {
+      const details = { force: Boolean(opts.force), ...opts.details };
+      const service = await ctx.resolve(actor, selector, 'service.delete', opts.dryRun ? { ...details, dryRun: true } : details);
+      let gone = false;
+      let loadBalancerArns: string[] = [];
+      let toReject: string[] = [];
+      let owners: string[] = [];
+      const result = (deleted: boolean, rejected: string[], notified: string[]): RetireEndpointServiceResult => ({
+        serviceRef: service.ref,
+        serviceId: service.target.serviceId,
+        deleted,
+        rejectedConnections: rejected,
+        notified,
+        closedRequests: 0,
+        loadBalancerArns,
+      });
+      const value = await ctx.withEc2(service.target, ec2 =>
+        gate.run<RetireEndpointServiceResult>({
+          actor,
+          action: 'service.delete',
+          subject: subjectOf(service),
+          details,
+          validate: () => {
+            if (opts.confirmName !== service.entity.metadata.name) {
+              throw new InputError(`confirmName: type the service's name, ${service.entity.metadata.name}, to retire it`);
+            }
+          },
+          checks: [{ permission: privatelinkEndpointServiceDeletePermission, resourceRef: service.ref, on: service.ref }],
+          precondition: async () => {
+            const client = await ec2();
+            const current = await readConfiguration(client, service.target.serviceId);
+            if (!current) {
+              gone = true;
+              return;
+            }
+            loadBalancerArns = [...(current.NetworkLoadBalancerArns ?? []), ...(current.GatewayLoadBalancerArns ?? [])].sort();
+            const connections = await readConnections(client, service.target);
+            const connected = connections.filter(c => c.state === 'available');
+            if (connected.length > 0 && !opts.force) {
+              throw new ConflictError(
+                `${service.ref} has ${describeCuts(connected.map(c => ({ ...c, reason: 'connected' })))}. Ask them to remove their endpoints, or retire it with force`,
+              );
+            }
+            toReject = connections.filter(c => c.state === 'available' || c.state === 'pendingAcceptance' || c.state === 'pending').map(c => c.endpointId);
+            owners = toReject.length ? await consumerOwners(actor, service) : [];
+          },
+          dryRun: opts.dryRun,
+          preview: () => result(!gone, toReject, owners),
+          failure: `Could not retire ${service.target.serviceId}`,
+          change: async () => {
+            if (gone) return { value: result(false, [], []), details: { alreadyDeleted: true }, announce: { ...service.target, retired: true } };
+            await notify({
+              recipients: owners,
+              title: `${service.entity.metadata.title ?? service.entity.metadata.name} is being retired`,
+              description: `The endpoint service ${service.target.serviceId} is retired now; your endpoints to it stop working. Remove them.`,
+              entityRef: service.ref,
+            });
+            const client = await ec2();
+            for (let i = 0; i < toReject.length; i += REJECT_BATCH) {
+              await client.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: service.target.serviceId, VpcEndpointIds: toReject.slice(i, i + REJECT_BATCH) }));
+            }
+            const out = await client.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.target.serviceId] }));
+            const problem = out.Unsuccessful?.find(u => u.ResourceId === service.target.serviceId);
+            const alreadyGone = Boolean(problem && /NotFound/.test(problem.Error?.Code ?? ''));
+            if (problem && !alreadyGone) {
+              // The rejections stand (recorded in the details); running it again retires it.
+              throw new Error(`${problem.Error?.Code ?? 'Unsuccessful'}: ${problem.Error?.Message ?? 'no reason given'} (after rejecting ${toReject.length} connection(s))`);
+            }
+            return {
+              value: result(!alreadyGone, toReject, owners),
+              details: { rejected: toReject, notified: owners, loadBalancerArns, ...(alreadyGone ? { alreadyDeleted: true } : {}) },
+              announce: { ...service.target, retired: true },
+            };
+          },
+        }),
+      );
+      return { ...value, service };
+    },
+
+    async deleteEndpoint(actor, selector, opts = {}) {
+      const requested = 'entity' in selector ? { endpointRef: stringifyEntityRef(selector.entity) } : { ...selector.target };
+      const details = { ...requested, ...opts.details };
+      const { endpoint, provider } = await resolveEndpoint(actor, selector, opts.dryRun ? { ...details, dryRun: true } : details);
+      let gone = false;
+      const result = (deleted: boolean): DeleteEndpointResult => ({ endpointRef: endpoint.ref, endpointId: endpoint.target.endpointId, deleted });
+      return ctx.withEc2(endpoint.target, ec2 =>
+        gate.run<DeleteEndpointResult>({
+          actor,
+          action: 'endpoint.delete',
+          // The provider's service ref, so that its owners read the row in its audit log too.
+          subject: { serviceRef: endpoint.serviceRef ?? endpoint.ref, accountId: endpoint.target.accountId, region: endpoint.target.region },
+          details: { ...details, endpointRef: endpoint.ref, endpointId: endpoint.target.endpointId },
+          checks: [{ permission: privatelinkEndpointDeletePermission, resourceRef: endpoint.ref, on: endpoint.ref }],
+          precondition: async () => {
+            gone = !(await endpointExists(await ec2(), endpoint));
+          },
+          dryRun: opts.dryRun,
+          preview: () => result(!gone),
+          failure: `Could not delete ${endpoint.target.endpointId}`,
+          change: async () => {
+            if (!gone) {
+              const out = await (await ec2()).send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpoint.target.endpointId] }));
+              const problem = out.Unsuccessful?.find(u => u.ResourceId === endpoint.target.endpointId);
+              if (problem && !/NotFound/.test(problem.Error?.Code ?? '')) {
+                throw new Error(`${problem.Error?.Code ?? 'Unsuccessful'}: ${problem.Error?.Message ?? 'no reason given'}`);
+              }
+              if (problem) gone = true;
+            }
+            return {
+              value: result(!gone),
+              details: gone ? { alreadyDeleted: true } : {},
+              // The catalog re-reads the provider's service and the accounts of its endpoints: this one leaves.
+              changed: Boolean(provider),
+              ...(provider ? { announce: provider } : {}),
+            };
+          },
+        }),
+      );
+    },
+  };
+}
+
+async function endpointExists(ec2: EC2Client, endpoint: TrustedEndpoint): Promise<boolean> {
+  try {
+    const out = await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpoint.target.endpointId] }));
+    const found = out.VpcEndpoints?.find(e => e.VpcEndpointId === endpoint.target.endpointId);
+    return Boolean(found) && !['deleted', 'deleting'].includes(normalizeEndpointState(found!.State));
+  } catch (e) {
+    if (/NotFound/.test((e as Error).name)) return false;
+    throw e;
+  }
+}
