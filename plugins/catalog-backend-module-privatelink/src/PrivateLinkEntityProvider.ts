@@ -12,6 +12,8 @@ import { AccountRegionSnapshot } from './aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { buildEntities, fillAllowedPrincipals, locationOf, snapshotsOfService, wantedNameCounts, wantedServiceName } from './entities';
 import { EndpointServiceRecord } from './aws/types';
+import { newPendingConnections, PendingConnectionPublisher, publishPendingConnections } from './pendingConnections';
+import { PendingConnectionEvent } from '@privatelink-backstage/plugin-privatelink-common';
 
 /** How many account × region reads run at once in a full sync. */
 const PARALLEL_TARGETS = 8;
@@ -107,6 +109,12 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   readonly #logger: LoggerService;
   readonly #taskRunner?: SchedulerServiceTaskRunner;
   readonly #loadLastEmitted?: LastEmittedLoader;
+  readonly #events?: PendingConnectionPublisher;
+  /**
+   * Connections found newly pending by a read whose snapshot is kept, not announced yet: announced at the end of
+   * the run that found them, or, when that run failed before its end, of the next one.
+   */
+  #unannounced: PendingConnectionEvent[] = [];
   readonly #snapshots = new Map<string, AccountRegionSnapshot>();
   /** Entities taken back from the catalog for accounts that failed before any good read since start. */
   readonly #preserved = new Map<string, Entity[]>();
@@ -123,7 +131,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * @param options - `config`: the validated `privatelink` block; `clients`: the EC2 clients per account ×
    * region; `taskRunner`: runs the scheduled full sync (none: syncs only when `refresh` is called);
    * `loadLastEmitted`: takes an unreadable account's entities back from the catalog after a restart (none: the
-   * sync then only adds until that account is read).
+   * sync then only adds until that account is read); `events`: where each connection that newly awaits acceptance
+   * is announced, on `privatelink.connection.pending` (none: not announced).
    */
   constructor(options: {
     config: PrivateLinkConfig;
@@ -131,12 +140,14 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     logger: LoggerService;
     taskRunner?: SchedulerServiceTaskRunner;
     loadLastEmitted?: LastEmittedLoader;
+    events?: { publish(params: { topic: string; eventPayload: unknown }): Promise<void> };
   }) {
     this.#config = options.config;
     this.#clients = options.clients;
     this.#logger = options.logger;
     this.#taskRunner = options.taskRunner;
     this.#loadLastEmitted = options.loadLastEmitted;
+    this.#events = options.events;
   }
 
   /** The provider's name, `PrivateLinkEntityProvider`: also the location key of every entity it emits. */
@@ -213,6 +224,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
               onLists: partial => onLists(keyOf(target), partial),
             });
             read.set(keyOf(target), snapshot);
+            // Announced once the run has applied its mutation (or aborted): the snapshot moves on either way.
+            this.#unannounced.push(...newPendingConnections(this.#snapshots.get(keyOf(target))?.services, snapshot.services, { now: Date.now() }));
             this.#snapshots.set(keyOf(target), snapshot);
             this.#preserved.delete(keyOf(target));
             for (const warning of snapshot.warnings) logger.warn(warning, { ...target });
@@ -241,6 +254,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     );
 
     if (signal?.aborted) {
+      // The snapshots read moved on all the same: what they saw newly pending would not be new at the next run.
+      await this.#announce(logger);
       report.aborted = true;
       logger.warn('PrivateLink sync aborted (past its timeout, or its run taken over); no mutation applied, the catalog keeps its last state', {
         targets: targets.length,
@@ -265,11 +280,13 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       });
     }
     this.#remember(new Map(entities.map(e => [stringifyEntityRef(e), e])), wantedNameCounts(this.#orderedSnapshots(), this.#config));
+    const announced = await this.#announce(logger);
     logger.info('PrivateLink sync done', {
       entities: entities.length,
       targets: targets.length,
       failed: report.targets.filter(t => !t.ok).length,
       mutation: report.mutation,
+      pendingAnnounced: announced,
       durationMs: Date.now() - started,
     });
     return report;
@@ -288,6 +305,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     }
     const ec2 = await this.#clients.ec2(change);
     let snapshot = this.#snapshots.get(key);
+    // Read now for want of an earlier read: what it finds pending is compared with nothing (the first-read window).
+    const firstRead = !snapshot;
     if (!snapshot) {
       snapshot = await readAccountRegion(ec2, change, { concurrency: this.#config.sync.concurrency });
       this.#snapshots.set(key, snapshot);
@@ -295,7 +314,13 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const previous = snapshot.services.find(s => s.serviceId === change.serviceId);
     const { service } = await readService(ec2, change, change.serviceId);
     const services = snapshot.services.filter(s => s.serviceId !== change.serviceId);
-    this.#snapshots.set(key, { ...snapshot, services: service ? [...services, service] : services });
+    const refreshed = service ? [...services, service] : services;
+    this.#snapshots.set(key, { ...snapshot, services: refreshed });
+    this.#unannounced.push(
+      ...(firstRead
+        ? newPendingConnections(undefined, refreshed, { now: Date.now() })
+        : newPendingConnections(previous ? [previous] : [], service ? [service] : [], { now: Date.now() })),
+    );
 
     // The consumer side: endpoints to this service, read in the accounts that the provider's own connection
     // list names and in those that held one before (so that a deleted endpoint goes), not in every account of
@@ -341,7 +366,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       removed: removed.map(entity => ({ entity, locationKey: this.getProviderName() })),
     });
     commit();
-    logger.info('PrivateLink targeted refresh done', { ...change, added: added.length, removed: removed.length });
+    const announced = await this.#announce(logger);
+    logger.info('PrivateLink targeted refresh done', { ...change, added: added.length, removed: removed.length, pendingAnnounced: announced });
     return { added: added.length, removed: removed.length };
   }
 
@@ -392,6 +418,13 @@ export class PrivateLinkEntityProvider implements EntityProvider {
         if (newWanted) this.#wantedNames.set(newWanted, (this.#wantedNames.get(newWanted) ?? 0) + 1);
       },
     };
+  }
+
+  /** Publishes the connections found newly pending and not announced yet; returns how many were published. */
+  async #announce(logger: LoggerService): Promise<number> {
+    const pending = this.#unannounced;
+    this.#unannounced = [];
+    return publishPendingConnections(this.#events, pending, logger);
   }
 
   /** Records the entities last applied, indexed by the service each belongs to, and the names services ask for. */

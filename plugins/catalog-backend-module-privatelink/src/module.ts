@@ -10,7 +10,8 @@ import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
 /**
  * Catalog module that syncs AWS PrivateLink into the catalog: a scheduled full sync of every configured
  * account × region (one run per interval across backend replicas), and a targeted refresh of one service on
- * each `privatelink.service.changed` event.
+ * each `privatelink.service.changed` event. Each connection that newly awaits acceptance is announced on
+ * `privatelink.connection.pending`.
  *
  * @public
  */
@@ -51,6 +52,8 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
             );
             return items;
           },
+          // Connections that newly await acceptance: the backend plugin notifies the service's owners.
+          events,
         });
         catalog.addEntityProvider(provider);
 

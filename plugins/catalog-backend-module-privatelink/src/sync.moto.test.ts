@@ -3,9 +3,11 @@
  * Three accounts, the consumers reached through STS AssumeRole, which moto maps to separate accounts.
  */
 import {
+  CreateVpcEndpointCommand,
   CreateVpcEndpointServiceConfigurationCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
   EC2Client,
+  ModifyVpcEndpointServicePermissionsCommand,
 } from '@aws-sdk/client-ec2';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -82,8 +84,10 @@ function newProvider() {
     refresh: async () => {},
   };
   const logger = mockServices.logger.mock();
-  const provider = new PrivateLinkEntityProvider({ config: privatelink, clients, logger });
-  return { provider, connection, mutations, denied, logger };
+  const published: Array<{ topic: string; eventPayload: any }> = [];
+  const events = { publish: async (params: { topic: string; eventPayload: unknown }) => void published.push(params) };
+  const provider = new PrivateLinkEntityProvider({ config: privatelink, clients, logger, events });
+  return { provider, connection, mutations, denied, logger, published, real };
 }
 
 const entitiesOf = (mutation: any): Entity[] =>
@@ -176,6 +180,53 @@ describe('sync against moto', () => {
     expect(mutations.at(-1).type).toBe('full');
     expect(named(after, 'sync-test-service')).toBeUndefined();
     expect(named(after, 'orders-api')).toBeDefined();
+  });
+
+  it('announces a consumer endpoint created after the first sync, once, as pending on the emulator', async () => {
+    const { provider, connection, published, real } = newProvider();
+    await provider.connect(connection);
+    await provider.refresh();
+    // The first read since start: only what was created within the window, i.e. the seed's own pending connection.
+    const seededPending = seed.endpoints.find(e => e.key === 'endpoint/orders-prod/orders-api')!.endpointId;
+    expect(published.map(p => [p.topic, p.eventPayload.endpointId])).toEqual([['privatelink.connection.pending', seededPending]]);
+    published.length = 0;
+
+    const ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const created = await ec2.send(
+      new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [seed.services[0].nlbArn], AcceptanceRequired: true }),
+    );
+    const serviceId = created.ServiceConfiguration!.ServiceId!;
+    try {
+      await ec2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: serviceId, AddAllowedPrincipals: [`arn:aws:iam::${ORDERS}:root`] }));
+      await provider.refresh();
+      expect(published).toEqual([]);
+
+      // The consumer connects in its own account (STS AssumeRole), as a consumer team would.
+      const orders = seed.accounts.find(a => a.accountId === ORDERS)!;
+      const consumer = await real.ec2({ accountId: ORDERS, region: REGION });
+      const endpoint = await consumer.send(
+        new CreateVpcEndpointCommand({
+          VpcId: orders.vpcId,
+          ServiceName: created.ServiceConfiguration!.ServiceName!,
+          VpcEndpointType: 'Interface',
+          SubnetIds: orders.subnetIds,
+          SecurityGroupIds: [orders.securityGroupId],
+        }),
+      );
+      const endpointId = endpoint.VpcEndpoint!.VpcEndpointId!;
+      await provider.refresh();
+      expect(published).toEqual([
+        {
+          topic: 'privatelink.connection.pending',
+          eventPayload: { accountId: PROVIDER, region: REGION, serviceId, endpointId, consumerAccountId: ORDERS, createdAt: expect.any(String) },
+        },
+      ]);
+      await provider.refresh();
+      expect(published).toHaveLength(1);
+    } finally {
+      await ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }));
+      ec2.destroy();
+    }
   });
 
   it('keeps the entities of an account whose credentials fail, marked stale, while the others update', async () => {

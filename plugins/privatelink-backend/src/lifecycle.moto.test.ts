@@ -291,7 +291,7 @@ const schedulerFactory = createServiceFactory({ service: coreServices.scheduler,
 const events = mockServices.events();
 const eventsFactory = createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events });
 
-const notifications: Array<{ recipients: unknown; payload: { title: string } }> = [];
+const notifications: Array<{ recipients: unknown; payload: { title: string; description?: string; link?: string; topic?: string; scope?: string } }> = [];
 const notificationsFactory = createServiceFactory({
   service: notificationService,
   deps: {},
@@ -490,6 +490,58 @@ describe('the PrivateLink connection lifecycle against the emulator', () => {
 
     const [row] = await auditOf(service.ref);
     expect(row).toMatchObject({ actor: OLIVIA, via: 'api', action: 'principals.allow', result: 'success', serviceId: service.serviceId });
+  });
+
+  it('notifies the owners once of a consumer endpoint created after a sync, whoever announces it again', async () => {
+    const service = await createService('notify', [root(ORDERS)]);
+    await sync();
+    await untilServiceShown(service, [root(ORDERS)]);
+    const aboutService = () => notifications.filter(n => n.payload.scope?.includes(`/${service.serviceId}/`));
+    expect(aboutService()).toEqual([]);
+
+    // orders-prod connects outside Backstage (no announcement of its own): the next sync finds it pending.
+    const endpointId = await createEndpoint(ORDERS, service.serviceName);
+    expect(await consumerSees(ORDERS, endpointId)).toBe('pendingAcceptance');
+    await sync();
+    // The sync's announcement is handled before its publication returns: the owners have heard of it by now.
+    expect(aboutService()).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: ORDERS_TEAM },
+        payload: {
+          title: 'New connection to lifecycle-notify awaits acceptance',
+          description: `Account ${ORDERS} (orders-prod), owned by ${ORDERS_TEAM}, asks to connect through VPC endpoint ${endpointId}. Accept or reject the connection on the service's PrivateLink tab.`,
+          link: '/catalog/default/resource/lifecycle-notify/privatelink',
+          topic: 'privatelink',
+          scope: `privatelink.connection.pending:${PROVIDER}/${REGION}/${service.serviceId}/${endpointId}`,
+          severity: 'normal',
+        },
+      },
+    ]);
+
+    // Still pending at the next sync: nothing new. Announced again (another replica's sync after a restart, a
+    // repeated event): the shared record says its owners were told.
+    await sync();
+    await events.publish({
+      topic: 'privatelink.connection.pending',
+      eventPayload: { accountId: PROVIDER, region: REGION, serviceId: service.serviceId, endpointId, consumerAccountId: ORDERS },
+    });
+    expect(aboutService()).toHaveLength(1);
+
+    // A forged announcement of a connection AWS does not have notifies nobody.
+    await events.publish({
+      topic: 'privatelink.connection.pending',
+      eventPayload: { accountId: PROVIDER, region: REGION, serviceId: service.serviceId, endpointId: 'vpce-0fffffffffffffff0' },
+    });
+    expect(aboutService()).toHaveLength(1);
+    // Nor does one of a connection the owners accepted meanwhile (its row is new: the accepted one is not).
+    const other = await createEndpoint(ORDERS, service.serviceName);
+    expect((await review('accept', OLIVIA, service.ref, [other])).status).toBe(200);
+    expect(await consumerSees(ORDERS, other)).toBe('available');
+    await events.publish({
+      topic: 'privatelink.connection.pending',
+      eventPayload: { accountId: PROVIDER, region: REGION, serviceId: service.serviceId, endpointId: other },
+    });
+    expect(aboutService()).toHaveLength(1);
   });
 
   it('lets the owner accept a pending connection: the consumer sees it available, with a success row in the audit log', async () => {

@@ -5,13 +5,14 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   privatelinkPermissions,
-  privatelinkResourceCreatePermission,
+  privatelinkAccountPermissions,
   ServiceChangedEvent,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
   accountResource,
   createEc2ClientFactory,
   createServiceOperations,
+  lifecycleNotifier,
   eventsPublisher,
   privatelinkAccountResourceRef,
   privatelinkAccountRules,
@@ -24,11 +25,18 @@ import {
   createApprovalFollowUpQueue,
   subscribeApprovalFollowUpToChanges,
   subscribeDetailsCacheToChanges,
+  subscribeRetirementsToChanges,
 } from './service/changeSubscriptions';
+import { serviceIsGone } from './service/retirements';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
 import { createPrivateLinkStore } from './service/store';
+import {
+  createPendingNotificationStore,
+  PendingConnectionNotifier,
+  subscribePendingConnectionNotifications,
+} from './service/pendingNotifications';
 
 /**
  * The PrivateLink backend plugin: serves the API at /api/privatelink (service details from the synced
@@ -75,7 +83,7 @@ export const privatelinkPlugin = createBackendPlugin({
         // Who may create in which account is the policy's to decide, with the rules of configured accounts.
         permissionsRegistry.addResourceType({
           resourceRef: privatelinkAccountResourceRef,
-          permissions: [privatelinkResourceCreatePermission],
+          permissions: privatelinkAccountPermissions,
           rules: Object.values(privatelinkAccountRules),
           getResources: async refs => refs.map(ref => accountResource(privatelinkConfig, ref)),
         });
@@ -94,12 +102,19 @@ export const privatelinkPlugin = createBackendPlugin({
 
         const store = await createPrivateLinkStore(database);
         const gate = new WriteGate({ permissions, audit: store, publish: eventsPublisher(events), logger });
+        const ec2 = createEc2ClientFactory({ config, endpoint: privatelinkConfig.endpoint });
         const operations = createServiceOperations({
           gate,
-          ec2: createEc2ClientFactory({ config, endpoint: privatelinkConfig.endpoint }),
+          ec2,
           catalog,
           config: privatelinkConfig,
+          notify: lifecycleNotifier(notifications),
+          logger,
         });
+        const entityLink = (ref: string) => {
+          const { kind, namespace, name } = parseEntityRef(ref);
+          return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
+        };
         const service = new PrivateLinkService({
           reader,
           store,
@@ -110,11 +125,33 @@ export const privatelinkPlugin = createBackendPlugin({
           permissions,
           logger,
           notifications,
-          entityLink: ref => {
-            const { kind, namespace, name } = parseEntityRef(ref);
-            return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
-          },
+          entityLink,
         });
+
+        // A retirement made anywhere closes the service's open access requests, once AWS says it is gone.
+        await subscribeRetirementsToChanges({
+          events,
+          logger,
+          isGone: target => serviceIsGone({ ec2, config: privatelinkConfig, target }),
+          close: target => service.closeRequestsOfRetired(undefined, target),
+        });
+
+        // The sync announces each connection that newly awaits acceptance: its service's owners hear of it once.
+        const pendingNotifications = await subscribePendingConnectionNotifications({
+          events,
+          logger,
+          notifier: new PendingConnectionNotifier({
+            catalog,
+            auth,
+            config: privatelinkConfig,
+            ec2,
+            store: createPendingNotificationStore(await database.getClient()),
+            notifications,
+            entityLink,
+            logger,
+          }),
+        });
+        lifecycle.addShutdownHook(() => pendingNotifications.stop());
 
         if (privatelinkConfig.sync.enabled) {
           // Approved consumers whose endpoint appears later are accepted when it does: at the job's next run, or

@@ -1,6 +1,11 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefused", "request.**.expect", "api.**.expect"] }] */
 import {
   AcceptVpcEndpointConnectionsCommand,
+  DeleteVpcEndpointsCommand,
+  DeleteVpcEndpointServiceConfigurationsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  ModifyVpcEndpointServiceConfigurationCommand,
   DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServicePermissionsCommand,
   EC2Client,
@@ -24,6 +29,8 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Knex } from 'knex';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import {
   ALLOWED,
@@ -102,7 +109,13 @@ const ENTITY_LINK = 'http://localhost:3000/catalog/default/resource/orders-api';
  * entities she owns but the sync did not write, too (the legacy one, the forged copy): refusing those is the
  * plugin's part, whatever the policy says.
  */
-const OWNERS: Record<string, string> = { [SERVICE_REF]: OWNER_USER, [LEGACY_SERVICE_REF]: OWNER_USER, [FORGED_SERVICE_REF]: OWNER_USER };
+const OWNERS: Record<string, string> = {
+  [SERVICE_REF]: OWNER_USER,
+  [LEGACY_SERVICE_REF]: OWNER_USER,
+  [FORGED_SERVICE_REF]: OWNER_USER,
+  // Carl's team's endpoint: he may delete it (privatelink.endpoint.delete on its own entity).
+  [`resource:default/${EP_AVAILABLE}`]: CONSUMER_USER,
+};
 const OWNER_PERMISSION_NAMES = new Set(privatelinkOwnerPermissions.map(p => p.name));
 
 function decide(req: AuthorizePermissionRequest, credentials: BackstageCredentials): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
@@ -213,7 +226,12 @@ async function startApi(privatelink: Record<string, unknown> = {}, catalog: { fo
         data: {
           app: { baseUrl: 'http://localhost:3000' },
           // Static credentials: no STS call, and every EC2 command ends at the SDK mock.
-          aws: { accounts: [{ accountId: PROVIDER, accessKeyId: 'test', secretAccessKey: 'test' }] },
+          aws: {
+            accounts: [
+              { accountId: PROVIDER, accessKeyId: 'test', secretAccessKey: 'test' },
+              { accountId: CONSUMER, accessKeyId: 'test', secretAccessKey: 'test' },
+            ],
+          },
           privatelink: {
             // A closed loopback port: should anything slip past the SDK mock, it reaches nothing.
             endpoint: 'http://127.0.0.1:9',
@@ -1874,6 +1892,166 @@ describe('privatelink API', () => {
         await expectRefused(a, () => api(a.server).post(path, OWNER, { ...body, serviceRef: 'resource:default/nope' }), 404, 'No entity resource:default/nope');
         await expectRefused(a, () => api(a.server).post(path, NONE, body), 401);
       }
+    });
+  });
+
+  describe('POST /v1/services/settings, /v1/services/retire and /v1/endpoints/delete', () => {
+    const CONFIGURATION = {
+      ServiceId: SERVICE_ID,
+      AcceptanceRequired: true,
+      PrivateDnsName: PRIVATE_DNS,
+      PrivateDnsNameConfiguration: { State: 'verified' as const },
+      NetworkLoadBalancerArns: [NLB_ARN],
+      SupportedRegions: [{ Region: REGION }],
+    };
+    const READS = ['DescribeVpcEndpointServiceConfigurationsCommand', 'DescribeVpcEndpointConnectionsCommand'];
+    beforeEach(() => {
+      let configuration: typeof CONFIGURATION | undefined = { ...CONFIGURATION };
+      ec2.on(DescribeVpcEndpointServiceConfigurationsCommand).callsFake(() => {
+        if (!configuration) throw Object.assign(new Error('The VpcEndpointService Id does not exist'), { name: 'InvalidVpcEndpointServiceId.NotFound' });
+        return { ServiceConfigurations: [configuration] };
+      });
+      ec2.on(ModifyVpcEndpointServiceConfigurationCommand).callsFake(input => {
+        configuration = { ...configuration!, ...(input.AcceptanceRequired !== undefined ? { AcceptanceRequired: input.AcceptanceRequired } : {}) };
+        return { Return: true };
+      });
+      ec2.on(DeleteVpcEndpointServiceConfigurationsCommand).callsFake(() => {
+        configuration = undefined;
+        return { Unsuccessful: [] };
+      });
+      ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: EP_AVAILABLE, State: 'available' as any }] });
+      ec2.on(DeleteVpcEndpointsCommand).resolves({ Unsuccessful: [] });
+    });
+
+    it("changes a service's settings for its owner, sending only what differs, audited and announced", async () => {
+      const a = await startApi();
+      const res = await api(a.server).post('/v1/services/settings', OWNER, { serviceRef: SERVICE_REF, acceptanceRequired: false, addSupportedRegions: [REGION] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ serviceRef: SERVICE_REF, changed: ['acceptanceRequired'], cuts: [], privateDnsState: 'verified' });
+      expect(commandInputs(ModifyVpcEndpointServiceConfigurationCommand)).toEqual([{ ServiceId: SERVICE_ID, AcceptanceRequired: false }]);
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      expect(await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).toEqual([
+        expect.objectContaining({ actor: OWNER_USER, via: 'api', action: 'service.update', result: 'success', details: expect.objectContaining({ changed: ['acceptanceRequired'] }) }),
+      ]);
+    });
+
+    it('answers 409 to a change that cuts connected consumers, naming them, and makes it with confirmCuts', async () => {
+      const a = await startApi();
+      const body = { serviceRef: SERVICE_REF, privateDnsName: 'orders2.internal.example.com' };
+      const message = `This change cuts 1 consumer: ${EP_AVAILABLE} (account ${CONSUMER}, resolves ${PRIVATE_DNS}). Tell them first, then make the change again with confirmCuts to make it anyway`;
+      await expectRefused(a, () => api(a.server).post('/v1/services/settings', OWNER, body), 409, message, {
+        refused: { actor: OWNER_USER, action: 'service.update', message, details: { change: { privateDnsName: 'orders2.internal.example.com' } } },
+        reads: READS,
+      });
+      const confirmed = await api(a.server).post('/v1/services/settings', OWNER, { ...body, confirmCuts: true });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body.cuts).toEqual([{ endpointId: EP_AVAILABLE, accountId: CONSUMER, state: 'available', reason: `resolves ${PRIVATE_DNS}` }]);
+      expect(commandInputs(ModifyVpcEndpointServiceConfigurationCommand)).toEqual([{ ServiceId: SERVICE_ID, PrivateDnsName: 'orders2.internal.example.com' }]);
+    });
+
+    it.each([
+      ['/v1/services/settings', { serviceRef: SERVICE_REF, acceptanceRequired: false }, 'service.update', 'privatelink.endpointService.update', { change: { acceptanceRequired: false } }],
+      ['/v1/services/retire', { serviceRef: SERVICE_REF, confirmName: 'orders-api', force: true }, 'service.delete', 'privatelink.endpointService.delete', { force: true }],
+    ])('refuses %s to a user who does not own the service: 403 before any AWS call, one refused row', async (path, body, action, permission, details) => {
+      const a = await startApi();
+      const message = `${permission} is not allowed on ${SERVICE_REF}`;
+      await expectRefused(a, () => api(a.server).post(path, DANA, body), 403, message, { refused: { actor: OTHER_USER, action, message, details } });
+    });
+
+    it.each([
+      ['no setting', { serviceRef: SERVICE_REF }, 'name at least one setting to change'],
+      ['an unknown field', { serviceRef: SERVICE_REF, acceptanceRequired: false, tags: { a: 'b' } }, 'tags'],
+      ['a malformed DNS name', { serviceRef: SERVICE_REF, privateDnsName: 'Not A Name' }, 'privateDnsName'],
+      ['a region both added and removed', { serviceRef: SERVICE_REF, addSupportedRegions: ['eu-west-1'], removeSupportedRegions: ['eu-west-1'] }, 'both added and removed'],
+    ])('answers 400 to settings with %s, writing nothing', async (_what, body, message) => {
+      const a = await startApi();
+      await expectRefused(a, () => api(a.server).post('/v1/services/settings', OWNER, body), 400, message);
+    });
+
+    it('refuses to retire a service with connected consumers unless forced; forced, rejects them, tells their owners, deletes it and closes its requests', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      const connected = `${SERVICE_REF} has 1 consumer: ${EP_AVAILABLE} (account ${CONSUMER}, connected). Ask them to remove their endpoints, or retire it with force`;
+      await expectRefused(a, () => api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders-api' }), 409, connected, {
+        refused: { actor: OWNER_USER, action: 'service.delete', message: connected, details: { force: false } },
+        reads: READS,
+      });
+      const wrongName = "confirmName: type the service's name, orders-api, to retire it";
+      await expectRefused(a, () => api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders', force: true }), 400, wrongName, {
+        refused: { actor: OWNER_USER, action: 'service.delete', message: wrongName, details: { force: true } },
+      });
+
+      const res = await api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders-api', force: true });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        serviceRef: SERVICE_REF,
+        serviceId: SERVICE_ID,
+        deleted: true,
+        rejectedConnections: [EP_AVAILABLE, EP_PENDING, EP_OTHER_PENDING].sort(),
+        notified: ['group:default/payments', 'group:default/platform'],
+        closedRequests: 1,
+        loadBalancerArns: [NLB_ARN],
+      });
+      expect(commandInputs(RejectVpcEndpointConnectionsCommand)).toEqual([{ ServiceId: SERVICE_ID, VpcEndpointIds: [EP_AVAILABLE, EP_PENDING, EP_OTHER_PENDING].sort() }]);
+      expect(commandInputs(DeleteVpcEndpointServiceConfigurationsCommand)).toEqual([{ ServiceIds: [SERVICE_ID] }]);
+      // The consumers' owners hear of it before the deletion; the request's filer hears nothing more (it is closed).
+      expect(a.send).toHaveBeenCalledWith(
+        expect.objectContaining({ recipients: { type: 'entity', entityRef: ['group:default/payments', 'group:default/platform'] }, payload: expect.objectContaining({ severity: 'high' }) }),
+      );
+      expect(a.events.publish.mock.calls).toEqual([[{ topic: 'privatelink.service.changed', eventPayload: { ...TARGET, retired: true } }]]);
+      expect(await a.store.getRequest(filed.id)).toMatchObject({ status: 'denied', decisionReason: 'The endpoint service was retired', decidedBy: 'plugin:privatelink' });
+      expect((await a.store.listAudit({ serviceRef: SERVICE_REF }, 10)).map(r => `${r.action}:${r.result}`)).toEqual([
+        'access-requests.close:success',
+        'service.delete:success',
+        'service.delete:refused',
+        'service.delete:refused',
+        'accessRequest.create:success',
+      ]);
+
+      // Retried after a lost answer: AWS no longer has it; nothing is done again.
+      const again = await api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders-api', force: true });
+      expect(again.body).toMatchObject({ deleted: false, rejectedConnections: [], closedRequests: 0 });
+      expect(ec2.commandCalls(DeleteVpcEndpointServiceConfigurationsCommand)).toHaveLength(1);
+    });
+
+    it("sends only EC2 actions that the API's IAM policy grants (docs/iam/privatelink-api-policy.json)", async () => {
+      const a = await startApi();
+      await api(a.server).post('/v1/connections/accept', OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_PENDING] }).expect(200);
+      await api(a.server).post('/v1/connections/reject', OWNER, { serviceRef: SERVICE_REF, endpointIds: [EP_OTHER_PENDING] }).expect(200);
+      await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: ['arn:aws:iam::555566667777:root'] }).expect(200);
+      await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[0]] }).expect(200);
+      await api(a.server).post('/v1/services/settings', OWNER, { serviceRef: SERVICE_REF, acceptanceRequired: false }).expect(200);
+      await api(a.server).post('/v1/endpoints/delete', CARL, { endpointRef: `resource:default/${EP_AVAILABLE}` }).expect(200);
+      await api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders-api', force: true }).expect(200);
+      const policy = JSON.parse(readFileSync(join(__dirname, '../../../docs/iam/privatelink-api-policy.json'), 'utf8'));
+      const granted = new Set(policy.Statement.flatMap((st: { Action: string[] }) => st.Action));
+      const sent = [...new Set(ec2.calls().map(c => `ec2:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))].sort();
+      expect(sent.length).toBeGreaterThan(8);
+      expect(sent.filter(action => !granted.has(action))).toEqual([]);
+    });
+
+    it("deletes a consumer's endpoint for its owners and refuses everyone else", async () => {
+      const a = await startApi();
+      const endpointRef = `resource:default/${EP_AVAILABLE}`;
+      const message = `privatelink.endpoint.delete is not allowed on ${endpointRef}`;
+      await expectRefused(a, () => api(a.server).post('/v1/endpoints/delete', OWNER, { endpointRef }), 403, message, {
+        refused: { actor: OWNER_USER, action: 'endpoint.delete', message, details: { endpointRef, endpointId: EP_AVAILABLE }, subject: { serviceRef: SERVICE_REF, accountId: CONSUMER, region: REGION } },
+      });
+      const res = await api(a.server).post('/v1/endpoints/delete', CARL, { endpointRef });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ endpointRef, endpointId: EP_AVAILABLE, deleted: true });
+      expect(commandInputs(DeleteVpcEndpointsCommand)).toEqual([{ VpcEndpointIds: [EP_AVAILABLE] }]);
+      // The provider's service is re-read, so that the endpoint leaves the catalog.
+      expect(a.events.publish.mock.calls).toEqual([[CHANGED_EVENT]]);
+      await expectRefused(a, () => api(a.server).post('/v1/endpoints/delete', CARL, { endpointRef: SERVICE_REF }), 403, 'is not a vpc-endpoint', {
+        refused: {
+          actor: CONSUMER_USER,
+          action: 'endpoint.delete',
+          message: `${SERVICE_REF} is not a vpc-endpoint with account, region and endpoint id`,
+          details: { endpointRef: SERVICE_REF },
+          subject: { serviceRef: SERVICE_REF, accountId: PROVIDER },
+        },
+      });
     });
   });
 

@@ -8,3 +8,4 @@ export * from './validation';
 export * from './permissions';
 export * from './api';
 export * from './changes';
+export * from './pendingConnections';

@@ -15,6 +15,8 @@ import { createRejectConnectionsAction } from './actions/rejectConnections';
 import { createRevokePrincipalsAction } from './actions/revokePrincipals';
 import { createVerifyPrivateDnsAction } from './actions/verifyPrivateDns';
 import { createVpcEndpointAction } from './actions/createVpcEndpoint';
+import { createRetireEndpointServiceAction } from './actions/retireEndpointService';
+import { createDeleteNetworkLoadBalancerAction } from './actions/deleteNetworkLoadBalancer';
 
 const TEMPLATES = join(__dirname, '../../../examples/templates');
 /** Built-in actions of the scaffolder backend that the templates use. */
@@ -46,6 +48,8 @@ const actions = [
   }),
   createAcceptConnectionsAction({ writes }),
   createRejectConnectionsAction({ writes }),
+  createRetireEndpointServiceAction({ writes }),
+  createDeleteNetworkLoadBalancerAction({ clients, tagKeys: DEFAULT_TAG_KEYS, writes }),
 ];
 const byId = new Map(actions.map(a => [a.id, a]));
 const keysOf = (schema: unknown) =>
@@ -59,7 +63,7 @@ function load(name: string) {
   );
 }
 
-describe.each(['expose-service-privately', 'request-access-to-a-service'])(
+describe.each(['expose-service-privately', 'request-access-to-a-service', 'retire-a-private-service'])(
   'template %s',
   name => {
     const template = load(name);
@@ -85,13 +89,6 @@ describe.each(['expose-service-privately', 'request-access-to-a-service'])(
       }
     });
 
-    it('names the owner in every step that creates a resource, as the write path requires', () => {
-      const creating = steps.filter(s => CREATE_ACTIONS.has(s.action));
-      expect(creating.length).toBeGreaterThan(0);
-      for (const step of creating) {
-        expect(step.input.owner).toEqual(expect.stringMatching(/\S/));
-      }
-    });
 
     it('refers only to outputs that the steps produce', () => {
       const text = JSON.stringify(template);
@@ -106,6 +103,32 @@ describe.each(['expose-service-privately', 'request-access-to-a-service'])(
     });
   },
 );
+
+describe.each(['expose-service-privately', 'request-access-to-a-service'])('template %s, which creates', name => {
+  it('names the owner in every step that creates a resource, as the write path requires', () => {
+    const creating = (load(name).spec.steps as any[]).filter(s => CREATE_ACTIONS.has(s.action));
+    expect(creating.length).toBeGreaterThan(0);
+    for (const step of creating) {
+      expect(step.input.owner).toEqual(expect.stringMatching(/\S/));
+    }
+  });
+});
+
+describe('template retire-a-private-service', () => {
+  const steps: any[] = load('retire-a-private-service').spec.steps;
+
+  it('creates nothing, retires the picked service with the typed confirmation, and deletes only the load balancers it used', () => {
+    expect(steps.filter(s => CREATE_ACTIONS.has(s.action))).toEqual([]);
+    expect(steps.find(s => s.id === 'retire').input).toMatchObject({
+      serviceId: "${{ steps.service.output.entity.metadata.annotations['privatelink.io/service-id'] }}",
+      confirmName: '${{ parameters.confirmName }}',
+    });
+    expect(steps.find(s => s.id === 'loadBalancer')).toMatchObject({
+      action: 'aws:privatelink:nlb:delete',
+      each: '${{ steps.retire.output.loadBalancerArns }}',
+    });
+  });
+});
 
 describe('the CloudFormation skeleton', () => {
   it('renders to a template with the NLB, listener, target group, endpoint service and permissions', () => {
