@@ -3,7 +3,10 @@
  * Three accounts, the consumers reached through STS AssumeRole, which moto maps to separate accounts.
  */
 import {
+  AcceptVpcEndpointConnectionsCommand,
   CreateVpcEndpointCommand,
+  DeleteVpcEndpointsCommand,
+  RejectVpcEndpointConnectionsCommand,
   CreateVpcEndpointServiceConfigurationCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
   EC2Client,
@@ -180,6 +183,64 @@ describe('sync against moto', () => {
     expect(mutations.at(-1).type).toBe('full');
     expect(named(after, 'sync-test-service')).toBeUndefined();
     expect(named(after, 'orders-api')).toBeDefined();
+  });
+
+  it("drops a consumer's deleted endpoint, then a retired service, within one targeted refresh each", async () => {
+    const { provider, connection, mutations, real } = newProvider();
+    await provider.connect(connection);
+    await provider.refresh();
+    const ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const created = await ec2.send(
+      new CreateVpcEndpointServiceConfigurationCommand({
+        NetworkLoadBalancerArns: [seed.services[0].nlbArn],
+        AcceptanceRequired: true,
+        TagSpecifications: [{ ResourceType: 'vpc-endpoint-service', Tags: [{ Key: 'backstage:name', Value: 'retired-service' }] }],
+      }),
+    );
+    const serviceId = created.ServiceConfiguration!.ServiceId!;
+    const target = { accountId: PROVIDER, region: REGION, serviceId };
+    const orders = seed.accounts.find(a => a.accountId === ORDERS)!;
+    const consumer = await real.ec2({ accountId: ORDERS, region: REGION });
+    try {
+      await ec2.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: serviceId, AddAllowedPrincipals: [`arn:aws:iam::${ORDERS}:root`] }));
+      const endpoints = await Promise.all(
+        [0, 1].map(() =>
+          consumer.send(
+            new CreateVpcEndpointCommand({
+              VpcId: orders.vpcId,
+              ServiceName: created.ServiceConfiguration!.ServiceName!,
+              VpcEndpointType: 'Interface',
+              SubnetIds: orders.subnetIds,
+              SecurityGroupIds: [orders.securityGroupId],
+            }),
+          ),
+        ),
+      );
+      const [removedId, keptId] = endpoints.map(e => e.VpcEndpoint!.VpcEndpointId!);
+      await ec2.send(new AcceptVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [removedId, keptId] }));
+      await provider.refreshService(target);
+      const refs = (m: any, key: 'added' | 'removed') => (m[key] as any[]).map(d => d.entity.metadata.name);
+      expect(refs(mutations.at(-1), 'added')).toEqual(expect.arrayContaining(['retired-service', removedId, keptId]));
+
+      // The consumer deletes one endpoint (EC2 lists it as `deleted` for a while): the refresh drops its entity.
+      await consumer.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [removedId] }));
+      await provider.refreshService(target);
+      expect(refs(mutations.at(-1), 'removed')).toEqual([removedId]);
+
+      // Retired: the connection rejected, the service deleted. Its entity goes; the consumer's rejected endpoint
+      // stays, now depending on nothing the sync emits, until its team removes it.
+      await ec2.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [keptId] }));
+      await ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }));
+      await provider.refreshService({ ...target, retired: true });
+      expect(refs(mutations.at(-1), 'removed')).toEqual(['retired-service']);
+      const kept = (mutations.at(-1).added as any[]).map(d => d.entity).find((e: Entity) => e.metadata.name === keptId);
+      expect(kept?.metadata.annotations?.['privatelink.io/state']).toBe('rejected');
+      expect(kept?.spec).not.toHaveProperty('dependsOn');
+    } finally {
+      await ec2.send(new DeleteVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] })).catch(() => undefined);
+      ec2.destroy();
+      consumer.destroy();
+    }
   });
 
   it('announces a consumer endpoint created after the first sync, once, as pending on the emulator', async () => {
