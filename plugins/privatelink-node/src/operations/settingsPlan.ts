@@ -100,8 +100,8 @@ export function planSettingsChange(
 }
 
 /**
- * One sentence naming the consumers a change cuts, for a refusal: `2 consumers: vpce-1 (account 1…, connects from
- * eu-west-1); …`.
+ * One sentence naming the consumers a change cuts (at most ten), for a refusal, e.g.
+ * `1 consumer: vpce-1 (account 210987654321, connects from eu-west-1)`.
  *
  * @public
  */
