@@ -33,6 +33,13 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     'arn:aws:iam::333333333333:root',
   ];
   const requests: AccessRequest[] = [];
+  const settings = {
+    acceptanceRequired: true,
+    supportedRegions: ['eu-west-1'],
+    privateDnsName: a['privatelink.io/private-dns-name'] as string | undefined,
+    privateDnsState: a['privatelink.io/private-dns-state'],
+  };
+  let retired = false;
 
   const details = (): PrivateLinkServiceDetails => {
     const counts: PrivateLinkServiceDetails['counts'] = {};
@@ -46,12 +53,14 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
       accountId: a['amazonaws.com/account-id'],
       region: a['amazonaws.com/region'],
       state: a['privatelink.io/state'],
-      acceptanceRequired: true,
-      privateDnsName: a['privatelink.io/private-dns-name'],
-      privateDnsState: a['privatelink.io/private-dns-state'],
+      acceptanceRequired: settings.acceptanceRequired,
+      privateDnsName: settings.privateDnsName,
+      privateDnsState: settings.privateDnsName
+        ? settings.privateDnsState
+        : undefined,
       dnsNames: a['privatelink.io/dns-names'].split(','),
       loadBalancerArns: [],
-      supportedRegions: ['eu-west-1'],
+      supportedRegions: [...settings.supportedRegions],
       allowedPrincipals: [...principals],
       consumers: consumers.map(c => ({ ...c })),
       counts,
@@ -81,7 +90,7 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
   return {
     async getServiceDetails(entityRef) {
       const known = [serviceRef, stringifyEntityRef(sampleComponent)];
-      return known.includes(entityRef) ? details() : undefined;
+      return known.includes(entityRef) && !retired ? details() : undefined;
     },
     async getSettings() {
       return {
@@ -135,6 +144,65 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     },
     async listAuditPage() {
       return { items: [] };
+    },
+    async updateServiceSettings(ref, change) {
+      const changed: string[] = [];
+      if (
+        change.acceptanceRequired !== undefined &&
+        change.acceptanceRequired !== settings.acceptanceRequired
+      ) {
+        settings.acceptanceRequired = change.acceptanceRequired;
+        changed.push('acceptanceRequired');
+      }
+      const regions = [
+        ...settings.supportedRegions.filter(
+          r => !change.removeSupportedRegions?.includes(r),
+        ),
+        ...(change.addSupportedRegions ?? []).filter(
+          r => !settings.supportedRegions.includes(r),
+        ),
+      ];
+      if (regions.join() !== settings.supportedRegions.join()) {
+        settings.supportedRegions = regions;
+        changed.push('supportedRegions');
+      }
+      if (
+        change.privateDnsName !== undefined &&
+        (change.privateDnsName ?? undefined) !== settings.privateDnsName
+      ) {
+        settings.privateDnsName = change.privateDnsName ?? undefined;
+        settings.privateDnsState = 'pendingVerification';
+        changed.push('privateDnsName');
+      }
+      return {
+        serviceRef: ref,
+        changed,
+        cuts: [],
+        privateDnsState: settings.privateDnsName
+          ? settings.privateDnsState
+          : undefined,
+      };
+    },
+    async retireService(request) {
+      retired = true;
+      return {
+        serviceRef: request.serviceRef,
+        serviceId: a['privatelink.io/service-id'],
+        deleted: true,
+        rejectedConnections: [],
+        notified: [],
+        closedRequests: 0,
+        loadBalancerArns: [],
+      };
+    },
+    async deleteEndpoint(endpointRef) {
+      const index = consumers.findIndex(c => c.entityRef === endpointRef);
+      const [removed] = index >= 0 ? consumers.splice(index, 1) : [];
+      return {
+        endpointRef,
+        endpointId: removed?.endpointId ?? endpointRef,
+        deleted: Boolean(removed),
+      };
     },
   };
 }

@@ -11,14 +11,22 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { ResponseError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { EndpointServiceSettingsChange } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkApi, privatelinkApiRef } from '../api';
 import { makeDetails } from '../__fixtures__/details';
 
-/** Who the signed-in user is to the service, as the permission framework would decide. */
-export type Role = 'owner' | 'consumer' | 'outsider';
+/**
+ * Who the signed-in user is to the service, as the permission framework would decide. `consumerTeam` is a
+ * consumer that also owns one of the service's endpoints ({@link CONSUMER_TEAM_ENDPOINT}) and may remove it.
+ */
+export type Role = 'owner' | 'consumer' | 'consumerTeam' | 'outsider';
+
+/** The endpoint the `consumerTeam` role owns: checkout's, in the fixtures' consumers. */
+export const CONSUMER_TEAM_ENDPOINT = 'resource:default/checkout-vpce';
 
 /**
  * A mocked PrivateLink API: the payments service, no access requests, every change succeeding. Unless
@@ -55,21 +63,45 @@ export function mockPrivateLinkApi(
     listAuditPage: jest.fn(async (serviceRef: string) => ({
       items: await api.listAudit(serviceRef),
     })),
+    updateServiceSettings: jest.fn(
+      async (serviceRef: string, _change: EndpointServiceSettingsChange) => ({
+        serviceRef,
+        changed: [],
+        cuts: [],
+      }),
+    ),
+    retireService: jest.fn(),
+    deleteEndpoint: jest.fn(async endpointRef => ({
+      endpointRef,
+      endpointId: 'vpce-0123456789abcdef0',
+      deleted: true,
+    })),
     ...overrides,
   };
   return api;
 }
 
-/** Owners may do everything; consumers may only file access requests; outsiders nothing. */
+/**
+ * Owners may do everything; consumers may only file access requests; a consumer team may also remove its own
+ * endpoint; outsiders nothing.
+ */
 export function permissionApiFor(
   role: Role,
 ): ReturnType<typeof mockApis.permission> {
   return mockApis.permission({
     authorize: request => {
       if (role === 'owner') return AuthorizeResult.ALLOW;
+      const name = request.permission.name;
       if (
-        role === 'consumer' &&
-        request.permission.name === 'privatelink.accessRequest.create'
+        (role === 'consumer' || role === 'consumerTeam') &&
+        name === 'privatelink.accessRequest.create'
+      ) {
+        return AuthorizeResult.ALLOW;
+      }
+      if (
+        role === 'consumerTeam' &&
+        name === 'privatelink.endpoint.delete' &&
+        request.resourceRef === CONSUMER_TEAM_ENDPOINT
       ) {
         return AuthorizeResult.ALLOW;
       }
@@ -128,4 +160,21 @@ export async function tableTitled(title: string): Promise<HTMLElement> {
   const table = heading.closest<HTMLElement>('[class*="BackstageTable-root"]');
   if (!table) throw new Error(`No table around the heading ${title}`);
   return table;
+}
+
+/** The ResponseError the client throws for a Backstage error response of the backend. */
+export function responseError(
+  status: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
 }

@@ -227,6 +227,120 @@ describe('PrivateLinkClient', () => {
     expect(requests[0].url.search).toBe('');
   });
 
+  it('posts a settings change with the service ref and only the given fields', async () => {
+    const result = {
+      serviceRef: 'resource:default/svc',
+      changed: ['acceptanceRequired', 'privateDnsName'],
+      cuts: [],
+      privateDnsState: 'pendingVerification',
+    };
+    const seen = record('post', '/v1/services/settings', result);
+    await expect(
+      client.updateServiceSettings('resource:default/svc', {
+        acceptanceRequired: false,
+        privateDnsName: 'api.internal.example.com',
+      }),
+    ).resolves.toEqual(result);
+    await client.updateServiceSettings('resource:default/svc', {
+      removeSupportedRegions: ['us-east-1'],
+      privateDnsName: null,
+      confirmCuts: true,
+    });
+    expect(seen.map(s => [s.url.pathname, s.body])).toEqual([
+      [
+        '/api/privatelink/v1/services/settings',
+        {
+          serviceRef: 'resource:default/svc',
+          acceptanceRequired: false,
+          privateDnsName: 'api.internal.example.com',
+        },
+      ],
+      [
+        '/api/privatelink/v1/services/settings',
+        {
+          serviceRef: 'resource:default/svc',
+          removeSupportedRegions: ['us-east-1'],
+          privateDnsName: null,
+          confirmCuts: true,
+        },
+      ],
+    ]);
+  });
+
+  it('posts a retirement with the typed name and force', async () => {
+    const result = {
+      serviceRef: 'resource:default/svc',
+      serviceId: 'vpce-svc-0123456789abcdef0',
+      deleted: true,
+      rejectedConnections: [],
+      notified: [],
+      closedRequests: 0,
+      loadBalancerArns: [],
+    };
+    const seen = record('post', '/v1/services/retire', result);
+    const request = {
+      serviceRef: 'resource:default/svc',
+      confirmName: 'svc',
+      force: true,
+    };
+    await expect(client.retireService(request)).resolves.toEqual(result);
+    expect(seen.map(s => [s.url.pathname, s.body])).toEqual([
+      ['/api/privatelink/v1/services/retire', request],
+    ]);
+  });
+
+  it('posts the deletion of an endpoint by its entity ref', async () => {
+    const result = {
+      endpointRef: 'resource:default/checkout-vpce',
+      endpointId: 'vpce-0123456789abcdef0',
+      deleted: true,
+    };
+    const seen = record('post', '/v1/endpoints/delete', result);
+    await expect(
+      client.deleteEndpoint('resource:default/checkout-vpce'),
+    ).resolves.toEqual(result);
+    expect(seen.map(s => [s.url.pathname, s.body])).toEqual([
+      [
+        '/api/privatelink/v1/endpoints/delete',
+        { endpointRef: 'resource:default/checkout-vpce' },
+      ],
+    ]);
+  });
+
+  it('keeps the backend’s message of a refused settings change or retirement', async () => {
+    server.use(
+      http.post(`${base}/v1/services/settings`, () =>
+        backstageError(
+          409,
+          'ConflictError',
+          'The change cuts off vpce-0123456789abcdef0 (connects from us-east-1)',
+        ),
+      ),
+      http.post(`${base}/v1/services/retire`, () =>
+        backstageError(400, 'InputError', 'confirmName must be svc'),
+      ),
+    );
+    const conflict = await client
+      .updateServiceSettings('resource:default/svc', {
+        removeSupportedRegions: ['us-east-1'],
+      })
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(conflict).toBeInstanceOf(ResponseError);
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.body.error.message).toBe(
+      'The change cuts off vpce-0123456789abcdef0 (connects from us-east-1)',
+    );
+    await expect(
+      client.retireService({
+        serviceRef: 'resource:default/svc',
+        confirmName: 'x',
+      }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });
+  });
+
   it('maps error responses to ResponseError', async () => {
     server.use(
       http.get(`${base}/v1/audit`, () =>

@@ -4,7 +4,12 @@ import {
   AccessRequest,
   AuditEntry,
   CreateAccessRequest,
+  DeleteEndpointResult,
+  EndpointServiceSettingsChange,
+  EndpointServiceSettingsResult,
   PrivateLinkServiceDetails,
+  RetireEndpointServiceRequest,
+  RetireEndpointServiceResult,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import {
   ConnectionChangeResult,
@@ -126,6 +131,26 @@ export class PrivateLinkClient implements PrivateLinkApi {
     options: PrivateLinkPageOptions = {},
   ): Promise<PrivateLinkListPage<AuditEntry>> {
     return this.#page('/v1/audit', serviceRef, options);
+  }
+
+  /** `POST /v1/services/settings`; see {@link PrivateLinkApi.updateServiceSettings}. */
+  async updateServiceSettings(
+    serviceRef: string,
+    change: EndpointServiceSettingsChange,
+  ): Promise<EndpointServiceSettingsResult> {
+    return this.#post('/v1/services/settings', { serviceRef, ...change });
+  }
+
+  /** `POST /v1/services/retire`; see {@link PrivateLinkApi.retireService}. */
+  async retireService(
+    request: RetireEndpointServiceRequest,
+  ): Promise<RetireEndpointServiceResult> {
+    return this.#post('/v1/services/retire', request);
+  }
+
+  /** `POST /v1/endpoints/delete`; see {@link PrivateLinkApi.deleteEndpoint}. */
+  async deleteEndpoint(endpointRef: string): Promise<DeleteEndpointResult> {
+    return this.#post('/v1/endpoints/delete', { endpointRef });
   }
 
   async #page<T>(

@@ -3,7 +3,12 @@ import {
   AccessRequest,
   AuditEntry,
   CreateAccessRequest,
+  DeleteEndpointResult,
+  EndpointServiceSettingsChange,
+  EndpointServiceSettingsResult,
   PrivateLinkServiceDetails,
+  RetireEndpointServiceRequest,
+  RetireEndpointServiceResult,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
 /** What the backend tells the frontend about the installation (`GET /v1/settings`). @public */
@@ -163,6 +168,37 @@ export interface PrivateLinkApi {
     serviceRef: string,
     options?: PrivateLinkPageOptions,
   ): Promise<PrivateLinkListPage<AuditEntry>>;
+  /**
+   * Changes the settings of an endpoint service (with `privatelink.endpointService.update`): whether new
+   * connections need acceptance, the regions consumers may connect from, its private DNS name. Only the fields
+   * given change; a new private DNS name starts its verification again. A change that cuts existing consumers
+   * off is refused with a 409 whose message names them, unless `change.confirmCuts` is set.
+   *
+   * @param serviceRef - Entity ref of the service, or of an entity exposed through it.
+   * @param change - The settings to change; at least one (see `endpointServiceSettingsChangeSchema`).
+   */
+  updateServiceSettings(
+    serviceRef: string,
+    change: EndpointServiceSettingsChange,
+  ): Promise<EndpointServiceSettingsResult>;
+  /**
+   * Retires (deletes) an endpoint service (with `privatelink.endpointService.delete`). `confirmName` must be the
+   * service's entity name (400 otherwise). While consumers are connected it is refused with a 409 whose message
+   * names them, unless `force` is set: then their connections are rejected and their owners notified first.
+   * Resolves to what was done, including the load balancers the service used, which may now be deleted.
+   *
+   * @param request - The service's entity ref, its entity name typed again, and `force`.
+   */
+  retireService(
+    request: RetireEndpointServiceRequest,
+  ): Promise<RetireEndpointServiceResult>;
+  /**
+   * Deletes a consumer's VPC endpoint (with `privatelink.endpoint.delete` on the endpoint's entity, by default
+   * its owners). A retry of an endpoint that is gone already resolves with `deleted: false`.
+   *
+   * @param endpointRef - Entity ref of the vpc-endpoint Resource, as a consumer's `entityRef` gives it.
+   */
+  deleteEndpoint(endpointRef: string): Promise<DeleteEndpointResult>;
 }
 
 /** Reference to the {@link PrivateLinkApi}. @public */

@@ -4,6 +4,8 @@ import {
   privatelinkAccessRequestReviewPermission,
   privatelinkAuditReadPermission,
   privatelinkConnectionReviewPermission,
+  privatelinkEndpointServiceDeletePermission,
+  privatelinkEndpointServiceUpdatePermission,
   privatelinkPrincipalManagePermission,
 } from '@privatelink-backstage/plugin-privatelink-common';
 
@@ -15,6 +17,10 @@ export interface PrivateLinkRoles {
   canManagePrincipals: boolean;
   canReviewRequests: boolean;
   canReadAudit: boolean;
+  /** May change the service's settings (acceptance, supported regions, private DNS name). */
+  canUpdateService: boolean;
+  /** May retire (delete) the service. */
+  canRetireService: boolean;
   /** May file an access request, and is not one of those who decide on them. */
   canRequestAccess: boolean;
 }
@@ -44,14 +50,30 @@ export function usePrivateLinkRoles(serviceRef: string): PrivateLinkRoles {
     permission: privatelinkAccessRequestCreatePermission,
     resourceRef: serviceRef,
   });
+  const update = usePermission({
+    permission: privatelinkEndpointServiceUpdatePermission,
+    resourceRef: serviceRef,
+  });
+  const retire = usePermission({
+    permission: privatelinkEndpointServiceDeletePermission,
+    resourceRef: serviceRef,
+  });
   return {
-    ready: ![connections, principals, requests, audit, create].some(
-      p => p.loading,
-    ),
+    ready: ![
+      connections,
+      principals,
+      requests,
+      audit,
+      create,
+      update,
+      retire,
+    ].some(p => p.loading),
     canReviewConnections: connections.allowed,
     canManagePrincipals: principals.allowed,
     canReviewRequests: requests.allowed,
     canReadAudit: audit.allowed,
+    canUpdateService: update.allowed,
+    canRetireService: retire.allowed,
     // Owners may file too: a team that owns the service often asks on behalf of one of its other components.
     canRequestAccess: create.allowed,
   };

@@ -39,3 +39,11 @@ export function errorMessage(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * True when a call was refused with 409 (the backend's ConflictError): a change that needs confirming, such as
+ * one that cuts consumers off; {@link errorMessage} gives the backend's message naming them.
+ */
+export function isConflict(error: unknown): boolean {
+  return error instanceof ResponseError && error.statusCode === 409;
+}

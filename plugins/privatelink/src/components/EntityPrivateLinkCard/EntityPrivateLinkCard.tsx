@@ -8,7 +8,7 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
 import { usePrivateLinkRoles } from '../../hooks/useRoles';
-import { ConnectionActions } from '../actions/ConnectionActions';
+import { EndpointActions } from '../actions/EndpointActions';
 import { AccessRequestsSection } from '../requests/AccessRequestsSection';
 import { Section } from '../Section';
 import { CodeList, ServiceDetailsList } from '../ServiceDetailsList';
@@ -39,17 +39,21 @@ function CardBody(props: {
 }) {
   const { details, reload } = props;
   const roles = usePrivateLinkRoles(details.entityRef);
-  // Owners accept or reject pending connections right in the consumers table, where they come first.
-  const reviewActions = useCallback(
-    (consumer: PrivateLinkConsumer) =>
-      consumer.state === 'pendingAcceptance' ? (
-        <ConnectionActions
-          serviceRef={details.entityRef}
-          consumer={consumer}
-          onDone={reload}
-        />
-      ) : null,
-    [details.entityRef, reload],
+  // Owners accept or reject pending connections right in the consumers table, where they come first; the
+  // consumer team removes its own endpoint there (decided row by row, for the rows shown).
+  const canReview = roles.ready && roles.canReviewConnections;
+  const serviceTitle = details.title ?? details.serviceName;
+  const actions = useCallback(
+    (consumer: PrivateLinkConsumer) => (
+      <EndpointActions
+        serviceRef={details.entityRef}
+        serviceTitle={serviceTitle}
+        consumer={consumer}
+        canReview={canReview}
+        onDone={reload}
+      />
+    ),
+    [details.entityRef, serviceTitle, canReview, reload],
   );
   return (
     <>
@@ -61,12 +65,7 @@ function CardBody(props: {
         details={details}
         showServiceLink={details.entityRef !== stringifyEntityRef(props.entity)}
       />
-      <ConsumersSection
-        details={details}
-        actions={
-          roles.ready && roles.canReviewConnections ? reviewActions : undefined
-        }
-      />
+      <ConsumersSection details={details} actions={actions} />
       <Section title="Allowed principals">
         <CodeList
           label="Allowed principals"
@@ -88,7 +87,7 @@ function CardBody(props: {
 /**
  * Entity card for a vpc-endpoint-service Resource, or for an entity exposed through one: the service's
  * connection details, consumers and principals, with warnings; owners review pending connections and access
- * requests, consumers request access.
+ * requests, consumers request access and remove their own endpoints.
  *
  * @public
  */

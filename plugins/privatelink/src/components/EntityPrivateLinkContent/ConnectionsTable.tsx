@@ -2,7 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { PrivateLinkConsumer } from '@privatelink-backstage/plugin-privatelink-common';
 import { formatDate, humanizeRef } from '../../lib/format';
 import { stateLabel } from '../../lib/model';
-import { ConnectionActions } from '../actions/ConnectionActions';
+import { EndpointActions } from '../actions/EndpointActions';
 import { EntityLink } from '../EntityLink';
 import { OwnerLink } from '../EntityPrivateLinkCard/ConsumersSection';
 import { StateChip } from '../StateChip';
@@ -34,9 +34,13 @@ function toRow(c: PrivateLinkConsumer): Row {
   };
 }
 
-/** Every connection to the service: sortable, filterable, paginated; owners accept or reject pending ones. */
+/**
+ * Every connection to the service: sortable, filterable, paginated; owners accept or reject pending ones, and
+ * those who may delete an endpoint (its consumer team, by default) remove it.
+ */
 export function ConnectionsTable(props: {
   serviceRef: string;
+  serviceTitle: string;
   consumers: PrivateLinkConsumer[];
   canReview: boolean;
   onChanged: () => void;
@@ -76,20 +80,20 @@ export function ConnectionsTable(props: {
     },
     { title: 'Since', field: 'since', defaultSort: 'desc' },
   ];
-  if (props.canReview) {
-    columns.push({
-      title: 'Actions',
-      sorting: false,
-      render: row =>
-        row.consumer.state === 'pendingAcceptance' ? (
-          <ConnectionActions
-            serviceRef={props.serviceRef}
-            consumer={row.consumer}
-            onDone={props.onChanged}
-          />
-        ) : null,
-    });
-  }
+  // Always there: whether an endpoint may be removed is decided row by row, for the rows on the page.
+  columns.push({
+    title: 'Actions',
+    sorting: false,
+    render: row => (
+      <EndpointActions
+        serviceRef={props.serviceRef}
+        serviceTitle={props.serviceTitle}
+        consumer={row.consumer}
+        canReview={props.canReview}
+        onDone={props.onChanged}
+      />
+    ),
+  });
   return (
     <Table<Row>
       title={`Connections (${props.consumers.length})`}

@@ -49,6 +49,16 @@ describe('EntityPrivateLinkContent for consumers', () => {
       screen.queryByRole('button', { name: 'Allow principal' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Audit log')).not.toBeInTheDocument();
+    // Nor settings, retirement or removing endpoints they do not own.
+    expect(
+      screen.queryByRole('button', { name: 'Settings' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retire service' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(connections).queryByRole('button', { name: /^Remove endpoint/ }),
+    ).not.toBeInTheDocument();
     expect(api.listAuditPage).not.toHaveBeenCalled();
     expect(api.listAudit).not.toHaveBeenCalled();
   });

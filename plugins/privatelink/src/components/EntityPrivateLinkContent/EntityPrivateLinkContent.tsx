@@ -6,6 +6,8 @@ import Grid from '@material-ui/core/Grid';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
 import { usePrivateLinkRoles } from '../../hooks/useRoles';
+import { RetireService } from '../actions/RetireServiceDialog';
+import { ServiceSettings } from '../actions/ServiceSettingsDialog';
 import { StateCounts } from '../EntityPrivateLinkCard/ConsumersSection';
 import { AccessRequestsTable } from '../requests/AccessRequestsTable';
 import { RequestAccess } from '../requests/RequestAccess';
@@ -39,11 +41,23 @@ function ContentBody(props: {
             }
           />
           <StateCounts counts={details.counts} />
+          {roles.ready &&
+            (roles.canUpdateService || roles.canRetireService) && (
+              <Box display="flex" gridGap={8} mt={2}>
+                {roles.canUpdateService && (
+                  <ServiceSettings service={details} onDone={reload} />
+                )}
+                {roles.canRetireService && (
+                  <RetireService service={details} onDone={reload} />
+                )}
+              </Box>
+            )}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <ConnectionsTable
           serviceRef={details.entityRef}
+          serviceTitle={details.title ?? details.serviceName}
           consumers={details.consumers}
           canReview={roles.ready && roles.canReviewConnections}
           onChanged={reload}
@@ -92,8 +106,9 @@ function ContentBody(props: {
 }
 
 /**
- * The PrivateLink entity tab: the service at full width, then its connections, allowed principals and access
- * requests in full tables, and for owners the audit log.
+ * The PrivateLink entity tab: the service at full width (with Settings and Retire service for those allowed),
+ * then its connections (consumer teams remove their endpoints there), allowed principals and access requests in
+ * full tables, and for owners the audit log.
  *
  * @public
  */

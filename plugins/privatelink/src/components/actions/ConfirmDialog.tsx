@@ -129,8 +129,10 @@ const REASON_FIELDS: Record<'optional' | 'required', ActionField> = {
 
 /** Props of {@link ConfirmAction}. */
 interface ConfirmActionProps {
-  /** Text of the button that opens the dialog, and of the one that confirms. */
+  /** Text of the button that opens the dialog, and of the one that confirms unless `confirmLabel` is given. */
   label: string;
+  /** Text of the confirming button, when it should say more than the small opening button. */
+  confirmLabel?: string;
   /** Accessible name of the opening button, naming what it acts on. */
   ariaLabel: string;
   title: string;
@@ -160,7 +162,7 @@ export function ConfirmAction(props: ConfirmActionProps) {
         <ActionDialog
           title={props.title}
           description={props.description}
-          confirmLabel={props.label}
+          confirmLabel={props.confirmLabel ?? props.label}
           color={props.color}
           field={props.reason && REASON_FIELDS[props.reason]}
           onConfirm={props.onConfirm}

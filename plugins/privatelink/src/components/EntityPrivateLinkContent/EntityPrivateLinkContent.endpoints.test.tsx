@@ -1,0 +1,122 @@
+import { mockApis } from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { consumers, makeDetails } from '../../__fixtures__/details';
+import { makeService } from '../../__fixtures__/entities';
+import {
+  CONSUMER_TEAM_ENDPOINT,
+  mockPrivateLinkApi,
+  renderWithApis,
+  tableTitled,
+} from '../../__testUtils__/renderWithApis';
+import { PrivateLinkApi } from '../../api';
+import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
+
+// material-table renders slowly in jsdom, more so when the suites run in parallel.
+jest.setTimeout(20_000);
+
+// Every test in this file is the checkout team, which owns the checkout endpoint: the permission decisions are
+// cached per file.
+function render(overrides: Partial<jest.Mocked<PrivateLinkApi>> = {}) {
+  const api = mockPrivateLinkApi(overrides);
+  const alertApi = mockApis.alert();
+  renderWithApis(<EntityPrivateLinkContent />, {
+    api,
+    role: 'consumerTeam',
+    entity: makeService(),
+    alertApi,
+  });
+  return { api, alertApi };
+}
+
+describe('EntityPrivateLinkContent for the team of a consumer endpoint', () => {
+  it('offers Remove on its own endpoint only, and no settings or retirement', async () => {
+    render();
+    const connections = await tableTitled('Connections (3)');
+    expect(
+      await within(connections).findByRole('button', {
+        name: 'Remove endpoint vpce-0123456789abcdef0',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(connections).getAllByRole('button', { name: /^Remove endpoint/ }),
+    ).toHaveLength(1);
+    expect(
+      within(connections).queryByRole('button', { name: /^Accept/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Settings' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retire service' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('removes the endpoint by its entity ref after a confirmation, and reloads', async () => {
+    const { api, alertApi } = render({
+      getServiceDetails: jest
+        .fn()
+        .mockResolvedValueOnce(makeDetails())
+        .mockResolvedValue(
+          makeDetails({
+            consumers: consumers.filter(
+              c => c.entityRef !== CONSUMER_TEAM_ENDPOINT,
+            ),
+          }),
+        ),
+    });
+    const connections = await tableTitled('Connections (3)');
+    await userEvent.click(
+      await within(connections).findByRole('button', {
+        name: 'Remove endpoint vpce-0123456789abcdef0',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Remove endpoint vpce-0123456789abcdef0?',
+    });
+    expect(dialog).toHaveTextContent(
+      'This deletes the VPC endpoint vpce-0123456789abcdef0 in account 222222222222 (eu-west-1)',
+    );
+    expect(api.deleteEndpoint).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Remove endpoint' }),
+    );
+
+    await waitFor(() =>
+      expect(api.deleteEndpoint).toHaveBeenCalledWith(CONSUMER_TEAM_ENDPOINT),
+    );
+    expect(api.deleteEndpoint).toHaveBeenCalledTimes(1);
+    expect(await tableTitled('Connections (2)')).not.toHaveTextContent(
+      'vpce-0123456789abcdef0',
+    );
+    await waitFor(() => expect(dialog).not.toBeInTheDocument());
+    expect(alertApi.getAlerts()).toEqual([
+      expect.objectContaining({
+        severity: 'success',
+        message:
+          'Removed endpoint vpce-0123456789abcdef0. The catalog shows the change within seconds.',
+      }),
+    ]);
+  });
+
+  it('does not offer Remove on an endpoint that is being deleted', async () => {
+    render({
+      getServiceDetails: jest.fn().mockResolvedValue(
+        makeDetails({
+          consumers: consumers.map(c =>
+            c.entityRef === CONSUMER_TEAM_ENDPOINT
+              ? { ...c, state: 'deleting' as const }
+              : c,
+          ),
+        }),
+      ),
+    });
+    const connections = await tableTitled('Connections (3)');
+    expect(connections).toHaveTextContent('vpce-0123456789abcdef0');
+    // The decision for that row is in (cached from the tests before): still no button.
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(
+      within(connections).queryByRole('button', { name: /^Remove endpoint/ }),
+    ).not.toBeInTheDocument();
+  });
+});
