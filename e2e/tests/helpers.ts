@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client, LoadBalancer, paginateDescribeLoadBalancers } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -134,6 +134,12 @@ const shots = path.resolve(__dirname, '../../e2e-test-results/screenshots');
 export async function step(page: Page, journey: string, name: string) {
   fs.mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, `${journey}-${name}.png`), fullPage: true });
+}
+
+/** A screenshot of one element of a step (a dialog, a card), cropped to it, next to the full-page ones. */
+export async function elementStep(locator: Locator, journey: string, name: string) {
+  fs.mkdirSync(shots, { recursive: true });
+  await locator.screenshot({ path: path.join(shots, `${journey}-${name}.png`) });
 }
 
 /** The demo VPC and private subnets of an account, as the seed tagged them. */
