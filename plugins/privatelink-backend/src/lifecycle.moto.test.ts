@@ -43,6 +43,7 @@ import {
 import request from 'supertest';
 import catalogModulePrivateLinkEntityProvider from '@privatelink-backstage/plugin-catalog-backend-module-privatelink';
 import { privatelinkPlugin } from './plugin';
+import { until } from './__testUtils__/until';
 
 jest.setTimeout(180_000);
 
@@ -303,20 +304,6 @@ const notificationsFactory = createServiceFactory({
 // ---------------------------------------------------------------------------------------------------------
 
 const as = (ref: string) => mockCredentials.user.header(ref);
-
-/**
- * Polls until `done` holds for what `read` returns, and returns it; fails after the deadline with the last value.
- * Only for what the catalog's processing loop does on its own clock.
- */
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 2000)}`);
-    await new Promise(resolve => setTimeout(resolve, 250)); // the catalog processes and stitches on its own loop
-  }
-}
 
 /** Runs the catalog module's full sync of every account, and returns when it has applied its mutation. */
 async function sync() {

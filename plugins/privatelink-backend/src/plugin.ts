@@ -3,6 +3,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { randomUUID } from 'node:crypto';
 import {
   privatelinkPermissions,
   privatelinkAccountPermissions,
@@ -98,7 +99,7 @@ export const privatelinkPlugin = createBackendPlugin({
           maxBytes: privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024,
         });
         // Changes made anywhere (this plugin, the scaffolder actions, another replica) reach the cache as events.
-        await subscribeDetailsCacheToChanges({ events, details, logger });
+        await subscribeDetailsCacheToChanges({ events, details, logger, instanceId: randomUUID() });
 
         const store = await createPrivateLinkStore(database);
         const gate = new WriteGate({ permissions, audit: store, publish: eventsPublisher(events), logger });

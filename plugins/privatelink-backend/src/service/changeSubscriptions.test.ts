@@ -6,10 +6,15 @@ describe('subscribeDetailsCacheToChanges', () => {
     const events = mockServices.events.mock();
     const details = { invalidate: jest.fn() };
     const logger = mockServices.logger.mock();
-    await subscribeDetailsCacheToChanges({ events, details, logger });
+    await subscribeDetailsCacheToChanges({ events, details, logger, instanceId: 'replica-1' });
     const [[subscription]] = events.subscribe.mock.calls;
     return { subscription, details, logger };
   }
+
+  it("subscribes under an id of this replica's own, so that every replica's cache hears every change", async () => {
+    const { subscription } = await subscribed();
+    expect(subscription.id).toBe('privatelink-details-cache-replica-1');
+  });
 
   it('drops what is cached of a service whenever its change is announced, whoever announced it', async () => {
     const { subscription, details } = await subscribed();

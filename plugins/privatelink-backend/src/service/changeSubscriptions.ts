@@ -7,15 +7,22 @@ import { ServiceDetailsCache } from './detailsCache';
 /**
  * Drops what the details cache holds of a service whenever a change to it is announced, whoever made it: this
  * plugin's API, the scaffolder actions, or another backend replica (through the events backend).
+ *
+ * Every replica has a cache of its own, so every replica must hear every change: the subscription's id carries
+ * `instanceId`. (The events bus delivers an event once per subscription id across the cluster, and not at all to
+ * an id that a local subscriber of the publishing replica has already been given it under.) The bus forgets the
+ * subscriptions of replicas that are gone after its window.
  */
 export async function subscribeDetailsCacheToChanges(options: {
   events: EventsService;
   details: Pick<ServiceDetailsCache, 'invalidate'>;
   logger: LoggerService;
+  /** Unique to this backend process, e.g. a random UUID drawn at start. */
+  instanceId: string;
 }): Promise<void> {
   await subscribeToServiceChanges({
     events: options.events,
-    id: 'privatelink-details-cache',
+    id: `privatelink-details-cache-${options.instanceId}`,
     logger: options.logger,
     onChange: change => options.details.invalidate(change.serviceId),
   });

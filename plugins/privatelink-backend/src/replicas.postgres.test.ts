@@ -1,0 +1,162 @@
+import { DescribeVpcEndpointServicePermissionsCommand, EC2Client, ModifyVpcEndpointServicePermissionsCommand } from '@aws-sdk/client-ec2';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ANNOTATIONS, decodeAnnotationList, encodeAnnotationList } from '@privatelink-backstage/plugin-privatelink-common';
+import { mockClient } from 'aws-sdk-client-mock';
+import knexFactory, { Knex } from 'knex';
+import request from 'supertest';
+import { ALLOWED, catalogEntities, PROVIDER, SERVICE_REF } from './__testUtils__/entities';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { privatelinkPlugin } from './plugin';
+import { until } from './__testUtils__/until';
+
+/**
+ * Two replicas of the backend on one PostgreSQL database, each with its own events backend on the shared event
+ * bus (the events backend keeps the bus in PostgreSQL): a change made through one replica reaches the other
+ * replica's details cache, so its card data is fresh within seconds, not after the cache's TTL.
+ */
+
+const POSTGRES = ['18', '17', '16', '15', '14', '13', '12', '11', '9']
+  .filter(major => process.env[`BACKSTAGE_TEST_DATABASE_POSTGRES${major}_CONNECTION_STRING`])
+  .map(major => `POSTGRES_${major}` as TestDatabaseId);
+if (POSTGRES.length === 0) {
+  throw new Error('The replica test needs PostgreSQL (the events bus lives there): run it through scripts/test.sh, which starts one');
+}
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: [POSTGRES[0]], disableDocker: true });
+const ec2 = mockClient(EC2Client);
+const OWNER = `Bearer ${mockCredentials.user.token('user:default/olivia')}`;
+const NEW_PRINCIPAL = 'arn:aws:iam::555566667777:root';
+
+/** The catalog both replicas read: what the catalog holds at the time of each call. */
+let entities: Entity[] = [];
+const liveCatalog = new Proxy({} as CatalogService, {
+  get: (_target, method) => {
+    // Only the catalog's own methods: the proxy is not a promise (`then`) or anything else.
+    if (typeof (catalogServiceMock({ entities: [] }) as any)[method] !== 'function') return undefined;
+    return (...args: unknown[]) => (catalogServiceMock({ entities }) as any)[method](...args);
+  },
+});
+
+/** The database of each plugin (as Backstage gives every plugin its own), as one replica's pool reaches it. */
+type PluginDatabases = Record<'privatelink' | 'events', Knex>;
+
+async function replica(db: PluginDatabases) {
+  const backend = await startTestBackend({
+    features: [
+      privatelinkPlugin,
+      eventsPlugin,
+      // The real events service (the test backend's default is an in-process mock), on the events backend's bus.
+      eventsServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          events: { useEventBus: 'always' },
+          aws: { accounts: [{ accountId: PROVIDER, accessKeyId: 'test', secretAccessKey: 'test' }] },
+          privatelink: {
+            endpoint: 'http://127.0.0.1:9',
+            accounts: [{ accountId: PROVIDER, name: 'shared-services' }],
+            sync: { enabled: false },
+            // Far longer than the test: only an announcement can make a replica drop its answer.
+            detailsCache: { ttlSeconds: 300 },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => ({ getClient: async () => db[plugin.getId() as keyof PluginDatabases] }),
+      }),
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      mockServices.permissions.mock({
+        authorize: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
+        authorizeConditional: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
+      }).factory,
+      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => liveCatalog }),
+      createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send: async () => {} }) }),
+    ],
+  });
+  return { server: backend.server, stop: () => backend.stop() };
+}
+
+const principalsShown = async (server: Parameters<typeof request>[0]) => {
+  const res = await request(server).get(`/api/privatelink/v1/services?entityRef=${SERVICE_REF}`).set('Authorization', OWNER);
+  expect(res.status).toBe(200);
+  return res.body.allowedPrincipals as string[];
+};
+
+describe('two replicas on one PostgreSQL', () => {
+  let first: PluginDatabases;
+  let second: PluginDatabases;
+  const stops: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    first = { privatelink: await databases.init(POSTGRES[0]), events: await databases.init(POSTGRES[0]) };
+    // The second replica has connection pools of its own, as another process would.
+    second = { privatelink: knexFactory(first.privatelink.client.config), events: knexFactory(first.events.client.config) };
+  });
+
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+    await second?.privatelink.destroy();
+    await second?.events.destroy();
+    ec2.restore();
+  });
+
+  it("drops the other replica's cached card data when a change is made through one", async () => {
+    entities = catalogEntities();
+    let allowed = [...ALLOWED];
+    ec2.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(() => ({ AllowedPrincipals: allowed.map(Principal => ({ Principal })) }));
+    ec2.on(ModifyVpcEndpointServicePermissionsCommand).callsFake(input => {
+      allowed = [...allowed, ...(input.AddAllowedPrincipals ?? [])];
+      return { ReturnValue: true };
+    });
+    const a = await replica(first);
+    stops.push(a.stop);
+    const b = await replica(second);
+    stops.push(b.stop);
+
+    // Both replicas' caches are subscribed on the bus before anything is announced.
+    await until(
+      "both replicas' cache subscriptions on the bus",
+      async () => (await first.events('event_bus_subscriptions').where('id', 'like', 'privatelink.privatelink-details-cache-%')).length,
+      n => n === 2,
+      30_000,
+    );
+
+    expect(await principalsShown(b.server)).toEqual([...ALLOWED].sort());
+    // The catalog takes in the change (the catalog module's targeted refresh, in production); replica B still
+    // answers from its cache, as it should until it hears of a change.
+    const change = () => {
+      entities = entities.map(e =>
+        stringifyEntityRef(e) === SERVICE_REF
+          ? {
+              ...e,
+              metadata: {
+                ...e.metadata,
+                annotations: {
+                  ...e.metadata.annotations,
+                  [ANNOTATIONS.allowedPrincipals]: encodeAnnotationList([...decodeAnnotationList(e.metadata.annotations?.[ANNOTATIONS.allowedPrincipals]), NEW_PRINCIPAL]),
+                },
+              },
+            }
+          : e,
+      );
+    };
+    change();
+    expect(await principalsShown(b.server)).not.toContain(NEW_PRINCIPAL);
+
+    // The owner allows the principal through replica A: its announcement crosses to replica B over the bus.
+    const res = await request(a.server).post('/api/privatelink/v1/principals/allow').set('Authorization', OWNER).send({ serviceRef: SERVICE_REF, principals: [NEW_PRINCIPAL] });
+    expect(res.status).toBe(200);
+    expect(allowed).toContain(NEW_PRINCIPAL);
+    await until("the change on replica B's card", () => principalsShown(b.server), shown => shown.includes(NEW_PRINCIPAL), 15_000);
+    expect(await principalsShown(a.server)).toContain(NEW_PRINCIPAL);
+  });
+});
