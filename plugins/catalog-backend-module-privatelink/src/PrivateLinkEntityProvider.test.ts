@@ -386,6 +386,26 @@ describe('PrivateLinkEntityProvider', () => {
     expect(mutations[2].removed.map((d: any) => d.entity.metadata.name).sort()).toEqual([endpointId(10), endpointId(13), 'orders-api'].sort());
   });
 
+  it('builds complete consumer entities in a targeted refresh before any full sync (a replica that did not run it)', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    const provider = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await provider.connect(conn);
+
+    await provider.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) });
+
+    const added = Object.fromEntries(mutations[0].added.map(({ entity }: { entity: Entity }) => [entity.metadata.name, entity]));
+    // The consumer's own account was read: its endpoint's tags place it (owner, component), its VPC is known.
+    expect(added[endpointId(10)].spec).toMatchObject({ owner: 'group:default/payments', dependencyOf: ['component:default/payments-api'] });
+    expect(added[endpointId(10)].metadata.annotations).toHaveProperty(['privatelink.io/vpc-id'], 'vpc-0a1b2c3d4e5f60718');
+    // The same entity a full sync emits.
+    await provider.refresh();
+    expect(byName(mutations.at(-1))[endpointId(10)]).toEqual(added[endpointId(10)]);
+  });
+
   it("reads a targeted refresh's consumers only in the accounts its connections name (or that held one), all of them when the connections cannot be read", async () => {
     const OTHER = '345678901234';
     const { clients, mocks, factory, mutations, connection: conn } = setup();

@@ -345,8 +345,14 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       await Promise.all(
         consumers.map(async target => {
           const current = this.#snapshots.get(keyOf(target));
-          if (!current) return;
           try {
+            if (!current) {
+              // Never read here (a replica that did not run the last full sync, or a refresh before the first):
+              // the whole account and region once, so that the consumers' entities are as complete as a full
+              // sync makes them, instead of the provider's bare view of their connections.
+              this.#snapshots.set(keyOf(target), await readAccountRegion(await this.#clients.ec2(target), target, { concurrency: this.#config.sync.concurrency }));
+              return;
+            }
             const endpoints = await readEndpointsTo(await this.#clients.ec2(target), target, serviceName);
             this.#snapshots.set(keyOf(target), {
               ...current,
