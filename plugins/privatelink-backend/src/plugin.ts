@@ -32,6 +32,7 @@ import { serviceIsGone } from './service/retirements';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { ServiceDetailsCache } from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
+import { createConsumerDetailsReader } from './service/consumerDetails';
 import { createPrivateLinkStore } from './service/store';
 import {
   createPendingNotificationStore,
@@ -118,6 +119,7 @@ export const privatelinkPlugin = createBackendPlugin({
         };
         const service = new PrivateLinkService({
           reader,
+          consumers: createConsumerDetailsReader(catalog),
           store,
           operations,
           config: privatelinkConfig,

@@ -468,6 +468,72 @@ describe('privatelink API', () => {
     });
   });
 
+  describe('GET /v1/consumers', () => {
+    const PAYMENTS_API = 'component:default/payments-api';
+    const AVAILABLE_ROW = {
+      entityRef: `resource:default/${EP_AVAILABLE}`,
+      endpointId: EP_AVAILABLE,
+      accountId: CONSUMER,
+      region: REGION,
+      state: 'available',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateDnsEnabled: true,
+      createdAt: CREATED_AT,
+      // Private DNS is enabled on the endpoint and the service's name is verified: the name to use is the service's.
+      dnsNameToUse: PRIVATE_DNS,
+      dnsNameSource: 'private-dns',
+      otherDnsNames: [`${EP_AVAILABLE}-abc.${SERVICE_DNS}`],
+      service: {
+        entityRef: SERVICE_REF,
+        title: 'Orders API',
+        serviceName: SERVICE_NAME,
+        privateDnsName: PRIVATE_DNS,
+        privateDnsState: 'verified',
+        owner: 'group:default/orders',
+      },
+    };
+
+    it("serves a component's endpoints from the catalog, with the DNS name to use, and its team's open requests", async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a, DANA, { consumerRef: PAYMENTS_API });
+      const res = await api(a.server).get(`/v1/consumers?entityRef=${PAYMENTS_API}`, CARL);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        entityRef: PAYMENTS_API,
+        endpoints: [AVAILABLE_ROW],
+        // Dana filed it; Carl sees it too, as a member of payments, which owns payments-api.
+        requests: [expect.objectContaining({ id: filed.id, status: 'pending', consumerRef: PAYMENTS_API, requestedBy: OTHER_USER })],
+      });
+      // Someone outside the consumer's team sees its endpoints (the catalog lets them) but not its requests.
+      const outsider = await api(a.server).get(`/v1/consumers?entityRef=${PAYMENTS_API}`, OWNER);
+      expect(outsider.body).toEqual({ entityRef: PAYMENTS_API, endpoints: [AVAILABLE_ROW], requests: [] });
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it("serves a group's endpoints: those it owns", async () => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/consumers?entityRef=${CONSUMER_GROUP}`, CARL);
+      expect(res.status).toBe(200);
+      expect(res.body.endpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([EP_AVAILABLE]);
+    });
+
+    it.each([
+      ['a resource', SERVICE_REF, 400, 'only components and groups consume services'],
+      ['a malformed ref', 'not a ref', 400, 'is not an entity ref'],
+      ['an entity nobody can see', 'component:default/nowhere', 404, 'No entity component:default/nowhere'],
+    ])('answers %s with its status, naming it', async (_what, ref, status, message) => {
+      const a = await startApi();
+      const res = await api(a.server).get(`/v1/consumers?entityRef=${encodeURIComponent(ref)}`, CARL);
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('answers 401 without a user token', async () => {
+      const a = await startApi();
+      expect((await api(a.server).get(`/v1/consumers?entityRef=${PAYMENTS_API}`)).status).toBe(401);
+    });
+  });
+
   describe('GET /v1/services', () => {
     it('serves the details of a service from the catalog: consumers, counts per state, principals, DNS', async () => {
       const a = await startApi();

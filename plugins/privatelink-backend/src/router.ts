@@ -171,6 +171,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     sendPayload(req, res, await details.get(ref, credentials));
   });
 
+  router.get('/v1/consumers', async (req, res) => {
+    const { entityRef: ref } = parse(schemas.details, req.query, 'query');
+    res.json(await service.getConsumerDetails(ref, await user(req)));
+  });
+
   router.get('/v1/access-requests', async (req, res) => {
     const { serviceRef, limit, before } = parse(schemas.listRequests, req.query, 'query');
     res.json(await service.listAccessRequests(serviceRef, await user(req), { limit, before }));

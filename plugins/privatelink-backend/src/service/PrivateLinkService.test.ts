@@ -34,6 +34,7 @@ import {
   SERVICE_REF,
 } from '../__testUtils__/entities';
 import { PrivateLinkService } from './PrivateLinkService';
+import { createConsumerDetailsReader } from './consumerDetails';
 import { createServiceDetailsReader } from './serviceDetails';
 import { createPrivateLinkStore, PrivateLinkStore } from './store';
 
@@ -99,6 +100,7 @@ async function setup(options: { store?: (store: PrivateLinkStore) => PrivateLink
   });
   const service = new PrivateLinkService({
     reader: createServiceDetailsReader(catalog),
+    consumers: createConsumerDetailsReader(catalog),
     store,
     operations,
     config,

@@ -16,6 +16,7 @@ import {
   ANNOTATIONS,
   AuditEntry,
   CreateAccessRequest,
+  PrivateLinkConsumerDetails,
   DeleteEndpointResult,
   EndpointServiceSettingsChange,
   EndpointServiceSettingsResult,
@@ -37,6 +38,7 @@ import {
   WriteActor,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import { checkAccessRequest } from './accessRequestChecks';
+import { ConsumerDetailsReader } from './consumerDetails';
 import { ServiceDetailsReader } from './serviceDetails';
 import { PrivateLinkStore } from './store';
 
@@ -84,6 +86,8 @@ const failedAcceptance = (message: string) => `accepting pending connections fai
 
 export interface PrivateLinkServiceOptions {
   reader: ServiceDetailsReader;
+  /** The consumer card's reads of a component's or group's endpoints. */
+  consumers: ConsumerDetailsReader;
   store: PrivateLinkStore;
   /** The one write path: every AWS change is authorised, audited and announced there. */
   operations: ServiceOperations;
@@ -266,6 +270,23 @@ export class PrivateLinkService {
     }
     const { removed } = await this.#o.operations.revokePrincipals(actor, { entity }, principals);
     return { changed: removed };
+  }
+
+  /**
+   * The consumer card's data of a component or group: its synced endpoints as the caller may see them in the
+   * catalog (no AWS call), and its pending and denied access requests, for those who filed them or are among the
+   * consumer's owners (the group itself, or the component's owner, in the caller's ownership refs).
+   */
+  async getConsumerDetails(entityRef: string, credentials: UserCredentials): Promise<PrivateLinkConsumerDetails> {
+    const { consumer, endpoints } = await this.#o.consumers.getEndpoints(entityRef, credentials);
+    const consumerRef = stringifyEntityRef(consumer);
+    const { ownershipEntityRefs } = await this.#o.userInfo.getUserInfo(credentials);
+    const owners = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? [consumerRef] : [consumer.spec?.owner as string | undefined];
+    const owning = owners.some(o => o && ownershipEntityRefs.includes(o));
+    const me = credentials.principal.userEntityRef;
+    const rows = await this.#o.store.listRequests({ consumerRef, ...(owning ? {} : { requestedBy: me }) }, { limit: 200 });
+    const requests = rows.filter(r => r.status === 'pending' || r.status === 'denied').slice(0, 50);
+    return { entityRef: consumerRef, endpoints, requests };
   }
 
   /** Changes a service's settings through the one write path (see {@link ServiceOperations.updateSettings}). */

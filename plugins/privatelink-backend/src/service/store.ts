@@ -82,7 +82,7 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   getRequest(id: string): Promise<AccessRequest | undefined>;
   /** Requests newest first; a page of `limit` (default 500) older than the `before` request when given. */
   listRequests(
-    filter: { serviceRef?: string; requestedBy?: string; status?: AccessRequestStatus },
+    filter: { serviceRef?: string; consumerRef?: string; requestedBy?: string; status?: AccessRequestStatus },
     page?: { limit?: number; before?: { requestedAt: string; id: string } },
   ): Promise<AccessRequest[]>;
   /**
@@ -177,6 +177,7 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       }
       if (filter.serviceRef) q = q.where('service_ref', filter.serviceRef);
       if (filter.requestedBy) q = q.where('requested_by', filter.requestedBy);
+      if (filter.consumerRef) q = q.where('consumer_ref', filter.consumerRef);
       if (filter.status === 'pending') q = q.whereIn('status', ['pending', 'approving']);
       else if (filter.status) q = q.where('status', filter.status);
       const rows = await q.orderBy([{ column: 'requested_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit ?? 500);
