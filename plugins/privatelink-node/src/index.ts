@@ -14,6 +14,7 @@ export * from './trust/trustedService';
 export * from './trust/trustedEndpoint';
 export * from './operations/audit';
 export * from './operations/WriteGate';
+export * from './operations/awsFailure';
 export * from './operations/creationChecks';
 export * from './operations/serviceOperations';
 export * from './operations/lifecycleNotifier';

@@ -133,6 +133,39 @@ describe('WriteGate', () => {
     expect(published).toEqual([TARGET]);
   });
 
+  it("never passes on the SDK's text of an answer that is not AWS's: a short message with a reference, the full error in the log", async () => {
+    const { gate, rows, logger } = setUp();
+    const raw =
+      '@aws-sdk XML parse error: mismatched tags <html> and </title>. Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.';
+    const op = operation({
+      failure: `Could not accept connections on ${TARGET.serviceId}`,
+      change: async () => {
+        throw Object.assign(new Error(raw), { name: 'Error', $metadata: { httpStatusCode: 502 } });
+      },
+    });
+    const error = await gate.run(op).catch(e => e);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toMatch(
+      new RegExp(`^Could not accept connections on ${TARGET.serviceId}: AWS sent an answer that is not an AWS response \\(HTTP 502\\); a proxy or the configured endpoint may be in the way \\(ref [0-9a-f]{8}\\)$`),
+    );
+    expect(error.message).not.toContain('Deserialization');
+    expect(rows[0].message).toBe(error.message);
+    const ref = /ref ([0-9a-f]{8})/.exec(error.message)![1];
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining(raw), expect.objectContaining({ ref }));
+  });
+
+  it('says AWS could not be reached when the connection fails, with a reference', async () => {
+    const { gate } = setUp();
+    const op = operation({
+      failure: 'Could not allow principals',
+      change: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const error = await gate.run(op).catch(e => e);
+    expect(error.message).toMatch(/^Could not allow principals: AWS could not be reached \(ECONNREFUSED\); try again later \(ref [0-9a-f]{8}\)$/);
+  });
+
   it('keeps errors of its own kind as they are', async () => {
     const { gate, rows } = setUp();
     const op = operation({ change: async () => { throw new InputError('name taken'); } });

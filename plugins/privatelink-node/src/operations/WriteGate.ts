@@ -12,6 +12,7 @@ import {
   WriteChannel,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { AuditAttempt, AuditSubject, PrivateLinkAuditLog } from './audit';
+import { describeAwsFailure } from './awsFailure';
 
 /**
  * Who causes a change and through which door. Only a scheduled job acts with the plugin's own credentials.
@@ -230,7 +231,7 @@ export class WriteGate {
         throw e;
       }
       // A read that the checks needed failed (AWS unreachable): an attempt that ended in an error.
-      const failed = asServiceError(error, op.failure ?? `Could not complete ${op.action}`);
+      const failed = asServiceError(error, op.failure ?? `Could not complete ${op.action}`, this.#logger);
       if (op.recordFailure?.(failed.message) ?? true) {
         await this.#complete(await this.#audit.start({ actor: safeActorName(op.actor), ...base }), { result: 'error', message: failed.message });
       }
@@ -246,7 +247,7 @@ export class WriteGate {
     try {
       outcome = await op.change();
     } catch (e) {
-      const error = asServiceError(e as Error, op.failure ?? `Could not complete ${op.action}`);
+      const error = asServiceError(e as Error, op.failure ?? `Could not complete ${op.action}`, this.#logger);
       await this.#complete(id, { result: 'error', message: error.message });
       // An error may come after part of a change to a synced service was made: the catalog re-reads it anyway.
       // (A failed create removes what it created; a consumer's subject is not the provider's service.)
@@ -300,10 +301,16 @@ export class WriteGate {
   }
 }
 
-/** Errors of Backstage's own kinds pass; an AWS or network failure is a 503 that says what could not be done. */
-function asServiceError(error: Error, what: string): Error {
+/**
+ * Errors of Backstage's own kinds pass; an AWS or network failure is a 503 that says what could not be done, in
+ * words a person can act on ({@link describeAwsFailure}); the SDK's own text, when it is held back, is logged
+ * under the reference the message names.
+ */
+function asServiceError(error: Error, what: string, logger: LoggerService): Error {
   if (REFUSALS.has(error.name) || error.name === 'ServiceUnavailableError' || error.name === 'NotModifiedError') return error;
-  return new ServiceUnavailableError(`${what}: ${error.message}`);
+  const { message, ref } = describeAwsFailure(error);
+  if (ref) logger.error(`${what}: ${error.message}`, { ref, name: error.name });
+  return new ServiceUnavailableError(`${what}: ${message}`);
 }
 
 function safeActorName(actor: WriteActor): string {
