@@ -132,6 +132,17 @@ export interface Config {
       /** Open (pending) requests one user may have on one service at a time; more are answered 429. Default 5. */
       maxOpenPerUser?: number;
     };
+    /** The actions PrivateLink registers with Backstage's actions registry (served to AI agents over MCP). */
+    actions?: {
+      /**
+       * The actions to register (without the `privatelink:` prefix): find-endpoint-services, get-endpoint-service,
+       * get-consumer-connections, request-access, review-access-request. Default all of them; list fewer to keep
+       * some out (e.g. only the read-only ones).
+       */
+      enabled?: Array<
+        'find-endpoint-services' | 'get-endpoint-service' | 'get-consumer-connections' | 'request-access' | 'review-access-request'
+      >;
+    };
     /**
      * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps
      * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an

@@ -24,6 +24,27 @@ const entityRef = (defaultKind: string) =>
 
 const tagKey = z.string().min(1).max(128);
 
+/**
+ * The actions PrivateLink registers with Backstage's actions registry, as `privatelink:<name>`; a platform team
+ * may keep some out with `privatelink.actions.enabled`.
+ *
+ * @public
+ */
+export const PRIVATELINK_ACTION_NAMES = [
+  'find-endpoint-services',
+  'get-endpoint-service',
+  'get-consumer-connections',
+  'request-access',
+  'review-access-request',
+] as const;
+
+/**
+ * The name of one of {@link PRIVATELINK_ACTION_NAMES}.
+ *
+ * @public
+ */
+export type PrivateLinkActionName = (typeof PRIVATELINK_ACTION_NAMES)[number];
+
 /** An organizational unit id (`ou-<root>-<ou>`) or the root's (`r-<root>`), as AWS Organizations writes them. */
 const organizationalUnitId = z
   .string()
@@ -169,6 +190,12 @@ const schema = z
       })
       .strict()
       .prefault({}),
+    actions: z
+      .object({
+        enabled: z.array(z.enum(PRIVATELINK_ACTION_NAMES)).default([...PRIVATELINK_ACTION_NAMES]),
+      })
+      .strict()
+      .prefault({}),
     detailsCache: z
       .object({
         ttlSeconds: z.number().min(0).max(300).default(5),
@@ -297,6 +324,11 @@ export interface PrivateLinkConfig {
     allowSelfApproval: boolean;
     /** Open requests one user may have on one service at a time, 1 to 100 (default 5). */
     maxOpenPerUser: number;
+  };
+  /** The actions PrivateLink registers with Backstage's actions registry (served to AI agents over MCP). */
+  actions: {
+    /** The names of the actions to register, of {@link PRIVATELINK_ACTION_NAMES}; default all of them. */
+    enabled: PrivateLinkActionName[];
   };
   /** The short-lived cache of the entity card's answers (`GET /api/privatelink/v1/services`) in the backend plugin. */
   detailsCache: {

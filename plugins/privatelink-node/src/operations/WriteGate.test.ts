@@ -143,7 +143,7 @@ describe('WriteGate', () => {
         throw Object.assign(new Error(raw), { name: 'Error', $metadata: { httpStatusCode: 502 } });
       },
     });
-    const error = await gate.run(op).catch(e => e);
+    const error = (await gate.run(op).catch(e => e)) as Error;
     expect(error.name).toBe('ServiceUnavailableError');
     expect(error.message).toMatch(
       new RegExp(`^Could not accept connections on ${TARGET.serviceId}: AWS sent an answer that is not an AWS response \\(HTTP 502\\); a proxy or the configured endpoint may be in the way \\(ref [0-9a-f]{8}\\)$`),
@@ -162,7 +162,7 @@ describe('WriteGate', () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
       },
     });
-    const error = await gate.run(op).catch(e => e);
+    const error = (await gate.run(op).catch(e => e)) as Error;
     expect(error.message).toMatch(/^Could not allow principals: AWS could not be reached \(ECONNREFUSED\); try again later \(ref [0-9a-f]{8}\)$/);
   });
 
