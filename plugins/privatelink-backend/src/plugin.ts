@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -22,6 +23,8 @@ import {
   WriteGate,
 } from '@privatelink-backstage/plugin-privatelink-node';
 import { createRouter } from './router';
+import { registerPrivateLinkActions } from './actions/registerActions';
+import { createAccessResolver } from './service/yourAccess';
 import {
   createApprovalFollowUpQueue,
   subscribeApprovalFollowUpToChanges,
@@ -68,9 +71,10 @@ export const privatelinkPlugin = createBackendPlugin({
         events: eventsServiceRef,
         notifications: notificationService,
         privatelinkConfig: privatelinkConfigServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
-        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, lifecycle, auth, userInfo, catalog, events, notifications } = deps;
+        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, lifecycle, auth, userInfo, catalog, events, notifications, actionsRegistry } = deps;
         // Validated at start (a malformed block stops the backend with the bad field named); accounts are live.
         const privatelinkConfig = deps.privatelinkConfig.config;
         logger.info('PrivateLink configured', {
@@ -129,6 +133,16 @@ export const privatelinkPlugin = createBackendPlugin({
           logger,
           notifications,
           entityLink,
+        });
+
+        // The actions registry (served to AI agents over MCP): the same services, with each caller's credentials.
+        registerPrivateLinkActions(actionsRegistry, privatelinkConfig.actions.enabled, {
+          catalog,
+          reader,
+          access: createAccessResolver({ catalog, store, config: privatelinkConfig, userInfo }),
+          service,
+          permissions,
+          auditor,
         });
 
         // A retirement made anywhere closes the service's open access requests, once AWS says it is gone.

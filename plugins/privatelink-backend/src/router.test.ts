@@ -15,6 +15,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { BackstageCredentials, BackstageUserPrincipal, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock, MockActionsRegistry } from '@backstage/backend-test-utils/alpha';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -183,6 +185,8 @@ afterAll(() => ec2.restore());
 
 interface Api {
   server: Parameters<typeof request>[0];
+  /** The actions registry the plugin registered its actions with (ids `test:<name>` in the mock). */
+  actions: MockActionsRegistry;
   knex: Knex;
   store: PrivateLinkStore;
   events: ReturnType<typeof mockServices.events.mock>;
@@ -202,6 +206,7 @@ const EXTERNAL = '999988887777';
 /** `forged`: the catalog holds the forged copy of orders-api too (it shares orders-api's service id). */
 async function startApi(privatelink: Record<string, unknown> = {}, catalog: { forged?: boolean } = {}): Promise<Api> {
   const knex = await databases.init('SQLITE_3');
+  const actions = actionsRegistryServiceMock();
   const events = mockServices.events.mock();
   const send = jest.fn(async () => {});
   const auditEvents: Api['auditEvents'] = [];
@@ -258,10 +263,11 @@ async function startApi(privatelink: Record<string, unknown> = {}, catalog: { fo
       events.factory,
       auditor.factory,
       createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send }) }),
+      createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
     ],
   });
   const store = await createPrivateLinkStore({ getClient: async () => knex }, { skipMigrations: true });
-  return { server, knex, store, events, send, auditEvents };
+  return { server, knex, store, events, send, auditEvents, actions };
 }
 
 async function dbState(knex: Knex) {
@@ -531,6 +537,90 @@ describe('privatelink API', () => {
     it('answers 401 without a user token', async () => {
       const a = await startApi();
       expect((await api(a.server).get(`/v1/consumers?entityRef=${PAYMENTS_API}`)).status).toBe(401);
+    });
+  });
+
+  describe('the actions registry (privatelink:<name>, served over MCP)', () => {
+    const as = (userRef: string) => mockCredentials.user(userRef);
+    const invoke = (a: Api, name: string, input: Record<string, unknown>, credentials = as(CONSUMER_USER)) =>
+      a.actions.invoke({ id: `test:${name}`, input: input as any, credentials });
+
+    it('registers five actions, three of them read-only and the decision destructive', async () => {
+      const a = await startApi();
+      const { actions } = await a.actions.list();
+      expect(Object.fromEntries(actions.map(x => [x.name, x.attributes]))).toEqual({
+        'find-endpoint-services': { readOnly: true, destructive: false, idempotent: true },
+        'get-endpoint-service': { readOnly: true, destructive: false, idempotent: true },
+        'get-consumer-connections': { readOnly: true, destructive: false, idempotent: true },
+        'request-access': { readOnly: false, destructive: false, idempotent: false },
+        'review-access-request': { readOnly: false, destructive: true, idempotent: false },
+      });
+    });
+
+    it('registers only the actions privatelink.actions.enabled names', async () => {
+      const a = await startApi({ actions: { enabled: ['find-endpoint-services', 'get-consumer-connections'] } });
+      expect((await a.actions.list()).actions.map(x => x.name).sort()).toEqual(['find-endpoint-services', 'get-consumer-connections']);
+    });
+
+    it("finds the synced services by text, with where the caller's teams stand, never a forged copy", async () => {
+      const a = await startApi({}, { forged: true });
+      const { output } = (await invoke(a, 'find-endpoint-services', { text: 'orders' })) as any;
+      expect(output.items).toEqual([
+        expect.objectContaining({ entityRef: SERVICE_REF, serviceName: SERVICE_NAME, privateDnsName: PRIVATE_DNS, accountId: PROVIDER, access: 'connected' }),
+      ]);
+      const everything = (await invoke(a, 'find-endpoint-services', { limit: 1 })) as any;
+      expect(everything.output.items).toHaveLength(1);
+      expect(everything.output.nextCursor).toEqual(expect.any(String));
+      const next = (await invoke(a, 'find-endpoint-services', { limit: 1, cursor: everything.output.nextCursor })) as any;
+      expect(next.output.items.map((i: { entityRef: string }) => i.entityRef)).not.toEqual(everything.output.items.map((i: { entityRef: string }) => i.entityRef));
+      // A service token has no teams: it finds services, but stands nowhere.
+      const asService = (await invoke(a, 'find-endpoint-services', { text: 'orders' }, mockCredentials.service() as any)) as any;
+      expect(asService.output.items[0].access).toBe('none');
+    });
+
+    it('shows the allowed principals of a service to its owners only', async () => {
+      const a = await startApi();
+      const owner = (await invoke(a, 'get-endpoint-service', { entityRef: SERVICE_REF }, as(OWNER_USER))) as any;
+      expect(owner.output.allowedPrincipals).toEqual([...ALLOWED].sort());
+      const consumer = (await invoke(a, 'get-endpoint-service', { entityRef: SERVICE_REF })) as any;
+      expect(consumer.output).not.toHaveProperty('allowedPrincipals');
+      expect(consumer.output).toMatchObject({ serviceName: SERVICE_NAME, privateDnsName: PRIVATE_DNS, acceptanceRequired: true });
+    });
+
+    it("gives a component's connections with the DNS name to use", async () => {
+      const a = await startApi();
+      const { output } = (await invoke(a, 'get-consumer-connections', { entityRef: 'component:default/payments-api' })) as any;
+      expect(output.endpoints).toEqual([expect.objectContaining({ endpointId: EP_AVAILABLE, service: SERVICE_REF, dnsNameToUse: PRIVATE_DNS, state: 'available' })]);
+    });
+
+    it('files an access request exactly as the API does, and the owners hear of it; a service token is refused', async () => {
+      const a = await startApi();
+      const input = { serviceRef: SERVICE_REF, consumerRef: 'component:default/payments-api', accountId: OTHER, reason: 'payments reads orders' };
+      const { output } = (await invoke(a, 'request-access', input)) as any;
+      expect(output.request).toMatchObject({ status: 'pending', requestedBy: CONSUMER_USER, serviceRef: SERVICE_REF });
+      expect(await a.store.getRequest(output.request.id)).toMatchObject({ requestedBy: CONSUMER_USER, consumerRef: 'component:default/payments-api' });
+      expect(a.send).toHaveBeenCalledWith(expect.objectContaining({ recipients: { type: 'entity', entityRef: 'group:default/orders' } }));
+      expect(a.auditEvents.map(e => e.eventId)).toContain('privatelink-access-request-create');
+
+      // The same validation as the route: hidden characters in the reason, a consumer the caller does not own.
+      await expect(invoke(a, 'request-access', { ...input, reason: 'ok\u202Egnp.exe' })).rejects.toThrow('must not contain control or bidirectional formatting characters');
+      await expect(invoke(a, 'request-access', { ...input, consumerRef: 'component:default/unrelated' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+      const before = await dbState(a.knex);
+      await expect(invoke(a, 'request-access', input, mockCredentials.service() as any)).rejects.toThrow('for a signed-in user only');
+      expect(await dbState(a.knex)).toEqual(before);
+    });
+
+    it('lets an owner decide a request and refuses everyone else, writing nothing for them', async () => {
+      const a = await startApi();
+      const filed = await fileRequest(a);
+      const before = await dbState(a.knex);
+      await expect(invoke(a, 'review-access-request', { id: filed.id, decision: 'deny', reason: 'not now' }, as(OTHER_USER))).rejects.toThrow(
+        'privatelink.accessRequest.review is not allowed',
+      );
+      expect((await dbState(a.knex)).requests).toEqual(before.requests);
+      await expect(invoke(a, 'review-access-request', { id: filed.id, decision: 'deny' }, as(OWNER_USER))).rejects.toThrow('reason');
+      const { output } = (await invoke(a, 'review-access-request', { id: filed.id, decision: 'deny', reason: 'not now' }, as(OWNER_USER))) as any;
+      expect(output.request).toMatchObject({ id: filed.id, status: 'denied', decisionReason: 'not now' });
     });
   });
 

@@ -1,8 +1,6 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   accountIdSchema,
-  describeIssues,
   endpointIdSchema,
   endpointServiceSettingsChangeSchema,
   endpointServiceIdSchema,
@@ -17,6 +15,7 @@ import { DetailsPayload, ServiceDetailsCache } from './service/detailsCache';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { PrivateLinkStore } from './service/store';
 import { scaffolderAuditWriter } from './service/scaffolderAudit';
+import { approveSchema, createRequestSchema, denySchema, entityRef, parse, requestIdSchema } from './validation';
 
 /** What the router needs; each piece is a service with its own interface. */
 export interface RouterOptions {
@@ -28,29 +27,6 @@ export interface RouterOptions {
   store: PrivateLinkStore;
 }
 
-/** C0 and C1 controls, and the bidi controls that reorder what a reader sees (e.g. U+202E). */
-// Control characters are exactly what these refuse.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-/** The same, but a line break or tab is fine in a reason a person writes. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
-const entityRef = z
-  .string()
-  .min(3)
-  .max(255)
-  .refine(v => !CONTROL.test(v), 'must not contain control or bidirectional formatting characters');
-
-/** Free text written by a person and shown to others (a reason): no hidden or reordering characters. */
-const text = (min: number) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(2000)
-    .refine(v => !CONTROL_IN_TEXT.test(v), 'must not contain control or bidirectional formatting characters');
-
 /** Lists page with `limit` and the `before` cursor a previous page answered as `nextBefore`. */
 const pageLimit = z.coerce.number().int().min(1).max(500).optional();
 const cursor = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from nextBefore').optional();
@@ -60,11 +36,6 @@ const auditDetails = z
   .record(z.string(), z.unknown())
   .refine(d => JSON.stringify(d).length <= 16_384, 'must be at most 16 KiB of JSON');
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(`Invalid ${where}: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
 
 /**
  * Writes bytes serialised and compressed once: gzip to a client that accepts it (the root router's compression
@@ -95,12 +66,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const schemas = {
     details: z.object({ entityRef }).strict(),
     listRequests: z.object({ serviceRef: entityRef.optional(), limit: pageLimit, before: cursor }).strict(),
-    createRequest: z
-      .object({ serviceRef: entityRef, consumerRef: entityRef, accountId: accountIdSchema, reason: text(3) })
-      .strict(),
-    approve: z.object({ reason: text(0).optional() }).strict(),
-    deny: z.object({ reason: text(3) }).strict(),
-    requestId: z.object({ id: z.uuid({ message: 'must be an access request id' }) }),
+    createRequest: createRequestSchema,
+    approve: approveSchema,
+    deny: denySchema,
+    requestId: requestIdSchema,
     connections: z.object({ serviceRef: entityRef, endpointIds }).strict(),
     principals: z.object({ serviceRef: entityRef, principals }).strict(),
     revokePrincipals: z.object({ serviceRef: entityRef, principals: revokedPrincipals }).strict(),
