@@ -62,6 +62,15 @@ describe('App with discovered packages', () => {
         pluginId: 'privatelink',
       }),
     });
+    // Its entity cards come with it: the consumer card shows on the overview of consumers such as payments-api.
+    const privatelink = modules.find(
+      m =>
+        m.name === '@privatelink-backstage/plugin-privatelink' &&
+        m.export === './alpha',
+    );
+    expect(
+      privatelink?.default.getExtension('entity-card:privatelink/consumer'),
+    ).toBeDefined();
     (window as any)['__@backstage/discovered__'] = { modules };
     process.env = {
       NODE_ENV: 'test',

@@ -289,3 +289,67 @@ export interface DeleteEndpointResult {
   /** True when this call deleted it; false when it was deleted already (a retry). */
   deleted: boolean;
 }
+
+/** The endpoint service a consumer's endpoint connects to, as the consumer card names it. @public */
+export interface PrivateLinkConsumedService {
+  /** Entity ref of the vpc-endpoint-service Resource, e.g. `resource:default/orders-api`. */
+  entityRef: string;
+  /** Display title of the service's entity, when it has one. */
+  title?: string;
+  /** Endpoint service name, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
+  serviceName?: string;
+  /** The service's private DNS name, when it has one. */
+  privateDnsName?: string;
+  /** Verification state of the private DNS name: pendingVerification, verified or failed. */
+  privateDnsState?: string;
+  /** Owner entity ref of the service. */
+  owner?: string;
+}
+
+/** One endpoint through which a consumer (a component or a group) reaches a service privately. @public */
+export interface PrivateLinkConsumerEndpoint {
+  /** Entity ref of the vpc-endpoint Resource. */
+  entityRef: string;
+  /** VPC endpoint id, e.g. `vpce-0123456789abcdef0`. */
+  endpointId: string;
+  /** 12-digit account of the endpoint, when known. */
+  accountId?: string;
+  /** AWS region of the endpoint. */
+  region: string;
+  /** State of the endpoint (its connection), normalised. */
+  state: EndpointState;
+  /** VPC of the endpoint, when it was read in its own account. */
+  vpcId?: string;
+  /** Whether the endpoint has private DNS enabled, when it was read in its own account. */
+  privateDnsEnabled?: boolean;
+  /** ISO 8601 time the endpoint was created, when known. */
+  createdAt?: string;
+  /** Set when the endpoint's account could not be read lately: ISO time of the last good read. */
+  staleSince?: string;
+  /**
+   * The DNS name to put in the consumer's configuration: the service's private DNS name when the endpoint has
+   * private DNS enabled and the name is verified, else the endpoint's first (regional) DNS name; absent when none
+   * is known.
+   */
+  dnsNameToUse?: string;
+  /** Why `dnsNameToUse` is that name: `private-dns` or `endpoint`. */
+  dnsNameSource?: 'private-dns' | 'endpoint';
+  /** The endpoint's other DNS names (zonal ones). */
+  otherDnsNames: string[];
+  /** The service it connects to; absent for endpoints to services PrivateLink does not sync (AWS services). */
+  service?: PrivateLinkConsumedService;
+}
+
+/**
+ * What the consumer card shows of a component or group (`GET /v1/consumers?entityRef=`), from the synced catalog:
+ * its endpoints, and its access requests that are pending or were denied.
+ * @public
+ */
+export interface PrivateLinkConsumerDetails {
+  /** Entity ref of the component or group. */
+  entityRef: string;
+  /** Its synced vpc-endpoint entities that the caller may see, by service then endpoint id. */
+  endpoints: PrivateLinkConsumerEndpoint[];
+  /** Its access requests that are pending or denied, newest first (at most 50). */
+  requests: AccessRequest[];
+}

@@ -2,7 +2,7 @@
  * Serves the plugin in isolation (`yarn start` in plugins/privatelink) on the new frontend system, with an
  * in-memory catalog of sample entities and an in-memory PrivateLink API over them: /privatelink is the page, and /catalog/default/resource/
  * payments-api-endpoint-service and /catalog/default/component/payments-api stand in for entity pages with
- * the card and the tab.
+ * the card and the tab; /catalog/default/component/checkout for a consumer's page with the consumer card.
  */
 import ReactDOM from 'react-dom/client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -27,8 +27,12 @@ import Grid from '@material-ui/core/Grid';
 import privatelinkPlugin from '../src/alpha';
 import { privatelinkApiRef } from '../src/api';
 import { EntityPrivateLinkCard } from '../src/components/EntityPrivateLinkCard';
+import { EntityPrivateLinkConsumerCard } from '../src/components/EntityPrivateLinkConsumerCard';
 import { EntityPrivateLinkContent } from '../src/components/EntityPrivateLinkContent';
-import { isPrivateLinkAvailable } from '../src/conditions';
+import {
+  isPrivateLinkAvailable,
+  isPrivateLinkConsumerAvailable,
+} from '../src/conditions';
 import { createSamplePrivateLinkApi } from './sampleApi';
 import { sampleEntities } from './sampleEntities';
 
@@ -77,7 +81,7 @@ function createSampleCatalogApi(entities: Entity[]): CatalogApi {
 
 /**
  * Stands in for the catalog's entity page (the catalog plugin is not a dependency of this package), so
- * that entity links resolve: the PrivateLink card and tab of the sample entity at the route.
+ * that entity links resolve: the PrivateLink cards and tab of the sample entity at the route.
  */
 function DevEntityPage() {
   const { kind, namespace, name } = useParams();
@@ -97,21 +101,31 @@ function DevEntityPage() {
       </Content>
     );
   }
+  const provider = isPrivateLinkAvailable(entity);
+  const consumer = isPrivateLinkConsumerAvailable(entity);
   return (
     <Content>
       <EntityProvider entity={entity}>
         <Grid container spacing={3}>
-          <Grid item xs={12} md={6}>
-            {isPrivateLinkAvailable(entity) ? (
+          {provider && (
+            <Grid item xs={12} md={6}>
               <EntityPrivateLinkCard />
-            ) : (
+            </Grid>
+          )}
+          {consumer && (
+            <Grid item xs={12} md={6}>
+              <EntityPrivateLinkConsumerCard />
+            </Grid>
+          )}
+          {!provider && !consumer && (
+            <Grid item xs={12} md={6}>
               <EmptyState
                 missing="info"
                 title={`No PrivateLink card for ${stringifyEntityRef(entity)}`}
               />
-            )}
-          </Grid>
-          {isPrivateLinkAvailable(entity) && (
+            </Grid>
+          )}
+          {provider && (
             <Grid item xs={12}>
               <EntityPrivateLinkContent />
             </Grid>

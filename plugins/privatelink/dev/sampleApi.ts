@@ -2,6 +2,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AccessRequest,
   PrivateLinkConsumer,
+  PrivateLinkConsumerDetails,
+  PrivateLinkConsumerEndpoint,
   PrivateLinkServiceDetails,
   normalizeEndpointState,
 } from '@privatelink-backstage/plugin-privatelink-common';
@@ -25,8 +27,19 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
       e.metadata.annotations!['privatelink.io/state'],
     ),
     owner: e.spec?.owner as string,
+    component: (e.spec?.dependencyOf as string[] | undefined)?.[0],
     createdAt: '2024-05-01T09:00:00Z',
-    dnsNames: [],
+    // As AWS names an interface endpoint's DNS names: the regional one first, then one per zone.
+    dnsNames: ['', '-eu-west-1a', '-eu-west-1b'].map(
+      zone =>
+        `${
+          e.metadata.annotations!['privatelink.io/endpoint-id']
+        }-abcd1234${zone}.${
+          a['privatelink.io/service-id']
+        }.eu-west-1.vpce.amazonaws.com`,
+    ),
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    privateDnsEnabled: true,
   }));
   const principals = [
     'arn:aws:iam::222222222222:root',
@@ -66,6 +79,57 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
       counts,
     };
   };
+  /**
+   * The consumer card's view, as the backend builds it: the endpoints tagged with the component (or owned by the
+   * group), with the DNS name to use, and the consumer's pending and denied requests, newest first.
+   */
+  const consumerDetails = (entityRef: string): PrivateLinkConsumerDetails => {
+    const service = details();
+    const privateDns =
+      service.privateDnsName && service.privateDnsState === 'verified'
+        ? service.privateDnsName
+        : undefined;
+    const endpoints: PrivateLinkConsumerEndpoint[] = retired
+      ? []
+      : consumers
+          .filter(c => c.component === entityRef || c.owner === entityRef)
+          .map(c => {
+            const usePrivate = Boolean(privateDns && c.privateDnsEnabled);
+            return {
+              entityRef: c.entityRef,
+              endpointId: c.endpointId,
+              accountId: c.accountId,
+              region: c.region,
+              state: c.state,
+              vpcId: c.vpcId,
+              privateDnsEnabled: c.privateDnsEnabled,
+              createdAt: c.createdAt,
+              dnsNameToUse: usePrivate ? privateDns : c.dnsNames[0],
+              dnsNameSource: usePrivate ? 'private-dns' : 'endpoint',
+              otherDnsNames: usePrivate ? c.dnsNames : c.dnsNames.slice(1),
+              service: {
+                entityRef: serviceRef,
+                title: service.title,
+                serviceName: service.serviceName,
+                privateDnsName: service.privateDnsName,
+                privateDnsState: service.privateDnsState,
+                owner: service.owner,
+              },
+            };
+          });
+    return {
+      entityRef,
+      endpoints,
+      requests: requests
+        .filter(
+          r =>
+            r.consumerRef === entityRef &&
+            (r.status === 'pending' || r.status === 'denied'),
+        )
+        .map(r => ({ ...r }))
+        .reverse(),
+    };
+  };
   const decide = (
     id: string,
     status: AccessRequest['status'],
@@ -91,6 +155,9 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     async getServiceDetails(entityRef) {
       const known = [serviceRef, stringifyEntityRef(sampleComponent)];
       return known.includes(entityRef) && !retired ? details() : undefined;
+    },
+    async getConsumerDetails(entityRef) {
+      return consumerDetails(entityRef);
     },
     async getSettings() {
       return {

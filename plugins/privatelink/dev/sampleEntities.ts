@@ -33,23 +33,32 @@ export const sampleService: Entity = {
   relations: [
     { type: 'ownedBy', targetRef: 'group:default/payments' },
     { type: 'partOf', targetRef: 'system:default/payments' },
-    { type: 'dependencyOf', targetRef: 'resource:default/checkout-vpce' },
-    { type: 'dependencyOf', targetRef: 'resource:default/billing-vpce' },
+    {
+      type: 'dependencyOf',
+      targetRef: 'resource:default/vpce-0123456789abcdef0',
+    },
+    {
+      type: 'dependencyOf',
+      targetRef: 'resource:default/vpce-0fedcba9876543210',
+    },
   ],
 };
 
+/** A consumer endpoint, named by its endpoint id as the sync names it; `component` is the one it is tagged with. */
 function endpoint(
-  name: string,
+  title: string,
   owner: string,
   accountId: string,
   endpointId: string,
   state: string,
+  component?: string,
 ): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name,
+      name: endpointId,
+      title,
       annotations: {
         'amazonaws.com/account-id': accountId,
         'amazonaws.com/region': 'eu-west-1',
@@ -57,24 +66,31 @@ function endpoint(
         'privatelink.io/state': state,
       },
     },
-    spec: { type: 'vpc-endpoint', owner, dependsOn: [serviceRef] },
+    spec: {
+      type: 'vpc-endpoint',
+      owner,
+      dependsOn: [serviceRef],
+      ...(component ? { dependencyOf: [component] } : {}),
+    },
     relations: [
       { type: 'ownedBy', targetRef: owner },
       { type: 'dependsOn', targetRef: serviceRef },
+      ...(component ? [{ type: 'dependencyOf', targetRef: component }] : []),
     ],
   };
 }
 
 export const sampleEndpoints: Entity[] = [
   endpoint(
-    'checkout-vpce',
+    'checkout → payments-api-endpoint-service',
     'group:default/checkout',
     '222222222222',
     'vpce-0123456789abcdef0',
     'available',
+    'component:default/checkout',
   ),
   endpoint(
-    'billing-vpce',
+    'billing → payments-api-endpoint-service',
     'group:default/billing',
     '333333333333',
     'vpce-0fedcba9876543210',
@@ -94,8 +110,21 @@ export const sampleComponent: Entity = {
   spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
 };
 
+/** A consumer: checkout reaches the payments API through its endpoint (the consumer card's sample). */
+export const sampleConsumer: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service', lifecycle: 'production', owner: 'checkout' },
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/checkout' },
+    { type: 'dependsOn', targetRef: 'resource:default/vpce-0123456789abcdef0' },
+  ],
+};
+
 export const sampleEntities: Entity[] = [
   sampleService,
   ...sampleEndpoints,
   sampleComponent,
+  sampleConsumer,
 ];

@@ -25,6 +25,9 @@ import {
 import { screen, within } from '@testing-library/react';
 import {
   SERVICE_NAME,
+  componentWithServiceId,
+  consumerComponent,
+  consumerGroup,
   endpoints,
   makeService,
   plainComponent,
@@ -36,6 +39,7 @@ import {
 import { PrivateLinkClient, privatelinkApiRef } from './api';
 import privatelinkPlugin, {
   privatelinkApi,
+  privatelinkConsumerEntityCard,
   privatelinkEntityCard,
   privatelinkEntityContent,
   privatelinkPage,
@@ -52,6 +56,9 @@ describe('privatelink alpha plugin', () => {
     expect(privatelinkPlugin.getExtension('api:privatelink')).toBeDefined();
     expect(
       privatelinkPlugin.getExtension('entity-card:privatelink/service'),
+    ).toBeDefined();
+    expect(
+      privatelinkPlugin.getExtension('entity-card:privatelink/consumer'),
     ).toBeDefined();
     expect(
       privatelinkPlugin.getExtension('entity-content:privatelink/service'),
@@ -127,6 +134,50 @@ describe('privatelink alpha plugin', () => {
         extensions: [
           createTestEntityPage({ entity: plainComponent }),
           privatelinkEntityCard,
+        ],
+        apis,
+      });
+      expect(
+        await screen.findByTestId('empty-entity-page'),
+      ).toBeInTheDocument();
+    });
+  });
+
+  describe('consumer entity card', () => {
+    it('is filtered by isPrivateLinkConsumerAvailable', () => {
+      const tester = createExtensionTester(privatelinkConsumerEntityCard);
+      const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+      expect(filter).toBeDefined();
+      expect(filter!(consumerComponent)).toBe(true);
+      expect(filter!(consumerGroup)).toBe(true);
+      expect(filter!(componentWithServiceId)).toBe(false);
+      expect(filter!(service)).toBe(false);
+      expect(filter!(plainComponent)).toBe(false);
+    });
+
+    it('appears on the entity page of a consumer with the DNS names to use', async () => {
+      const apis = [
+        [catalogApiRef, catalogApiMock({ entities: [consumerComponent] })],
+        [privatelinkApiRef, mockPrivateLinkApi()],
+        permissionApiFor('consumer'),
+      ] as const;
+      const { unmount } = renderTestApp({
+        extensions: [
+          createTestEntityPage({ entity: consumerComponent }),
+          privatelinkConsumerEntityCard,
+        ],
+        apis,
+      });
+      expect(
+        await screen.findByText('orders.internal.example.com'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Private connections')).toBeInTheDocument();
+      unmount();
+
+      renderTestApp({
+        extensions: [
+          createTestEntityPage({ entity: plainComponent }),
+          privatelinkConsumerEntityCard,
         ],
         apis,
       });

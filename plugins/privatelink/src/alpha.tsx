@@ -12,7 +12,10 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import VpnLockIcon from '@material-ui/icons/VpnLock';
 import { PrivateLinkClient, privatelinkApiRef } from './api';
-import { isPrivateLinkAvailable } from './conditions';
+import {
+  isPrivateLinkAvailable,
+  isPrivateLinkConsumerAvailable,
+} from './conditions';
 import { rootRouteRef as legacyRootRouteRef } from './routes';
 
 /** The page's route ref, shared with the legacy plugin so that links resolve in either system. */
@@ -47,6 +50,24 @@ export const privatelinkEntityCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/EntityPrivateLinkCard').then(m => (
         <m.EntityPrivateLinkCard />
+      )),
+  },
+});
+
+/**
+ * Entity card `entity-card:privatelink/consumer` on the overview tab of consumers, the Components and Groups for
+ * which `isPrivateLinkConsumerAvailable` (exported by `@privatelink-backstage/plugin-privatelink`) is true: the
+ * services they reach privately, with the DNS name to use for each, and their pending and denied access requests.
+ *
+ * @alpha
+ */
+export const privatelinkConsumerEntityCard = EntityCardBlueprint.make({
+  name: 'consumer',
+  params: {
+    filter: isPrivateLinkConsumerAvailable,
+    loader: () =>
+      import('./components/EntityPrivateLinkConsumerCard').then(m => (
+        <m.EntityPrivateLinkConsumerCard />
       )),
   },
 });
@@ -106,6 +127,7 @@ export default createFrontendPlugin({
     privatelinkApi,
     privatelinkPage,
     privatelinkEntityCard,
+    privatelinkConsumerEntityCard,
     privatelinkEntityContent,
   ],
 });

@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   getEndpointServiceRef,
   getServiceId,
+  hasConsumerEndpoints,
   isEndpointServiceEntity,
 } from './lib/model';
 
@@ -20,4 +21,17 @@ export function isPrivateLinkAvailable(entity: Entity): boolean {
     getServiceId(entity) !== undefined ||
     getEndpointServiceRef(entity) !== undefined
   );
+}
+
+/**
+ * Whether the PrivateLink consumer card applies to an entity: true for a Component with a `dependsOn` relation
+ * to a Resource named like a VPC endpoint (`vpce-…`, as the sync names consumer endpoints by their endpoint id,
+ * e.g. `resource:default/vpce-0123456789abcdef0`), and for a Group with an `ownerOf` relation to one. Decided
+ * synchronously from `entity.relations`, without calling the backend; a Resource named by a service id
+ * (`vpce-svc-…`) does not count.
+ *
+ * @public
+ */
+export function isPrivateLinkConsumerAvailable(entity: Entity): boolean {
+  return hasConsumerEndpoints(entity);
 }

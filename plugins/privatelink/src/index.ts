@@ -7,11 +7,16 @@
 export {
   privatelinkPlugin,
   EntityPrivateLinkCard,
+  EntityPrivateLinkConsumerCard,
   EntityPrivateLinkContent,
   PrivateLinkPage,
 } from './plugin';
-export { isPrivateLinkAvailable } from './conditions';
+export {
+  isPrivateLinkAvailable,
+  isPrivateLinkConsumerAvailable,
+} from './conditions';
 export type { EntityPrivateLinkCardProps } from './components/EntityPrivateLinkCard';
+export type { EntityPrivateLinkConsumerCardProps } from './components/EntityPrivateLinkConsumerCard';
 export { privatelinkApiRef, PrivateLinkClient } from './api';
 export type {
   ConnectionChangeResult,

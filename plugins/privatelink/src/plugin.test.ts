@@ -1,10 +1,12 @@
 import { mockApis } from '@backstage/frontend-test-utils';
 import {
   EntityPrivateLinkCard,
+  EntityPrivateLinkConsumerCard,
   EntityPrivateLinkContent,
   PrivateLinkClient,
   PrivateLinkPage,
   isPrivateLinkAvailable,
+  isPrivateLinkConsumerAvailable,
   privatelinkApiRef,
   privatelinkPlugin,
 } from './index';
@@ -29,8 +31,10 @@ describe('privatelink legacy plugin', () => {
 
   it('exports the extensions and the entity filter', () => {
     expect(EntityPrivateLinkCard).toEqual(expect.any(Function));
+    expect(EntityPrivateLinkConsumerCard).toEqual(expect.any(Function));
     expect(EntityPrivateLinkContent).toEqual(expect.any(Function));
     expect(PrivateLinkPage).toEqual(expect.any(Function));
     expect(isPrivateLinkAvailable).toEqual(expect.any(Function));
+    expect(isPrivateLinkConsumerAvailable).toEqual(expect.any(Function));
   });
 });

@@ -9,6 +9,7 @@ import {
 import type { JSX } from 'react';
 import { PrivateLinkClient, privatelinkApiRef } from './api';
 import type { EntityPrivateLinkCardProps } from './components/EntityPrivateLinkCard';
+import type { EntityPrivateLinkConsumerCardProps } from './components/EntityPrivateLinkConsumerCard';
 import { rootRouteRef } from './routes';
 
 /**
@@ -47,6 +48,27 @@ export const EntityPrivateLinkCard: (
       lazy: () =>
         import('./components/EntityPrivateLinkCard').then(
           m => m.EntityPrivateLinkCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity card for a consumer (a Component or a Group): the services it reaches over AWS PrivateLink, with the DNS
+ * name to use for each (copy button), and its pending and denied access requests. Show it on the entity page
+ * when {@link isPrivateLinkConsumerAvailable} is true.
+ *
+ * @public
+ */
+export const EntityPrivateLinkConsumerCard: (
+  props: EntityPrivateLinkConsumerCardProps,
+) => JSX.Element = privatelinkPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPrivateLinkConsumerCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPrivateLinkConsumerCard').then(
+          m => m.EntityPrivateLinkConsumerCard,
         ),
     },
   }),

@@ -153,3 +153,33 @@ export const componentWithServiceRef: Entity = {
   },
   spec: { type: 'website', lifecycle: 'production', owner: 'payments' },
 };
+
+/**
+ * A consumer: the Component payments-api, which the sync relates to its three endpoints (named by endpoint id)
+ * through their `spec.dependencyOf`, and which depends on other things as well.
+ */
+export const consumerComponent: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+  spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/payments' },
+    { type: 'dependsOn', targetRef: 'resource:default/payments-db' },
+    { type: 'dependsOn', targetRef: 'resource:default/vpce-0aaa1111bbbb22223' },
+    { type: 'dependsOn', targetRef: 'resource:default/vpce-0bbb1111cccc22223' },
+    { type: 'dependsOn', targetRef: 'resource:default/vpce-0ccc1111dddd22223' },
+  ],
+};
+
+/** The Group that owns payments-api and its endpoints. */
+export const consumerGroup: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'payments', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+  relations: [
+    { type: 'ownerOf', targetRef: 'component:default/payments-api' },
+    { type: 'ownerOf', targetRef: 'resource:default/vpce-0aaa1111bbbb22223' },
+  ],
+};

@@ -17,7 +17,8 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EndpointServiceSettingsChange } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkApi, privatelinkApiRef } from '../api';
-import { makeDetails } from '../__fixtures__/details';
+import { rootRouteRef } from '../routes';
+import { makeConsumerDetails, makeDetails } from '../__fixtures__/details';
 
 /**
  * Who the signed-in user is to the service, as the permission framework would decide. `consumerTeam` is a
@@ -29,9 +30,10 @@ export type Role = 'owner' | 'consumer' | 'consumerTeam' | 'outsider';
 export const CONSUMER_TEAM_ENDPOINT = 'resource:default/checkout-vpce';
 
 /**
- * A mocked PrivateLink API: the payments service, no access requests, every change succeeding. Unless
- * overridden, `listAccessRequestsPage` and `listAuditPage` answer a single page (no `nextBefore`) with what
- * `listAccessRequests` and `listAudit` answer, so a test that only needs one page can override those.
+ * A mocked PrivateLink API: the payments service, the consumer payments-api, no access requests, every change
+ * succeeding. Unless overridden, `listAccessRequestsPage` and `listAuditPage` answer a single page (no
+ * `nextBefore`) with what `listAccessRequests` and `listAudit` answer, so a test that only needs one page can
+ * override those.
  */
 export function mockPrivateLinkApi(
   overrides: Partial<jest.Mocked<PrivateLinkApi>> = {},
@@ -39,6 +41,7 @@ export function mockPrivateLinkApi(
   const changed = { changed: [], failed: [] };
   const api: jest.Mocked<PrivateLinkApi> = {
     getServiceDetails: jest.fn().mockResolvedValue(makeDetails()),
+    getConsumerDetails: jest.fn().mockResolvedValue(makeConsumerDetails()),
     getSettings: jest.fn(),
     listAccessRequests: jest.fn().mockResolvedValue([]),
     listAccessRequestsPage: jest.fn(async (serviceRef?: string) => ({
@@ -119,6 +122,8 @@ export function renderWithApis(
     entity?: Entity;
     catalogEntities?: Entity[];
     config?: object;
+    /** False leaves the PrivateLink page unmounted, as in a legacy app without its route. */
+    mountPage?: boolean;
     /** Collects the alerts posted, e.g. `mockApis.alert()`; by default the test app's own. */
     alertApi?: ReturnType<typeof mockApis.alert>;
   },
@@ -144,7 +149,14 @@ export function renderWithApis(
     >
       {content}
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...(options.mountPage === false
+          ? {}
+          : { '/privatelink': rootRouteRef }),
+      },
+    },
   );
 }
 

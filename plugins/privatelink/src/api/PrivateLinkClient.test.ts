@@ -66,6 +66,47 @@ describe('PrivateLinkClient', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('reads the consumer details of a component or group, encoding the ref', async () => {
+    const details = {
+      entityRef: 'component:default/payments-api',
+      endpoints: [],
+      requests: [],
+    };
+    const seen = record('get', '/v1/consumers', details);
+    await expect(
+      client.getConsumerDetails('component:team a/payments&api'),
+    ).resolves.toEqual(details);
+    expect(seen[0].url.pathname).toBe('/api/privatelink/v1/consumers');
+    expect(seen[0].url.searchParams.get('entityRef')).toBe(
+      'component:team a/payments&api',
+    );
+  });
+
+  it('keeps the backend’s message when the consumer details are refused', async () => {
+    server.use(
+      http.get(`${base}/v1/consumers`, ({ request }) =>
+        new URL(request.url).searchParams.get('entityRef') === 'bad'
+          ? backstageError(400, 'InputError', 'Malformed entity ref')
+          : backstageError(404, 'NotFoundError', 'No such entity'),
+      ),
+    );
+    const notFound = await client
+      .getConsumerDetails('component:default/gone')
+      .then(
+        () => undefined,
+        e => e,
+      );
+    // Unlike a service, an entity that is not visible is an error: one without endpoints answers 200.
+    expect(notFound).toBeInstanceOf(ResponseError);
+    expect(notFound.statusCode).toBe(404);
+    expect(notFound.body.error.message).toBe('No such entity');
+    await expect(client.getConsumerDetails('bad')).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 400,
+      body: { error: { message: 'Malformed entity ref' } },
+    });
+  });
+
   it('reads the settings', async () => {
     const settings = {
       regions: ['us-east-1'],

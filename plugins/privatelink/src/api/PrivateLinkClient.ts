@@ -7,6 +7,7 @@ import {
   DeleteEndpointResult,
   EndpointServiceSettingsChange,
   EndpointServiceSettingsResult,
+  PrivateLinkConsumerDetails,
   PrivateLinkServiceDetails,
   RetireEndpointServiceRequest,
   RetireEndpointServiceResult,
@@ -40,6 +41,15 @@ export class PrivateLinkClient implements PrivateLinkApi {
     const response = await this.#fetch(`/v1/services${query({ entityRef })}`);
     if (response.status === 404) return undefined;
     return this.#json(response);
+  }
+
+  /** `GET /v1/consumers?entityRef=`; see {@link PrivateLinkApi.getConsumerDetails}. */
+  async getConsumerDetails(
+    entityRef: string,
+  ): Promise<PrivateLinkConsumerDetails> {
+    return this.#json(
+      await this.#fetch(`/v1/consumers${query({ entityRef })}`),
+    );
   }
 
   /** `GET /v1/settings`; see {@link PrivateLinkApi.getSettings}. */

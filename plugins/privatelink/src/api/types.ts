@@ -6,6 +6,7 @@ import {
   DeleteEndpointResult,
   EndpointServiceSettingsChange,
   EndpointServiceSettingsResult,
+  PrivateLinkConsumerDetails,
   PrivateLinkServiceDetails,
   RetireEndpointServiceRequest,
   RetireEndpointServiceResult,
@@ -76,6 +77,16 @@ export interface PrivateLinkApi {
   getServiceDetails(
     entityRef: string,
   ): Promise<PrivateLinkServiceDetails | undefined>;
+  /**
+   * What a consumer (a component or a group) reaches privately: its synced VPC endpoints, each with the DNS name
+   * to put in its configuration and the service it connects to, and its access requests that are pending or were
+   * denied. Read from the synced catalog with the caller's catalog permissions; an entity without endpoints
+   * resolves with empty lists. Throws a `ResponseError` when the entity is not visible (404) or the ref is
+   * malformed (400).
+   *
+   * @param entityRef - Entity ref of the component or group, e.g. `component:default/payments-api`.
+   */
+  getConsumerDetails(entityRef: string): Promise<PrivateLinkConsumerDetails>;
   /** What the backend tells the frontend about the installation: regions, accounts and options. */
   getSettings(): Promise<PrivateLinkSettings>;
   /**

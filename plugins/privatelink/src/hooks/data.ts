@@ -21,6 +21,18 @@ export function useServiceDetails(entityRef: string) {
 }
 
 /**
+ * What a consumer (a component or a group) reaches privately, from the backend: its endpoints and its pending or
+ * denied access requests. A retry keeps the previous value while it loads, so that views do not flash.
+ */
+export function useConsumerDetails(entityRef: string) {
+  const api = useApi(privatelinkApiRef);
+  return useAsyncRetry(
+    () => api.getConsumerDetails(entityRef),
+    [api, entityRef],
+  );
+}
+
+/**
  * Access requests of a service (all for owners, own for others), or the user's own when no service is given:
  * the first, newest page only (see {@link usePagedAccessRequests} for the older ones).
  */

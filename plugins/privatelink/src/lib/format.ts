@@ -17,6 +17,36 @@ export function formatDateTime(iso: string | undefined): string {
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/**
+ * How long ago an ISO time was, in English (`3 days ago`, `yesterday`, `2 months ago`; `just now` under a
+ * minute); the raw value when it is not a time, '' when there is none.
+ */
+export function formatRelative(
+  iso: string | undefined,
+  now: number = Date.now(),
+): string {
+  if (!iso) return '';
+  const time = new Date(iso).getTime();
+  if (Number.isNaN(time)) return iso;
+  const seconds = Math.round((time - now) / 1000);
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) {
+      return format.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return 'just now';
+}
+
 /** A short, readable form of an entity ref (`checkout`, `component:checkout`); the raw value if it is not one. */
 export function humanizeRef(
   ref: string | undefined,

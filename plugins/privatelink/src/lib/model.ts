@@ -1,7 +1,9 @@
 import {
   Entity,
   RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
   RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
   RELATION_PART_OF,
   parseEntityRef,
   stringifyEntityRef,
@@ -139,6 +141,42 @@ export function getDependentResourceRefs(service: Entity): string[] {
     .map(r => r.targetRef)
     .filter(ref => ref.toLocaleLowerCase('en-US').startsWith('resource:'));
   return Array.from(new Set(refs));
+}
+
+/**
+ * True for the ref of a consumer endpoint's Resource as the sync names it, by its VPC endpoint id
+ * (`resource:default/vpce-0123456789abcdef0`). A service named by its service id (`vpce-svc-…`, when two
+ * services want the same name) is not one.
+ */
+export function isEndpointResourceRef(ref: string): boolean {
+  let kind: string;
+  let name: string;
+  try {
+    ({ kind, name } = parseEntityRef(ref));
+  } catch {
+    return false;
+  }
+  const lower = name.toLocaleLowerCase('en-US');
+  return (
+    kind.toLocaleLowerCase('en-US') === 'resource' &&
+    lower.startsWith('vpce-') &&
+    !lower.startsWith('vpce-svc-')
+  );
+}
+
+/**
+ * Whether an entity reaches services privately, from its relations alone: a Component that depends on a
+ * consumer endpoint's Resource (the sync writes `spec.dependencyOf` on the endpoints it finds tagged with the
+ * component), or a Group that owns one.
+ */
+export function hasConsumerEndpoints(entity: Entity): boolean {
+  let relation: string;
+  if (kindIs(entity, 'Component')) relation = RELATION_DEPENDS_ON;
+  else if (kindIs(entity, 'Group')) relation = RELATION_OWNER_OF;
+  else return false;
+  return (entity.relations ?? []).some(
+    r => r.type === relation && isEndpointResourceRef(r.targetRef),
+  );
 }
 
 /**

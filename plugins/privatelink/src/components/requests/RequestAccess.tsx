@@ -7,9 +7,15 @@ import { RequestAccessDialog } from './RequestAccessDialog';
 /** Name of the scaffolder template that creates a consumer endpoint for a service. */
 const REQUEST_ACCESS_TEMPLATE = 'default/request-access-to-a-service';
 
-/** Link to the Request access template, with the service filled in. */
-function requestAccessTemplateUrl(serviceRef: string): string {
-  const formData = encodeURIComponent(JSON.stringify({ service: serviceRef }));
+/**
+ * Link to the Request access template, with the fields given filled in: the service to connect to, and the
+ * consuming component.
+ */
+export function requestAccessTemplateUrl(fields: {
+  service?: string;
+  component?: string;
+}): string {
+  const formData = encodeURIComponent(JSON.stringify(fields));
   return `/create/templates/${REQUEST_ACCESS_TEMPLATE}?formData=${formData}`;
 }
 
@@ -33,7 +39,7 @@ export function RequestAccess(props: {
           Request access
         </Button>
       )}
-      <Link to={requestAccessTemplateUrl(props.serviceRef)}>
+      <Link to={requestAccessTemplateUrl({ service: props.serviceRef })}>
         Open the Request access template
       </Link>
       {open && (

@@ -1,0 +1,2 @@
+export { EntityPrivateLinkConsumerCard } from './EntityPrivateLinkConsumerCard';
+export type { EntityPrivateLinkConsumerCardProps } from './EntityPrivateLinkConsumerCard';
