@@ -1,4 +1,5 @@
 import { ReactNode } from 'react';
+import { RetryButton } from './RetryButton';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
@@ -7,7 +8,6 @@ import {
 } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import {
   ANNOTATIONS,
   PrivateLinkServiceDetails,
@@ -30,11 +30,7 @@ function LoadedService(props: { entityRef: string; children: Render }) {
           title="Could not load the PrivateLink endpoint service"
           error={error}
         />
-        <Box mt={1}>
-          <Button variant="outlined" size="small" onClick={retry}>
-            Retry
-          </Button>
-        </Box>
+        <RetryButton onRetry={retry} />
       </Box>
     );
   }

@@ -1,4 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { RetryButton } from '../RetryButton';
 import {
   EmptyState,
   InfoCard,
@@ -9,7 +10,6 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
 import { PrivateLinkConsumerDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { useConsumerDetails } from '../../hooks/data';
@@ -100,11 +100,7 @@ function CardBody(props: { entity: Entity }) {
         <Alert severity="error">
           Could not load the private connections: {errorMessage(error)}
         </Alert>
-        <Box mt={1}>
-          <Button variant="outlined" size="small" onClick={retry}>
-            Retry
-          </Button>
-        </Box>
+        <RetryButton onRetry={retry} />
       </Box>
     );
   }
