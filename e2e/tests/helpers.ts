@@ -90,8 +90,10 @@ export type DemoIdentity = 'guest' | 'visitor' | 'bob';
 
 /** A Backstage token the real auth backend issues to a demo identity, through its sign-in provider's refresh. */
 export async function identityToken(api: APIRequestContext, identity: DemoIdentity): Promise<string> {
-  const response = await api.get(`${BACKEND}/api/auth/${identity}/refresh`);
-  expect(response.status(), `GET /api/auth/${identity}/refresh`).toBe(200);
+  // The guest has a provider of its own; the visitor provider signs in the visitor, or one of its `users` by name.
+  const path = identity === 'guest' ? 'guest/refresh' : identity === 'visitor' ? 'visitor/refresh' : `visitor/refresh?user=${identity}`;
+  const response = await api.get(`${BACKEND}/api/auth/${path}`);
+  expect(response.status(), `GET /api/auth/${path}`).toBe(200);
   const { backstageIdentity } = await response.json();
   expect(backstageIdentity.identity.userEntityRef).toBe(`user:default/${identity}`);
   return backstageIdentity.token;
