@@ -15,7 +15,7 @@ async function dnsNamesToUse(): Promise<string[]> {
     new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'tag:backstage:component', Values: ['payments-api'] }] }),
   );
   const { ServiceConfigurations = [] } = await (await ec2In(PROVIDER)).send(new DescribeVpcEndpointServiceConfigurationsCommand({}));
-  return VpcEndpoints.filter(e => e.State !== 'deleted').map(e => {
+  return VpcEndpoints.filter(e => (e.State as string) !== 'deleted').map(e => {
     const service = ServiceConfigurations.find(s => s.ServiceName === e.ServiceName);
     const verified = service?.PrivateDnsName && service.PrivateDnsNameConfiguration?.State === 'verified';
     return e.PrivateDnsEnabled && verified ? service!.PrivateDnsName! : e.DnsEntries![0].DnsName!;

@@ -9,7 +9,8 @@ import { StateChip } from '../StateChip';
 import { DnsNameCell } from './DnsNameCell';
 
 const useStyles = makeStyles(theme => ({
-  line: { display: 'block' },
+  // Names and ids never break inside a word: a narrow card cuts the DNS name (it has a tooltip), not these.
+  line: { display: 'block', whiteSpace: 'nowrap' },
   stale: {
     display: 'block',
     color: theme.palette.warning.dark,
@@ -43,6 +44,7 @@ function ServiceCell(props: { endpoint: PrivateLinkConsumerEndpoint }) {
           {endpoint.endpointId}
         </EntityLink>
       </Typography>
+      <WhereLines endpoint={endpoint} />
       {endpoint.staleSince && (
         <Typography variant="caption" className={classes.stale}>
           Stale since {formatDateTime(endpoint.staleSince)}
@@ -52,40 +54,39 @@ function ServiceCell(props: { endpoint: PrivateLinkConsumerEndpoint }) {
   );
 }
 
-/** The endpoint's account and, when it was read in its own account, its VPC; its region. */
-function AccountCell(props: { endpoint: PrivateLinkConsumerEndpoint }) {
+/** The endpoint's account and region and, when it was read in its own account, its VPC: under the service. */
+function WhereLines(props: { endpoint: PrivateLinkConsumerEndpoint }) {
   const { endpoint } = props;
   const classes = useStyles();
   return (
+    <Typography variant="caption" color="textSecondary" className={classes.line}>
+      <code>{endpoint.accountId ?? '—'}</code> · {endpoint.region}
+      {endpoint.vpcId && <code className={classes.line}>{endpoint.vpcId}</code>}
+    </Typography>
+  );
+}
+
+/** The state, and since when the endpoint exists (the exact time in a tooltip). */
+function StateCell(props: { endpoint: PrivateLinkConsumerEndpoint }) {
+  const { endpoint } = props;
+  const classes = useStyles();
+  const since = formatRelative(endpoint.createdAt);
+  return (
     <>
-      <code className={classes.line}>{endpoint.accountId ?? '—'}</code>
-      <Typography
-        variant="caption"
-        color="textSecondary"
-        className={classes.line}
-      >
-        {endpoint.vpcId ? (
-          <>
-            <code>{endpoint.vpcId}</code> · {endpoint.region}
-          </>
-        ) : (
-          endpoint.region
-        )}
-      </Typography>
+      <StateChip state={endpoint.state} />
+      {since && (
+        <Typography variant="caption" color="textSecondary" className={classes.line} title={formatDateTime(endpoint.createdAt) || undefined}>
+          since {since}
+        </Typography>
+      )}
     </>
   );
 }
 
 const columns: CompactColumn<PrivateLinkConsumerEndpoint>[] = [
   { title: 'Service', render: e => <ServiceCell endpoint={e} /> },
-  { title: 'State', render: e => <StateChip state={e.state} /> },
+  { title: 'State', render: e => <StateCell endpoint={e} /> },
   { title: 'DNS name to use', render: e => <DnsNameCell endpoint={e} /> },
-  { title: 'Account / VPC', render: e => <AccountCell endpoint={e} /> },
-  {
-    title: 'Since',
-    render: e => formatRelative(e.createdAt) || '—',
-    hint: e => formatDateTime(e.createdAt) || undefined,
-  },
 ];
 
 /** One row per endpoint of the consumer, in the backend's order (by service, then endpoint id), paginated. */

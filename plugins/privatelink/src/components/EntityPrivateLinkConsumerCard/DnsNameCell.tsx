@@ -20,7 +20,7 @@ const useStyles = makeStyles(theme => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
     minWidth: 0,
-    maxWidth: '24em',
+    maxWidth: '22em',
   },
   others: { listStyle: 'none', margin: 0, padding: 0 },
   toggle: {

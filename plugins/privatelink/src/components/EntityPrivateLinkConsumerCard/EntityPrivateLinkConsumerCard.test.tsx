@@ -89,9 +89,9 @@ describe('EntityPrivateLinkConsumerCard', () => {
         name: `Copy the DNS name of ${orders.endpointId}`,
       }),
     ).toBeInTheDocument();
-    expect(rows[0]).toHaveTextContent('222222222222');
-    expect(rows[0]).toHaveTextContent('vpc-0a1b2c3d4e5f60718 · eu-west-1');
-    expect(rows[0]).toHaveTextContent('3 days ago');
+    expect(rows[0]).toHaveTextContent('222222222222 · eu-west-1');
+    expect(rows[0]).toHaveTextContent('vpc-0a1b2c3d4e5f60718');
+    expect(rows[0]).toHaveTextContent('since 3 days ago');
 
     // An endpoint-DNS row: the endpoint does not enable private DNS, so its own regional name is the one.
     expect(within(rows[1]).getByText(auth.dnsNameToUse!)).toBeInTheDocument();
