@@ -12,7 +12,7 @@ import {
 import { PrivateLinkApi } from '../../api';
 
 // The dialogs render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(60_000);
 import { EntityPrivateLinkCard } from '.';
 
 const checkoutComponent: Entity = {

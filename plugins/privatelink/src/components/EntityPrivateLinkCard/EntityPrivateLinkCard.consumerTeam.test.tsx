@@ -9,7 +9,7 @@ import {
 import { EntityPrivateLinkCard } from '.';
 
 // The dialogs render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(60_000);
 
 // Every test in this file is the checkout team, which owns the checkout endpoint: the permission decisions are
 // cached per file.

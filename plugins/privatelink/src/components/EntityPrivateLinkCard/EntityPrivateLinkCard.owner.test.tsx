@@ -10,7 +10,7 @@ import {
 import { PrivateLinkApi } from '../../api';
 
 // The dialogs render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(60_000);
 import { EntityPrivateLinkCard } from '.';
 
 // Every test in this file is the service owner: the permission decisions are cached per file.

@@ -20,7 +20,7 @@ import {
 } from '.';
 
 // The tooltips and the lazy table render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(60_000);
 
 function render(
   api: PrivateLinkApi,

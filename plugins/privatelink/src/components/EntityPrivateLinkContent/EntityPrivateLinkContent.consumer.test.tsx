@@ -9,7 +9,7 @@ import {
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 describe('EntityPrivateLinkContent for consumers', () => {
   it('shows their own requests and Request access, without owner actions or audit log', async () => {

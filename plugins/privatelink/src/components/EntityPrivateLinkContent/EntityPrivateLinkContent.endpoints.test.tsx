@@ -13,7 +13,7 @@ import { PrivateLinkApi } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 // Every test in this file is the checkout team, which owns the checkout endpoint: the permission decisions are
 // cached per file.

@@ -15,7 +15,7 @@ import { PrivateLinkApi, PrivateLinkListPage } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 // Every test in this file is the service owner: the permission decisions are cached per file.
 function render(api: PrivateLinkApi) {

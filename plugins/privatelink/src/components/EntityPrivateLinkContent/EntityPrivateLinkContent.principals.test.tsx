@@ -14,7 +14,7 @@ import { PrivateLinkApi, PrivateLinkSettings } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const ALLOWED = makeDetails().allowedPrincipals;
 

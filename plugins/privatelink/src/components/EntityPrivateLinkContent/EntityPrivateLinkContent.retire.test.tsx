@@ -15,7 +15,7 @@ import { PrivateLinkApi } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table and the dialogs render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const NAME = 'payments-endpoint-service';
 const NLB =

@@ -13,7 +13,7 @@ import { PrivateLinkApi } from '../../api';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table and the dialogs render slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const CUTS_MESSAGE =
   'The change cuts off consumers: vpce-0123456789abcdef0 (account 222222222222, connects from us-east-1); confirm to cut them';

@@ -83,7 +83,7 @@ function bodyRows(): HTMLElement[] {
 }
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
-jest.setTimeout(15_000);
+jest.setTimeout(60_000);
 
 describe('PrivateLinkPage', () => {
   it('lists every endpoint service in the catalog', async () => {
