@@ -20,6 +20,7 @@ export * from './operations/serviceOperations';
 export * from './operations/lifecycleNotifier';
 export type { EndpointSelector, LifecycleNotifier, LifecycleOptions, RetireOptions, ServiceLifecycleOperations } from './operations/serviceLifecycle';
 export * from './operations/settingsPlan';
+export { readServiceConfiguration } from './operations/serviceReads';
 export * from './operations/httpAuditLog';
 export * from './operations/changeEvents';
 export * from './accounts/organizations';

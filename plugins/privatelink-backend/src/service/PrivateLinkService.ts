@@ -302,9 +302,13 @@ export class PrivateLinkService {
    */
   async retireService(body: RetireEndpointServiceRequest, credentials: UserCredentials): Promise<RetireEndpointServiceResult> {
     const entity = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
+    const openOf = async (ref: string) => (await this.#o.store.listRequests({ serviceRef: ref, status: 'pending' }, { limit: 1000 })).length;
+    const before = await openOf(stringifyEntityRef(entity));
     const { service, ...result } = await this.#o.operations.retireService({ credentials, via: 'api' }, { entity }, { confirmName: body.confirmName, force: body.force });
-    const closed = await this.closeRequestsOfRetired(service.ref, service.target);
-    return { ...result, closedRequests: closed };
+    // The retirement's announcement may have closed them already (the listener of this or another replica); what
+    // is left is closed here. The answer counts both.
+    await this.closeRequestsOfRetired(service.ref, service.target);
+    return { ...result, closedRequests: before - (await openOf(service.ref)) };
   }
 
   /**

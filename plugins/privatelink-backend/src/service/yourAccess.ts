@@ -55,7 +55,8 @@ export function createAccessResolver(options: {
 
       const { items } = await options.catalog.getEntities(
         {
-          filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': refs },
+          // Only the caller's teams' endpoints: a service with hundreds of consumers costs no more than one without.
+          filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': refs, 'spec.owner': [...mine] },
           fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations', 'spec.owner', 'relations'],
         },
         { credentials },

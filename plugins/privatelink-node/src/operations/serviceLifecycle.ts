@@ -2,12 +2,9 @@ import {
   DeleteVpcEndpointsCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointsCommand,
-  DescribeVpcEndpointServiceConfigurationsCommand,
   EC2Client,
   ModifyVpcEndpointServiceConfigurationCommand,
-  paginateDescribeVpcEndpointConnections,
   RejectVpcEndpointConnectionsCommand,
-  ServiceConfiguration,
 } from '@aws-sdk/client-ec2';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -27,10 +24,10 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { AwsClientTarget } from '../clientSettings';
 import { PrivateLinkConfig } from '../config/privatelinkConfig';
-import { collect, PAGE_SIZE } from '../permissions/allowedPrincipals';
 import { EndpointTarget, findTrustedEndpoint, TrustedEndpoint, trustEndpoint } from '../trust/trustedEndpoint';
 import { TrustedService, trustService } from '../trust/trustedService';
-import { describeCuts, planSettingsChange, ServiceConnection } from './settingsPlan';
+import { readConnections, readServiceConfiguration as readConfiguration } from './serviceReads';
+import { describeCuts, planSettingsChange } from './settingsPlan';
 import { WriteActor, WriteGate } from './WriteGate';
 
 /**
@@ -133,36 +130,6 @@ export interface LifecycleContext {
 
 /** Most endpoint ids one Reject call takes. */
 const REJECT_BATCH = 100;
-
-/** The configuration of one service, or undefined when AWS no longer has it. */
-async function readConfiguration(ec2: EC2Client, serviceId: string): Promise<ServiceConfiguration | undefined> {
-  try {
-    const out = await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }));
-    return out.ServiceConfigurations?.find(c => c.ServiceId === serviceId);
-  } catch (e) {
-    if (/NotFound/.test((e as Error).name)) return undefined;
-    throw e;
-  }
-}
-
-async function readConnections(ec2: EC2Client, target: ServiceChangedEvent): Promise<ServiceConnection[]> {
-  const connections = await collect(
-    paginateDescribeVpcEndpointConnections(
-      { client: ec2 },
-      { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }] },
-    ),
-    p => p.VpcEndpointConnections,
-  );
-  return connections
-    .filter(c => c.VpcEndpointId && c.ServiceId === target.serviceId)
-    .map(c => ({
-      endpointId: c.VpcEndpointId!,
-      accountId: c.VpcEndpointOwner,
-      state: normalizeEndpointState(c.VpcEndpointState),
-      region: c.VpcEndpointRegion || target.region,
-    }))
-    .sort((a, b) => a.endpointId.localeCompare(b.endpointId));
-}
 
 /** Creates the lifecycle operations on the shared context of {@link createServiceOperations}. */
 export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecycleOperations {

@@ -3,7 +3,6 @@ import {
   AcceptVpcEndpointConnectionsCommand,
   EC2Client,
   ModifyVpcEndpointServicePermissionsCommand,
-  paginateDescribeVpcEndpointConnections,
   RejectVpcEndpointConnectionsCommand,
   UnsuccessfulItem,
 } from '@aws-sdk/client-ec2';
@@ -11,15 +10,15 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  normalizeEndpointState,
   privatelinkConnectionReviewPermission,
   privatelinkPrincipalManagePermission,
   ServiceChangedEvent,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { AwsClientOptions, AwsClientTarget } from '../clientSettings';
 import { PrivateLinkConfig } from '../config/privatelinkConfig';
-import { collect, PAGE_SIZE, readAllowedPrincipals } from '../permissions/allowedPrincipals';
+import { readAllowedPrincipals } from '../permissions/allowedPrincipals';
 import { findTrustedService, TrustedService, trustService } from '../trust/trustedService';
+import { readConnections } from './serviceReads';
 import { createLifecycleOperations, LifecycleNotifier, ServiceLifecycleOperations } from './serviceLifecycle';
 import { WriteActor, WriteGate } from './WriteGate';
 
@@ -217,21 +216,10 @@ export function createServiceOperations(options: {
     return { service, ...result };
   }
 
+  /** The connections' states and owners by endpoint id (the filters checked again: an emulator may ignore some). */
   async function readStates(ec2: EC2Client, target: ServiceChangedEvent, filters: Array<{ Name: string; Values: string[] }>) {
-    const connections = await collect(
-      paginateDescribeVpcEndpointConnections(
-        { client: ec2 },
-        { MaxResults: PAGE_SIZE, Filters: [{ Name: 'service-id', Values: [target.serviceId] }, ...filters] },
-      ),
-      p => p.VpcEndpointConnections,
-    );
-    // The filters are checked again here: an emulator may ignore some of them.
     const states = new Map<string, { state: string; owner?: string }>();
-    for (const c of connections) {
-      if (c.VpcEndpointId && c.ServiceId === target.serviceId) {
-        states.set(c.VpcEndpointId, { state: normalizeEndpointState(c.VpcEndpointState), owner: c.VpcEndpointOwner });
-      }
-    }
+    for (const c of await readConnections(ec2, target, filters)) states.set(c.endpointId, { state: c.state, owner: c.accountId });
     return states;
   }
 

@@ -1,14 +1,14 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
   isSyncedEntity,
-  privatelinkLocationRef,
   VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
+import { findSynced } from './findSynced';
 
 /**
  * A consumer's VPC endpoint entity that the sync itself emitted, in a configured account. Made only by
@@ -88,35 +88,12 @@ export async function findTrustedEndpoint(options: {
   /** The caller's credentials. */
   credentials: BackstageCredentials;
 }): Promise<TrustedEndpoint> {
-  const { catalog, config, target, credentials } = options;
-  if (!configuredAccount(config, target.accountId)) {
-    throw new NotAllowedError(`Account ${target.accountId} is not configured under privatelink.accounts`);
-  }
-  const { items } = await catalog.getEntities(
-    {
-      filter: {
-        kind: 'Resource',
-        'spec.type': VPC_ENDPOINT_TYPE,
-        [`metadata.annotations.${ANNOTATIONS.endpointId}`]: target.endpointId,
-        [`metadata.annotations.${ANNOTATION_LOCATION}`]: privatelinkLocationRef(target),
-      },
-    },
-    { credentials },
-  );
-  const trusted = items.flatMap(entity => {
-    try {
-      const t = trustEndpoint(entity, config);
-      return t.target.accountId === target.accountId && t.target.region === target.region ? [t] : [];
-    } catch {
-      return [];
-    }
+  const { target } = options;
+  return findSynced({
+    ...options,
+    filter: { 'spec.type': VPC_ENDPOINT_TYPE, [`metadata.annotations.${ANNOTATIONS.endpointId}`]: target.endpointId },
+    trust: trustEndpoint,
+    none: `No VPC endpoint ${target.endpointId} synced from ${target.accountId}/${target.region} is visible to you in the catalog`,
+    many: n => `VPC endpoint ${target.endpointId} is in the catalog ${n} times; refusing to pick one`,
   });
-  if (trusted.length !== 1) {
-    throw new NotFoundError(
-      trusted.length === 0
-        ? `No VPC endpoint ${target.endpointId} synced from ${target.accountId}/${target.region} is visible to you in the catalog`
-        : `VPC endpoint ${target.endpointId} is in the catalog ${trusted.length} times; refusing to pick one`,
-    );
-  }
-  return trusted[0];
 }

@@ -1,15 +1,15 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
   isSyncedEntity,
-  privatelinkLocationRef,
   ServiceChangedEvent,
   VPC_ENDPOINT_SERVICE_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { configuredAccount, PrivateLinkConfig } from '../config/privatelinkConfig';
+import { findSynced } from './findSynced';
 
 /**
  * An endpoint service entity that the sync itself emitted, with the AWS service it stands for. Made only by
@@ -79,35 +79,13 @@ export async function findTrustedService(options: {
   /** The caller's credentials: the service must be visible to them. */
   credentials: BackstageCredentials;
 }): Promise<TrustedService> {
-  const { catalog, config, target, credentials } = options;
-  if (!configuredAccount(config, target.accountId)) {
-    throw new NotAllowedError(`Account ${target.accountId} is not configured under privatelink.accounts`);
-  }
-  const { items } = await catalog.getEntities(
-    {
-      filter: {
-        kind: 'Resource',
-        'spec.type': VPC_ENDPOINT_SERVICE_TYPE,
-        [`metadata.annotations.${ANNOTATIONS.serviceId}`]: target.serviceId,
-        [`metadata.annotations.${ANNOTATION_LOCATION}`]: privatelinkLocationRef(target),
-      },
-    },
-    { credentials },
-  );
-  const trusted = items.flatMap(entity => {
-    try {
-      const t = trustService(entity, config);
-      return t.target.accountId === target.accountId && t.target.region === target.region ? [t] : [];
-    } catch {
-      return [];
-    }
+  const { target } = options;
+  return findSynced({
+    ...options,
+    filter: { 'spec.type': VPC_ENDPOINT_SERVICE_TYPE, [`metadata.annotations.${ANNOTATIONS.serviceId}`]: target.serviceId },
+    trust: trustService,
+    none: `No endpoint service ${target.serviceId} synced from ${target.accountId}/${target.region} is visible to you in the catalog`,
+    many: n => `Endpoint service ${target.serviceId} is in the catalog ${n} times; refusing to pick one`,
   });
-  if (trusted.length !== 1) {
-    throw new NotFoundError(
-      trusted.length === 0
-        ? `No endpoint service ${target.serviceId} synced from ${target.accountId}/${target.region} is visible to you in the catalog`
-        : `Endpoint service ${target.serviceId} is in the catalog ${trusted.length} times; refusing to pick one`,
-    );
-  }
-  return trusted[0];
 }
+
