@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /**
@@ -142,6 +143,15 @@ export interface Config {
       enabled?: Array<
         'find-endpoint-services' | 'get-endpoint-service' | 'get-consumer-connections' | 'request-access' | 'review-access-request'
       >;
+    };
+    /** How endpoint services are retired. */
+    retirement?: {
+      /**
+       * How long the connected consumers of a service get between the announcement of a forced retirement and the
+       * retirement: the first forced retirement tells them and tags the service; a forced retirement after the
+       * period retires it. A duration (`{ days: 7 }` or `P7D`), at most 90 days. Default: none (retired at once).
+       */
+      gracePeriod?: HumanDuration | string;
     };
     /**
      * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps

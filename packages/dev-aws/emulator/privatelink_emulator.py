@@ -205,6 +205,38 @@ def _private_dns_name_configuration(self: VPCServiceConfiguration) -> dict[str, 
     return {"State": state, "Type": "TXT", "Value": self._pl_dns_value, "Name": self._pl_dns_record}
 
 
+#: The IP address types an endpoint service may support (botocore's EC2 model: ServiceConnectivityType).
+IP_ADDRESS_TYPES = ("ipv4", "ipv6")
+
+
+def _supported_ip_address_types(self: VPCServiceConfiguration) -> list[str]:
+    return list(getattr(self, "_pl_ip_types", None) or ["ipv4"])
+
+
+def _load_balancer_ip_types(account_id: str, region: str, arns: list[str]) -> list[tuple[str, str]]:
+    """(arn, IpAddressType) of the load balancers named; an unknown one counts as `ipv4`."""
+    from moto.elbv2.models import elbv2_backends
+
+    lbs = elbv2_backends[account_id][region].load_balancers
+    return [(arn, getattr(lbs.get(arn), "ip_address_type", None) or "ipv4") for arn in arns]
+
+
+def _check_ip_address_types(named: list[str], final: list[str], lb_types: list[tuple[str, str]]) -> None:
+    """As EC2 refuses them: a type it does not know (`named`: every type the request names), a service left with
+    none (`final`), or IPv6 behind a load balancer that is not dualstack."""
+    unknown = [t for t in named if t not in IP_ADDRESS_TYPES]
+    if unknown:
+        raise InvalidParameter(f"Invalid IP address type: {unknown[0]}. Valid values: ipv4, ipv6.")
+    if not final:
+        raise InvalidParameter("An endpoint service must support at least one IP address type.")
+    if "ipv6" in final:
+        ipv4_only = [arn for arn, t in lb_types if t != "dualstack"]
+        if ipv4_only:
+            raise InvalidParameter(
+                f"The load balancer {ipv4_only[0]} does not support IPv6: its IP address type must be dualstack."
+            )
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Models
 
@@ -218,6 +250,7 @@ def _patch_models() -> None:
 
     VPCServiceConfiguration.__init__ = __init__  # type: ignore[method-assign]
     VPCServiceConfiguration.private_dns_name_configuration = property(_private_dns_name_configuration)  # type: ignore[assignment]
+    VPCServiceConfiguration.supported_ip_address_types = property(_supported_ip_address_types)  # type: ignore[attr-defined]
 
     original_to_dict = VPCServiceConfiguration.to_dict
 
@@ -229,6 +262,7 @@ def _patch_models() -> None:
             details.pop("PrivateDnsName", None)
             details["PrivateDnsNames"] = []
         details["Tags"] = [{"Key": k, "Value": v} for k, v in self.ec2_backend.tags.get(self.id, {}).items()]
+        details["SupportedIpAddressTypes"] = _supported_ip_address_types(self)
         return details
 
     VPCServiceConfiguration.to_dict = to_dict  # type: ignore[method-assign]
@@ -301,6 +335,23 @@ def _bool_param(value: Any) -> bool | None:
     return str(value).lower() == "true"
 
 
+def _endpoint_ip_type(config: VPCServiceConfiguration, asked: str | None) -> str:
+    """The endpoint's IP address type: as asked when the service supports it (EC2 refuses otherwise), else IPv4 when
+    the service supports it, else IPv6."""
+    supported = _supported_ip_address_types(config)
+    if asked is None:
+        return "ipv4" if "ipv4" in supported else "ipv6"
+    needs = {"ipv4": ["ipv4"], "ipv6": ["ipv6"], "dualstack": ["ipv4", "ipv6"]}.get(asked)
+    if needs is None:
+        raise InvalidParameter(f"Invalid IP address type: {asked}. Valid values: ipv4, dualstack, ipv6.")
+    missing = [t for t in needs if t not in supported]
+    if missing:
+        raise InvalidParameter(
+            f"The VPC endpoint service {config.service_name} does not support the IP address type {missing[0]}."
+        )
+    return asked
+
+
 def _patch_consumer_responses() -> None:
     original_create = VPCs.create_vpc_endpoint
 
@@ -330,6 +381,7 @@ def _patch_consumer_responses() -> None:
                 raise InvalidParameter(
                     f"Private DNS can't be enabled because the private DNS name of the service {service_name} is not verified."
                 )
+            ip_type = _endpoint_ip_type(config, self._get_param("IpAddressType"))
         result = original_create(self)
         if config is not None:
             endpoint = result.result["VpcEndpoint"]  # type: ignore[index]
@@ -339,6 +391,7 @@ def _patch_consumer_responses() -> None:
             )
             endpoint.state = "pendingAcceptance" if config.acceptance_required else "available"
             endpoint.vpc_endpoint_connection_id = f"vpce-con-{mock_random.get_random_hex(length=17)}"
+            endpoint.ip_address_type = ip_type
         return result
 
     VPCs.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
@@ -376,7 +429,7 @@ def _connection(config: VPCServiceConfiguration, owner: str, endpoint: VPCEndPoi
         ],
         "NetworkLoadBalancerArns": list(config.network_load_balancer_arns),
         "GatewayLoadBalancerArns": list(config.gateway_load_balancer_arns),
-        "IpAddressType": "ipv4",
+        "IpAddressType": getattr(endpoint, "ip_address_type", None) or "ipv4",
         "VpcEndpointConnectionId": getattr(endpoint, "vpc_endpoint_connection_id", None),
         "VpcEndpointRegion": config.ec2_backend.region_name,
     }
@@ -503,6 +556,21 @@ def _patch_provider_responses() -> None:
         start_vpc_endpoint_service_private_dns_verification
     )
 
+    original_create_service = VPCEndpointServiceConfiguration.create_vpc_endpoint_service_configuration
+
+    def create_vpc_endpoint_service_configuration(self: Any) -> ActionResult:
+        """moto's, with SupportedIpAddressTypes (default IPv4), checked before the service is created."""
+        types = list(self._get_param("SupportedIpAddressTypes", []) or ["ipv4"])
+        arns = list(self._get_param("NetworkLoadBalancerArns", []) or [])
+        _check_ip_address_types(types, [t for t in IP_ADDRESS_TYPES if t in types], _load_balancer_ip_types(self.current_account, self.region, arns))
+        result = original_create_service(self)
+        result.result["ServiceConfiguration"]._pl_ip_types = [t for t in IP_ADDRESS_TYPES if t in types]  # type: ignore[index]
+        return result
+
+    VPCEndpointServiceConfiguration.create_vpc_endpoint_service_configuration = (  # type: ignore[method-assign]
+        create_vpc_endpoint_service_configuration
+    )
+
     original_modify = VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration
 
     def modify_vpc_endpoint_service_configuration(self: Any) -> ActionResult:
@@ -510,10 +578,29 @@ def _patch_provider_responses() -> None:
         remove = _bool_param(self._get_param("RemovePrivateDnsName"))
         if remove and self._get_param("PrivateDnsName"):
             raise InvalidParameter("PrivateDnsName and RemovePrivateDnsName cannot be used together.")
-        result = original_modify(self)
-        if remove:
+        add_types = list(self._get_param("AddSupportedIpAddressTypes", []) or [])
+        remove_types = list(self._get_param("RemoveSupportedIpAddressTypes", []) or [])
+        types: list[str] | None = None
+        with _LOCK:
+            if add_types or remove_types:
+                # Checked before anything changes: a refused change leaves the service as it was.
+                config = self.ec2_backend.describe_vpc_endpoint_service_configurations([self._get_param("ServiceId")])[0]
+                both = set(add_types) & set(remove_types)
+                if both:
+                    raise InvalidParameter(f"The IP address type {sorted(both)[0]} cannot be both added and removed.")
+                current = _supported_ip_address_types(config)
+                types = [t for t in IP_ADDRESS_TYPES if (t in current or t in add_types) and t not in remove_types]
+                _check_ip_address_types(
+                    add_types + remove_types,
+                    types,
+                    _load_balancer_ip_types(self.current_account, self.region, list(config.network_load_balancer_arns)),
+                )
+            result = original_modify(self)
             config = self.ec2_backend.configurations[self._get_param("ServiceId")]
-            config.private_dns_name = None
+            if remove:
+                config.private_dns_name = None
+            if types is not None:
+                config._pl_ip_types = types
         return result
 
     VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration = (  # type: ignore[method-assign]

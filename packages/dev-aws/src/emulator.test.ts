@@ -179,6 +179,9 @@ async function createService(
     acceptanceRequired?: boolean;
     privateDnsName?: string;
     allow?: string[];
+    /** A dualstack load balancer (IPv6 capable); default IPv4 only. */
+    dualstack?: boolean;
+    supportedIpAddressTypes?: ('ipv4' | 'ipv6')[];
   } = {},
 ): Promise<Service> {
   const { subnetIds } = await provider.network();
@@ -188,6 +191,7 @@ async function createService(
       Type: 'network',
       Scheme: 'internal',
       Subnets: subnetIds,
+      IpAddressType: options.dualstack ? 'dualstack' : undefined,
     }),
   );
   const nlbArn = lb.LoadBalancers![0].LoadBalancerArn!;
@@ -196,6 +200,7 @@ async function createService(
       NetworkLoadBalancerArns: [nlbArn],
       AcceptanceRequired: options.acceptanceRequired ?? true,
       PrivateDnsName: options.privateDnsName,
+      SupportedIpAddressTypes: options.supportedIpAddressTypes,
     }),
   );
   const serviceId = created.ServiceConfiguration!.ServiceId!;
@@ -1408,6 +1413,74 @@ describe('PrivateLink emulator layer (moto)', () => {
           serviceConfiguration(provider, withPending),
           'InvalidVpcEndpointServiceId.NotFound',
         );
+      },
+      TEST_TIMEOUT,
+    );
+  });
+
+  describe('supported IP address types', () => {
+    const supportedTypes = async (provider: Actor, serviceId: string) =>
+      (await provider.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] })))
+        .ServiceConfigurations![0].SupportedIpAddressTypes;
+
+    it(
+      'are IPv4 by default, IPv6 only behind a dualstack load balancer, never none; a refused change changes nothing',
+      async () => {
+        const { provider } = await actors(moto);
+        const ipv4 = await createService(provider);
+        expect(await supportedTypes(provider, ipv4.serviceId)).toEqual(['ipv4']);
+
+        await expectAwsError(
+          provider.ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: ipv4.serviceId, AddSupportedIpAddressTypes: ['ipv6'] })),
+          'InvalidParameter',
+        );
+        await expectAwsError(
+          provider.ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: ipv4.serviceId, RemoveSupportedIpAddressTypes: ['ipv4'] })),
+          'InvalidParameter',
+        );
+        // A refused change leaves the rest of the request undone too.
+        await expectAwsError(
+          provider.ec2.send(
+            new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: ipv4.serviceId, AcceptanceRequired: false, AddSupportedIpAddressTypes: ['ipv5'] }),
+          ),
+          'InvalidParameter',
+        );
+        const after = await provider.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [ipv4.serviceId] }));
+        expect(after.ServiceConfigurations![0]).toMatchObject({ SupportedIpAddressTypes: ['ipv4'], AcceptanceRequired: true });
+
+        await expectAwsError(createService(provider, { supportedIpAddressTypes: ['ipv6'] }), 'InvalidParameter');
+
+        const dual = await createService(provider, { dualstack: true, supportedIpAddressTypes: ['ipv4', 'ipv6'] });
+        expect(await supportedTypes(provider, dual.serviceId)).toEqual(['ipv4', 'ipv6']);
+        await provider.ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: dual.serviceId, RemoveSupportedIpAddressTypes: ['ipv4'] }));
+        expect(await supportedTypes(provider, dual.serviceId)).toEqual(['ipv6']);
+      },
+      TEST_TIMEOUT,
+    );
+
+    it(
+      'decide the endpoints a consumer may create, and the connections report their type',
+      async () => {
+        const { provider, consumerA } = await actors(moto);
+        const service = await createService(provider, { dualstack: true, supportedIpAddressTypes: ['ipv4'], allow: [CONSUMER_A] });
+        const { vpcId, subnetIds } = await consumerA.network();
+        const create = (IpAddressType?: 'ipv4' | 'ipv6' | 'dualstack') =>
+          consumerA.ec2.send(
+            new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: service.serviceName, VpcEndpointType: 'Interface', SubnetIds: subnetIds, IpAddressType }),
+          );
+        await expectAwsError(create('dualstack'), 'InvalidParameter');
+        const plain = (await create()).VpcEndpoint!.VpcEndpointId!;
+
+        await provider.ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: service.serviceId, AddSupportedIpAddressTypes: ['ipv6'] }));
+        const dual = (await create('dualstack')).VpcEndpoint!.VpcEndpointId!;
+
+        const connections = await provider.ec2.send(
+          new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: 'service-id', Values: [service.serviceId] }] }),
+        );
+        const types = Object.fromEntries(connections.VpcEndpointConnections!.map(c => [c.VpcEndpointId, c.IpAddressType]));
+        expect(types).toEqual({ [plain]: 'ipv4', [dual]: 'dualstack' });
+        const consumerView = await consumerA.ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [service.serviceName] }));
+        expect(consumerView.ServiceDetails![0].SupportedIpAddressTypes).toEqual(['ipv4', 'ipv6']);
       },
       TEST_TIMEOUT,
     );

@@ -25,6 +25,7 @@ import {
 import { createRouter } from './router';
 import { registerPrivateLinkActions } from './actions/registerActions';
 import { createAccessResolver } from './service/yourAccess';
+import { createServiceSearch } from './service/serviceSearch';
 import {
   createApprovalFollowUpQueue,
   subscribeApprovalFollowUpToChanges,
@@ -115,6 +116,7 @@ export const privatelinkPlugin = createBackendPlugin({
           catalog,
           config: privatelinkConfig,
           notify: lifecycleNotifier(notifications),
+          userInfo,
           logger,
         });
         const entityLink = (ref: string) => {
@@ -135,11 +137,14 @@ export const privatelinkPlugin = createBackendPlugin({
           entityLink,
         });
 
+        // One search for the PrivateLink page and the find action, with where the caller's teams stand.
+        const search = createServiceSearch({ catalog, access: createAccessResolver({ catalog, store, config: privatelinkConfig, userInfo }) });
+
         // The actions registry (served to AI agents over MCP): the same services, with each caller's credentials.
         registerPrivateLinkActions(actionsRegistry, privatelinkConfig.actions.enabled, {
           catalog,
           reader,
-          access: createAccessResolver({ catalog, store, config: privatelinkConfig, userInfo }),
+          search,
           service,
           permissions,
           auditor,
@@ -191,7 +196,7 @@ export const privatelinkPlugin = createBackendPlugin({
         }
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details, store }));
+        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details, store, search }));
       },
     });
   },

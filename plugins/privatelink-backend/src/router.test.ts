@@ -4,6 +4,7 @@ import {
   DeleteVpcEndpointsCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointsCommand,
+  CreateTagsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   ModifyVpcEndpointServiceConfigurationCommand,
   DescribeVpcEndpointConnectionsCommand,
@@ -54,6 +55,7 @@ import {
   OTHER_SERVICE_ID,
   OTHER_SERVICE_REF,
   OTHER_USER,
+  OWNER_GROUP,
   OWNER_USER,
   PRIVATE_DNS,
   PROVIDER,
@@ -724,6 +726,160 @@ describe('privatelink API', () => {
       const a = await startApi();
       await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`).expect(401);
       await api(a.server).get(`/v1/services?entityRef=${SERVICE_REF}`, NONE).expect(401);
+    });
+  });
+
+  describe('GET /v1/services/search', () => {
+    type Item = { entityRef: string; access: string };
+    const search = (a: Api, query: string, authorization = CARL) => api(a.server).get(`/v1/services/search${query}`, authorization);
+    const refsOf = (body: { items: Item[] }) => body.items.map(i => i.entityRef);
+    const accessOf = (body: { items: Item[] }) => Object.fromEntries(body.items.map(i => [i.entityRef, i.access]));
+    /** The analytics account is the orders team's: Olivia's team may connect to orders-api, which allows it. */
+    const ORDERS_OWN_ANALYTICS = { accounts: ACCOUNTS.map(a => (a.accountId === OTHER ? { ...a, owner: 'group:default/orders' } : a)) };
+
+    it('serves a page of the synced services with what the list shows, never a hand-written or forged copy', async () => {
+      const a = await startApi({}, { forged: true });
+      const res = await search(a, '');
+      expect(res.status).toBe(200);
+      // Ordered by name; legacy-api (no AWS annotations) and orders-api-copy (registered from a file) are left out
+      // by the catalog already, so the count matches what can be listed.
+      expect(res.body).toEqual({
+        items: [
+          {
+            entityRef: OTHER_SERVICE_REF,
+            name: 'billing-api',
+            // The sync titles a service without a Name tag by its name.
+            title: 'billing-api',
+            owner: 'group:default/billing',
+            serviceName: `com.amazonaws.vpce.${REGION}.${OTHER_SERVICE_ID}`,
+            acceptanceRequired: false,
+            accountId: PROVIDER,
+            region: REGION,
+            consumers: 0,
+            access: 'none',
+          },
+          {
+            entityRef: SERVICE_REF,
+            name: 'orders-api',
+            title: 'Orders API',
+            owner: 'group:default/orders',
+            system: 'system:default/commerce',
+            serviceName: SERVICE_NAME,
+            privateDnsName: PRIVATE_DNS,
+            privateDnsState: 'verified',
+            acceptanceRequired: true,
+            accountId: PROVIDER,
+            region: REGION,
+            consumers: 4,
+            // Carl's team, payments, owns the synced endpoint vpce-…0001 to it.
+            access: 'connected',
+          },
+        ],
+        totalItems: 2,
+      });
+      expect(ec2.calls()).toHaveLength(0);
+    });
+
+    it("tells each user where their own teams stand: connected, allowed, requested or none", async () => {
+      const a = await startApi(ORDERS_OWN_ANALYTICS);
+      // Carl (payments): connected to orders-api through his team's endpoint; nothing with billing-api yet.
+      expect(accessOf((await search(a, '', CARL)).body)).toEqual({ [SERVICE_REF]: 'connected', [OTHER_SERVICE_REF]: 'none' });
+      // Olivia (orders): no endpoint of her team, but the analytics account her team owns is allowed on orders-api.
+      expect(accessOf((await search(a, '', OWNER)).body)).toEqual({ [SERVICE_REF]: 'allowed', [OTHER_SERVICE_REF]: 'none' });
+
+      // Carl asks for billing-api: requested, for him; Dana, in his team, did not ask and sees none.
+      await fileRequest(a, CARL, { serviceRef: OTHER_SERVICE_REF });
+      expect(accessOf((await search(a, '', CARL)).body)).toEqual({ [SERVICE_REF]: 'connected', [OTHER_SERVICE_REF]: 'requested' });
+      expect(accessOf((await search(a, '', DANA)).body)).toEqual({ [SERVICE_REF]: 'connected', [OTHER_SERVICE_REF]: 'none' });
+
+      // Being allowed outranks a pending request: Olivia can connect now, and "I can connect" lists it.
+      await fileRequest(a, OWNER, { consumerRef: 'component:default/orders-web' });
+      expect(accessOf((await search(a, '', OWNER)).body)).toEqual({ [SERVICE_REF]: 'allowed', [OTHER_SERVICE_REF]: 'none' });
+    });
+
+    it('keeps to the services the user can connect to with access=connectable, reading on past the others', async () => {
+      const a = await startApi(ORDERS_OWN_ANALYTICS);
+      await fileRequest(a, CARL, { serviceRef: OTHER_SERVICE_REF });
+      // billing-api comes first by name: Carl only requested it, so one page of one reads on to orders-api.
+      const carl = await search(a, '?access=connectable&limit=1', CARL);
+      expect(carl.body).toEqual({ items: [expect.objectContaining({ entityRef: SERVICE_REF, access: 'connected' })], totalItems: 2, scanned: 2 });
+      const olivia = await search(a, '?access=connectable', OWNER);
+      expect(olivia.body).toMatchObject({ items: [{ entityRef: SERVICE_REF, access: 'allowed' }], totalItems: 2, scanned: 2 });
+      // A user whose teams stand nowhere gets an empty page, and no cursor: there is nothing further.
+      const mallory = await search(a, '?access=connectable', MALLORY);
+      expect(mallory.body).toEqual({ items: [], totalItems: 2, scanned: 2 });
+    });
+
+    it('pages with the cursor, which carries the search', async () => {
+      const a = await startApi();
+      const first = await search(a, '?limit=1');
+      expect(first.body).toMatchObject({ items: [{ entityRef: OTHER_SERVICE_REF }], totalItems: 2, nextCursor: expect.stringMatching(/^[\w-]+$/) });
+      const second = await search(a, `?cursor=${first.body.nextCursor}&limit=1`);
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual({ items: [expect.objectContaining({ entityRef: SERVICE_REF, access: 'connected' })], totalItems: 2 });
+
+      // The cursor of a filtered search keeps its filters: the second page of a search by account is still by account.
+      const byAccount = await search(a, `?accountId=${PROVIDER}&limit=1`);
+      expect(refsOf(byAccount.body)).toEqual([OTHER_SERVICE_REF]);
+      expect(refsOf((await search(a, `?cursor=${byAccount.body.nextCursor}`)).body)).toEqual([SERVICE_REF]);
+    });
+
+    it.each([
+      ['words of the title', '?q=orders', [SERVICE_REF]],
+      ['part of the service name', `?q=${OTHER_SERVICE_ID.slice(-8)}`, [OTHER_SERVICE_REF]],
+      ['an owner', '?owner=group:default/billing', [OTHER_SERVICE_REF]],
+      ['an owner named without kind and namespace', '?owner=orders', [SERVICE_REF]],
+      ['a system', '?system=commerce', [SERVICE_REF]],
+      ['the provider account', `?accountId=${PROVIDER}`, [OTHER_SERVICE_REF, SERVICE_REF]],
+      ['an account without services', `?accountId=${CONSUMER}`, []],
+      ['a region', `?region=${REGION}`, [OTHER_SERVICE_REF, SERVICE_REF]],
+      ['another region', '?region=eu-west-1', []],
+      ['words and an owner', '?q=api&owner=group:default/orders', [SERVICE_REF]],
+    ])('searches by %s', async (_what, query, refs) => {
+      const a = await startApi();
+      const res = await search(a, query);
+      expect(res.status).toBe(200);
+      expect(refsOf(res.body)).toEqual(refs);
+      expect(res.body.totalItems).toBe(refs.length);
+    });
+
+    it.each([
+      ['a limit of 0', '?limit=0', 'limit'],
+      ['a limit over 100', '?limit=101', 'limit'],
+      ['a limit that is no number', '?limit=ten', 'limit'],
+      ['a malformed account id', '?accountId=1234', 'accountId'],
+      ['an unknown region', '?region=mars-1', 'region'],
+      ['an unknown access filter', '?access=all', 'access'],
+      ['an unknown field', '?sort=name', 'sort'],
+      ['two search texts', '?q=a&q=b', 'q'],
+      ['hidden characters in the text', `?q=${encodeURIComponent('orders\u202E')}`, 'control or bidirectional'],
+      ['a cursor with search fields', '?cursor=abc&q=orders', 'q: must not be sent with a cursor'],
+      ['a cursor that is none of ours', '?cursor=bm90LWEtY3Vyc29y', 'Invalid cursor'],
+      ['a cursor with characters no cursor has', '?cursor=a.b', 'cursor'],
+    ])('answers 400 for %s', async (_what, query, message) => {
+      const a = await startApi();
+      const res = await search(a, query);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('answers 400 for a cursor of ours whose catalog cursor was tampered with', async () => {
+      const a = await startApi();
+      const forged = Buffer.from(JSON.stringify({ c: 'not-a-catalog-cursor' })).toString('base64url');
+      const res = await search(a, `?cursor=${forged}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('Invalid cursor') });
+    });
+
+    it('is for signed-in users only: a service token is refused, no token is 401', async () => {
+      const a = await startApi();
+      const asService = await search(a, '', SERVICE);
+      expect(asService.status).toBe(403);
+      expect(asService.body.error.name).toBe('NotAllowedError');
+      await search(a, '?limit=ten', SERVICE).expect(403);
+      await api(a.server).get('/v1/services/search').expect(401);
+      await api(a.server).get('/v1/services/search', NONE).expect(401);
     });
   });
 
@@ -2177,10 +2333,17 @@ describe('privatelink API', () => {
       await api(a.server).post('/v1/principals/allow', OWNER, { serviceRef: SERVICE_REF, principals: ['arn:aws:iam::555566667777:root'] }).expect(200);
       await api(a.server).post('/v1/principals/revoke', OWNER, { serviceRef: SERVICE_REF, principals: [ALLOWED[0]] }).expect(200);
       await api(a.server).post('/v1/services/settings', OWNER, { serviceRef: SERVICE_REF, acceptanceRequired: false }).expect(200);
+      // The owner tag (CreateTags), within the policy's tag-key condition.
+      await api(a.server).post('/v1/services/settings', OWNER, { serviceRef: SERVICE_REF, owner: OWNER_GROUP }).expect(200);
+      expect(commandInputs(CreateTagsCommand)).toEqual([{ Resources: [SERVICE_ID], Tags: [{ Key: 'backstage:owner', Value: OWNER_GROUP }] }]);
       await api(a.server).post('/v1/endpoints/delete', CARL, { endpointRef: `resource:default/${EP_AVAILABLE}` }).expect(200);
       await api(a.server).post('/v1/services/retire', OWNER, { serviceRef: SERVICE_REF, confirmName: 'orders-api', force: true }).expect(200);
       const policy = JSON.parse(readFileSync(join(__dirname, '../../../docs/iam/privatelink-api-policy.json'), 'utf8'));
       const granted = new Set(policy.Statement.flatMap((st: { Action: string[] }) => st.Action));
+      const tagging = policy.Statement.find((st: { Action: string[] }) => st.Action.includes('ec2:CreateTags'));
+      expect(tagging.Condition['ForAllValues:StringEquals']['aws:TagKeys']).toEqual(
+        expect.arrayContaining(['backstage:owner', 'backstage:system', 'backstage:component', 'privatelink:retirement-announced']),
+      );
       const sent = [...new Set(ec2.calls().map(c => `ec2:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))].sort();
       expect(sent.length).toBeGreaterThan(8);
       expect(sent.filter(action => !granted.has(action))).toEqual([]);

@@ -15,7 +15,8 @@ import { DetailsPayload, ServiceDetailsCache } from './service/detailsCache';
 import { PrivateLinkService } from './service/PrivateLinkService';
 import { PrivateLinkStore } from './service/store';
 import { scaffolderAuditWriter } from './service/scaffolderAudit';
-import { approveSchema, createRequestSchema, denySchema, entityRef, parse, requestIdSchema } from './validation';
+import { ServiceSearch } from './service/serviceSearch';
+import { approveSchema, createRequestSchema, denySchema, entityRef, parse, requestIdSchema, serviceSearchQuerySchema } from './validation';
 
 /** What the router needs; each piece is a service with its own interface. */
 export interface RouterOptions {
@@ -25,6 +26,8 @@ export interface RouterOptions {
   service: PrivateLinkService;
   details: ServiceDetailsCache;
   store: PrivateLinkStore;
+  /** The search of the synced endpoint services (the PrivateLink page). */
+  search: ServiceSearch;
 }
 
 /** Lists page with `limit` and the `before` cursor a previous page answered as `nextBefore`. */
@@ -54,7 +57,7 @@ function sendPayload(req: Request, res: Response, payload: DetailsPayload) {
 
 /** The HTTP API of the PrivateLink plugin, mounted at /api/privatelink. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, auditor, config, service, details, store } = options;
+  const { httpAuth, auditor, config, service, details, store, search } = options;
   const scaffolderAudit = scaffolderAuditWriter(store);
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
@@ -138,6 +141,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { entityRef: ref } = parse(schemas.details, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     sendPayload(req, res, await details.get(ref, credentials));
+  });
+
+  // The PrivateLink page: a page of the services the caller may see, each with where their teams stand. Users only
+  // (the access is theirs); the catalog reads with their credentials.
+  router.get('/v1/services/search', async (req, res) => {
+    const credentials = await user(req);
+    const { q, access, cursor, ...filters } = parse(serviceSearchQuerySchema, req.query, 'query');
+    res.json(await search.search(cursor ? { cursor, limit: filters.limit } : { ...filters, text: q, connectable: access === 'connectable' }, credentials));
   });
 
   router.get('/v1/consumers', async (req, res) => {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { accountIdSchema, describeIssues } from '@privatelink-backstage/plugin-privatelink-common';
+import { accountIdSchema, describeIssues, regionSchema } from '@privatelink-backstage/plugin-privatelink-common';
 import { z } from 'zod';
 
 /**
@@ -44,6 +44,39 @@ export const denySchema = z.object({ reason: text(3) }).strict();
 
 /** An access request's id. */
 export const requestIdSchema = z.object({ id: z.uuid({ message: 'must be an access request id' }) });
+
+/** The search fields of `GET /v1/services/search`, which a later page's cursor carries instead. */
+const SEARCH_FIELDS = ['q', 'owner', 'system', 'accountId', 'region', 'access'] as const;
+
+/**
+ * The query of `GET /v1/services/search`: the search's words and filters for a first page, or only the `cursor`
+ * of the page before (which carries them) and `limit`. At most 100 services a page (default 20).
+ */
+export const serviceSearchQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .max(200)
+      .refine(v => !CONTROL.test(v), 'must not contain control or bidirectional formatting characters')
+      .optional(),
+    owner: entityRef.optional(),
+    system: entityRef.optional(),
+    accountId: accountIdSchema.optional(),
+    region: regionSchema.optional(),
+    access: z.enum(['connectable'], { message: "must be 'connectable'" }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(4000).regex(/^[A-Za-z0-9_-]+$/, 'must be the nextCursor of a previous page').optional(),
+  })
+  .strict()
+  .superRefine((query, ctx) => {
+    if (query.cursor === undefined) return;
+    for (const field of SEARCH_FIELDS) {
+      if (query[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'must not be sent with a cursor, which carries the search' });
+      }
+    }
+  });
 
 /** Validates `value`, or refuses it with an `InputError` naming every bad field of the `where` (e.g. `request body`). */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {

@@ -219,8 +219,24 @@ export interface EndpointServiceSettingsChange {
   /** A new private DNS name (a new name starts its verification again), or `null` to remove the name. */
   privateDnsName?: string | null;
   /**
-   * Make the change even though it cuts existing consumers (removes a region they connect from, or changes or
-   * removes the private DNS name they resolve). Without it such a change is refused, naming them.
+   * The IP address types consumers may connect over, the whole set (at least one): `ipv4`, `ipv6`. IPv6 needs a
+   * dualstack load balancer behind the service.
+   */
+  supportedIpAddressTypes?: Array<'ipv4' | 'ipv6'>;
+  /**
+   * Hand the service to another team: the group's entity ref, written to the service's owner tag. Only someone who
+   * may change the service (its owners, by default) and who belongs to the new team may do it, and only to a team
+   * the account permits (`privatelink.accounts[].owners`).
+   */
+  owner?: string;
+  /** The system the service is part of (its system tag), as an entity ref, or `null` to remove the tag. */
+  system?: string | null;
+  /** The component the service exposes (its component tag), as an entity ref, or `null` to remove the tag. */
+  component?: string | null;
+  /**
+   * Make the change even though it cuts existing consumers (removes a region they connect from or an IP address
+   * type they use, or changes or removes the private DNS name they resolve). Without it such a change is refused,
+   * naming them.
    */
   confirmCuts?: boolean;
 }
@@ -241,7 +257,10 @@ export interface ConsumerCut {
 export interface EndpointServiceSettingsResult {
   /** Entity ref of the service. */
   serviceRef: string;
-  /** The settings this change set, by name (`acceptanceRequired`, `supportedRegions`, `privateDnsName`). */
+  /**
+   * The settings this change set, by name (`acceptanceRequired`, `supportedRegions`, `privateDnsName`,
+   * `supportedIpAddressTypes`, `owner`, `system`, `component`).
+   */
   changed: string[];
   /** The consumers it cut off (with `confirmCuts`); empty otherwise. */
   cuts: ConsumerCut[];
@@ -258,8 +277,22 @@ export interface RetireEndpointServiceRequest {
   serviceRef: string;
   /** The service's entity name, typed again as a confirmation. */
   confirmName: string;
-  /** Retire it even though consumers are connected (`available`): they are notified and their connections rejected. */
+  /**
+   * Retire it even though consumers are connected (`available`): they are notified and their connections rejected.
+   * With a grace period configured (`privatelink.retirement.gracePeriod`), the first forced retirement only
+   * announces it (`announced` in the answer); a forced retirement once the period has passed retires it.
+   */
   force?: boolean;
+}
+
+/**
+ * A forced retirement announced to the connected consumers, waiting out the grace period. @public
+ */
+export interface RetirementAnnouncement {
+  /** ISO 8601 time the retirement was announced (kept on the service as the tag `privatelink:retirement-announced`). */
+  announcedAt: string;
+  /** ISO 8601 time from which a forced retirement retires the service. */
+  retireAfter: string;
 }
 
 /** What retiring an endpoint service did. @public */
@@ -278,6 +311,11 @@ export interface RetireEndpointServiceResult {
   closedRequests: number;
   /** The load balancers the service used, which may now be deleted with `aws:privatelink:nlb:delete`. */
   loadBalancerArns: string[];
+  /**
+   * Set when this call only announced the retirement (a grace period is configured and consumers are connected):
+   * nothing was rejected or deleted; retire it again with `force` after `retireAfter`.
+   */
+  announced?: RetirementAnnouncement;
 }
 
 /** What deleting a consumer's VPC endpoint did (`POST /v1/endpoints/delete`). @public */
@@ -352,4 +390,92 @@ export interface PrivateLinkConsumerDetails {
   endpoints: PrivateLinkConsumerEndpoint[];
   /** Its access requests that are pending or denied, newest first (at most 50). */
   requests: AccessRequest[];
+}
+
+/**
+ * Where the signed-in user's teams stand with an endpoint service, the strongest that applies: `connected` (an
+ * endpoint one of their teams owns is synced for it), `allowed` (an account one of their teams owns is an allowed
+ * principal, or `*` is: they can connect now), `requested` (the user has a pending access request, and no account
+ * of theirs is allowed yet), else `none`. "Can connect" means `connected` or `allowed`.
+ * @public
+ */
+export type YourAccess = 'connected' | 'allowed' | 'requested' | 'none';
+
+/**
+ * A search of the synced endpoint services (`GET /v1/services/search`). The first page takes the search fields;
+ * a later page takes only the `cursor` of the page before it (which carries the search) and, optionally, `limit`.
+ * @public
+ */
+export interface EndpointServiceSearchQuery {
+  /** Words to look for in the entity name, the title or the endpoint service name, e.g. `orders`. */
+  q?: string;
+  /** Owner entity ref, e.g. `group:default/payments` (a bare `payments` is read as a group). */
+  owner?: string;
+  /** System entity ref, e.g. `system:default/commerce` (a bare `commerce` is read as a system). */
+  system?: string;
+  /** 12-digit AWS account id of the provider account, e.g. `123456789012`. */
+  accountId?: string;
+  /** AWS region of the service, e.g. `eu-west-1`. */
+  region?: string;
+  /**
+   * `connectable`: only the services the user's teams can connect to ({@link YourAccess} `connected` or
+   * `allowed`). Applied after the catalog's page: see {@link EndpointServiceSearchPage.scanned}.
+   */
+  access?: 'connectable';
+  /** Services per page, 1 to 100 (default 20). */
+  limit?: number;
+  /** The {@link EndpointServiceSearchPage.nextCursor} of the previous page; with it, only `limit` may be given. */
+  cursor?: string;
+}
+
+/** One endpoint service in a search result, with where the user's teams stand with it. @public */
+export interface EndpointServiceSearchItem {
+  /** Entity ref of the vpc-endpoint-service Resource, e.g. `resource:default/orders-api`. */
+  entityRef: string;
+  /** Entity name (`metadata.name`). */
+  name: string;
+  /** Display title (`metadata.title`), when the entity has one. */
+  title?: string;
+  /** Owner entity ref (`spec.owner`), e.g. `group:default/orders`. */
+  owner?: string;
+  /** System entity ref (`spec.system`), e.g. `system:default/commerce`, when set. */
+  system?: string;
+  /** Service name consumers create their endpoints with, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
+  serviceName?: string;
+  /** Private DNS name of the service, when it has one. */
+  privateDnsName?: string;
+  /** Verification state of the private DNS name: `pendingVerification`, `verified` or `failed`. */
+  privateDnsState?: string;
+  /** Whether an owner accepts each new connection; absent when the entity does not say. */
+  acceptanceRequired?: boolean;
+  /** 12-digit AWS account id of the provider account. */
+  accountId?: string;
+  /** AWS region of the service. */
+  region?: string;
+  /** Consumer endpoints of the service known to the catalog (its `dependencyOf` Resources), whatever their state. */
+  consumers: number;
+  /** Where the user's teams stand with it; see {@link YourAccess}. */
+  access: YourAccess;
+}
+
+/**
+ * One page of a search of the endpoint services (`GET /v1/services/search`), ordered by entity name.
+ * @public
+ */
+export interface EndpointServiceSearchPage {
+  /** The services of this page: at most the query's `limit`. */
+  items: EndpointServiceSearchItem[];
+  /**
+   * How many services the catalog holds for the search's words and filters (the caller may see), before the
+   * `access` filter: how many of them the user can connect to is not counted, since that takes reading them all.
+   */
+  totalItems: number;
+  /** Pass as {@link EndpointServiceSearchQuery.cursor} for the next page; absent on the last page. */
+  nextCursor?: string;
+  /**
+   * Only with `access: 'connectable'`: how many services this page read from the catalog to pick its items. The
+   * filter is applied after the catalog's pages, within a bounded read per request, so a page may hold fewer
+   * items than `limit` (even none) while `nextCursor` is present: follow it for more.
+   */
+  scanned?: number;
 }

@@ -1,6 +1,7 @@
 import {
   accountIdSchema,
   describeIssues,
+  endpointServiceSettingsChangeSchema,
   dnsNameSchema,
   endpointServiceIdSchema,
   endpointServiceNameSchema,
@@ -87,5 +88,30 @@ describe('normalizeEndpointState', () => {
     [undefined, 'unknown'],
   ])('%s → %s', (raw, state) => {
     expect(normalizeEndpointState(raw)).toBe(state);
+  });
+});
+
+describe('endpointServiceSettingsChangeSchema', () => {
+  const issues = (value: unknown) => {
+    const parsed = endpointServiceSettingsChangeSchema.safeParse(value);
+    return parsed.success ? undefined : describeIssues(parsed.error);
+  };
+
+  it('takes IP address types and the placing tags as entity refs', () => {
+    expect(issues({ supportedIpAddressTypes: ['ipv4', 'ipv6'], owner: 'group:default/payments', system: null, component: 'orders-api' })).toBeUndefined();
+    expect(issues({ system: 'checkout' })).toBeUndefined();
+  });
+
+  it.each([
+    [{ supportedIpAddressTypes: [] }, 'supportedIpAddressTypes: name at least one IP address type'],
+    [{ supportedIpAddressTypes: ['ipv4', 'ipv4'] }, 'supportedIpAddressTypes: name each IP address type once'],
+    [{ supportedIpAddressTypes: ['dualstack'] }, 'supportedIpAddressTypes.0'],
+    [{ owner: 'user:default/bob' }, 'owner: must be a group ref'],
+    [{ owner: null }, 'owner'],
+    [{ system: 'component:default/x' }, 'system: must be a system ref'],
+    [{ component: 'not a ref!' }, 'component: must be an entity ref'],
+    [{ confirmCuts: true }, 'name at least one setting to change'],
+  ])('refuses %j, naming the field', (value, message) => {
+    expect(issues(value)).toContain(message);
   });
 });

@@ -117,8 +117,22 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
 }
 
 /**
+ * An entity ref as a placing tag holds it: `kind:namespace/name`, `namespace/name` or `name`, of the given kind when
+ * it names one (at most 255 characters, the limit of an AWS tag value). Kept as written; the write path makes it a
+ * full ref.
+ */
+function placementRefSchema(kind: string) {
+  return z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^(?:[A-Za-z]+:)?(?:[a-z0-9][a-z0-9-]{0,62}\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be an entity ref, e.g. team-a or group:default/team-a')
+    .refine(ref => !ref.includes(':') || ref.split(':')[0].toLocaleLowerCase('en-US') === kind, `must be a ${kind} ref`);
+}
+
+/**
  * The fields of an {@link EndpointServiceSettingsChange}, validated: at least one setting, no region both added and
- * removed, at most 20 regions each way. The route and the action share it.
+ * removed, at most 20 regions each way, entity refs for the placing tags, one to two IP address types. The route and the action share it.
  * @public
  */
 export const endpointServiceSettingsChangeSchema = z
@@ -127,6 +141,15 @@ export const endpointServiceSettingsChangeSchema = z
     addSupportedRegions: z.array(regionSchema).max(20).optional(),
     removeSupportedRegions: z.array(regionSchema).max(20).optional(),
     privateDnsName: dnsNameSchema.nullable().optional(),
+    supportedIpAddressTypes: z
+      .array(z.enum(['ipv4', 'ipv6']))
+      .min(1, 'name at least one IP address type (ipv4, ipv6)')
+      .max(2)
+      .refine(t => new Set(t).size === t.length, 'name each IP address type once')
+      .optional(),
+    owner: placementRefSchema('group').optional(),
+    system: placementRefSchema('system').nullable().optional(),
+    component: placementRefSchema('component').nullable().optional(),
     confirmCuts: z.boolean().optional(),
   })
   .strict()
@@ -135,8 +158,15 @@ export const endpointServiceSettingsChangeSchema = z
       c.acceptanceRequired !== undefined ||
       (c.addSupportedRegions?.length ?? 0) > 0 ||
       (c.removeSupportedRegions?.length ?? 0) > 0 ||
-      c.privateDnsName !== undefined,
-    { message: 'name at least one setting to change (acceptanceRequired, addSupportedRegions, removeSupportedRegions, privateDnsName)' },
+      c.privateDnsName !== undefined ||
+      c.supportedIpAddressTypes !== undefined ||
+      c.owner !== undefined ||
+      c.system !== undefined ||
+      c.component !== undefined,
+    {
+      message:
+        'name at least one setting to change (acceptanceRequired, addSupportedRegions, removeSupportedRegions, privateDnsName, supportedIpAddressTypes, owner, system, component)',
+    },
   )
   .refine(c => !(c.addSupportedRegions ?? []).some(r => (c.removeSupportedRegions ?? []).includes(r)), {
     message: 'a region cannot be both added and removed',

@@ -167,6 +167,42 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
         syncEnabled: false,
       };
     },
+    async searchServices(query) {
+      // One service: the search's text and the account filter are all there is to apply.
+      const service = details();
+      const text = query.q?.toLocaleLowerCase('en-US');
+      const matches =
+        !retired &&
+        (!text ||
+          `${sampleService.metadata.name} ${service.title} ${service.serviceName}`
+            .toLocaleLowerCase('en-US')
+            .includes(text)) &&
+        (!query.accountId || query.accountId === service.accountId);
+      const items = matches
+        ? [
+            {
+              entityRef: serviceRef,
+              name: sampleService.metadata.name,
+              title: service.title,
+              owner: service.owner,
+              system: 'system:default/payments',
+              serviceName: service.serviceName,
+              privateDnsName: service.privateDnsName,
+              privateDnsState: service.privateDnsState,
+              acceptanceRequired: service.acceptanceRequired,
+              accountId: service.accountId,
+              region: service.region,
+              consumers: consumers.length,
+              access: requests.some(r => r.status === 'pending')
+                ? ('requested' as const)
+                : ('none' as const),
+            },
+          ]
+        : [];
+      return query.access === 'connectable'
+        ? { items: [], totalItems: items.length, scanned: items.length }
+        : { items, totalItems: items.length };
+    },
     async listAccessRequests() {
       return requests.map(r => ({ ...r }));
     },

@@ -1,16 +1,10 @@
 import { BackstageCredentials, BackstageUserPrincipal, PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  ANNOTATIONS,
-  isSyncedEntity,
-  privatelinkPrincipalManagePermission,
-  VPC_ENDPOINT_SERVICE_TYPE,
-} from '@privatelink-backstage/plugin-privatelink-common';
-import { AccessResolver } from '../service/yourAccess';
+import { privatelinkPrincipalManagePermission } from '@privatelink-backstage/plugin-privatelink-common';
+import { ServiceSearch } from '../service/serviceSearch';
 import { ServiceDetailsReader } from '../service/serviceDetails';
 import { PrivateLinkService } from '../service/PrivateLinkService';
 
@@ -18,13 +12,14 @@ import { PrivateLinkService } from '../service/PrivateLinkService';
 export interface ReadActionsContext {
   catalog: CatalogService;
   reader: ServiceDetailsReader;
-  access: AccessResolver;
+  /** The search the PrivateLink page's route uses too. */
+  search: ServiceSearch;
   service: PrivateLinkService;
   permissions: PermissionsService;
 }
 
 const ACCESS_TEXT =
-  "Where the caller's teams stand: connected (one of their endpoints connects), requested (the caller has a pending access request), allowed (one of their accounts may connect), none";
+  "Where the caller's teams stand, the strongest that applies: connected (one of their endpoints connects), allowed (one of their accounts may connect now), requested (the caller has a pending access request), none";
 
 const userOnly = (credentials: BackstageCredentials, what: string): BackstageCredentials<BackstageUserPrincipal> => {
   if ((credentials.principal as { type?: string }).type !== 'user') {
@@ -50,7 +45,11 @@ export function findEndpointServicesAction(ctx: ReadActionsContext): ActionsRegi
           accountId: z.string().regex(/^\d{12}$/).optional().describe('12-digit AWS account id of the provider'),
           region: z.string().max(32).optional().describe('AWS region, e.g. us-east-1'),
           limit: z.number().int().min(1).max(50).optional().describe('How many results, 1 to 50. Default 20'),
-          cursor: z.string().max(2000).optional().describe('The nextCursor of the previous answer, for the next page'),
+          connectable: z
+            .boolean()
+            .optional()
+            .describe('Only the services the caller can connect to (connected or allowed); such a page may hold fewer than `limit` results, see `scanned`'),
+          cursor: z.string().max(4000).optional().describe('The nextCursor of the previous answer, for the next page; it carries the other fields'),
         }),
       output: z =>
         z.object({
@@ -63,57 +62,26 @@ export function findEndpointServicesAction(ctx: ReadActionsContext): ActionsRegi
               system: z.string().optional(),
               serviceName: z.string().optional().describe('The service name to create a VPC endpoint with'),
               privateDnsName: z.string().optional().describe('Private DNS name, when the service has one'),
+              privateDnsState: z.string().optional().describe('pendingVerification, verified or failed'),
+              acceptanceRequired: z.boolean().optional().describe("Whether a new connection waits for the owners' acceptance"),
               accountId: z.string().optional(),
               region: z.string().optional(),
-              access: z.enum(['connected', 'requested', 'allowed', 'none']).describe(ACCESS_TEXT),
+              consumers: z.number().describe('Consumer endpoints known to the catalog'),
+              access: z.enum(['connected', 'allowed', 'requested', 'none']).describe(ACCESS_TEXT),
             }),
           ),
-          totalItems: z.number().describe('How many services match in all'),
+          totalItems: z.number().describe('How many services match the text and filters in all (before `connectable`)'),
           nextCursor: z.string().optional().describe('Pass as cursor for the next page; absent on the last page'),
+          scanned: z.number().optional().describe('With connectable: how many services were read to pick these results'),
         }),
     },
     action: async ({ input, credentials }) => {
-      const limit = input.limit ?? 20;
-      const filter: Record<string, string> = { kind: 'Resource', 'spec.type': VPC_ENDPOINT_SERVICE_TYPE };
-      if (input.owner) filter['spec.owner'] = input.owner;
-      if (input.system) filter['spec.system'] = input.system;
-      if (input.accountId) filter[`metadata.annotations.${ANNOTATIONS.accountId}`] = input.accountId;
-      if (input.region) filter[`metadata.annotations.${ANNOTATIONS.region}`] = input.region;
-      const res = await ctx.catalog.queryEntities(
-        input.cursor
-          ? { cursor: input.cursor, limit }
-          : {
-              filter,
-              limit,
-              orderFields: [{ field: 'metadata.name', order: 'asc' }],
-              ...(input.text ? { fullTextFilter: { term: input.text, fields: ['metadata.name', 'metadata.title', `metadata.annotations.${ANNOTATIONS.serviceName}`] } } : {}),
-            },
-        { credentials },
+      const { text, owner, system, accountId, region, connectable, limit, cursor } = input;
+      const page = await ctx.search.search(
+        cursor ? { cursor, limit: limit ?? 20 } : { text, owner, system, accountId, region, connectable, limit: limit ?? 20 },
+        credentials,
       );
-      // Only the sync's own entities: a registered file with the same annotations is no service of ours.
-      const services = res.items.filter(isSyncedEntity);
-      const access = await ctx.access.accessTo(services, credentials);
-      return {
-        output: {
-          items: services.map(s => {
-            const a = s.metadata.annotations ?? {};
-            return {
-              entityRef: stringifyEntityRef(s),
-              name: s.metadata.name,
-              title: s.metadata.title,
-              owner: s.spec?.owner as string | undefined,
-              system: s.spec?.system as string | undefined,
-              serviceName: a[ANNOTATIONS.serviceName],
-              privateDnsName: a[ANNOTATIONS.privateDnsName],
-              accountId: a[ANNOTATIONS.accountId],
-              region: a[ANNOTATIONS.region],
-              access: access.get(stringifyEntityRef(s)) ?? 'none',
-            };
-          }),
-          totalItems: res.totalItems,
-          ...(res.pageInfo.nextCursor ? { nextCursor: res.pageInfo.nextCursor } : {}),
-        },
-      };
+      return { output: page };
     },
   };
 }

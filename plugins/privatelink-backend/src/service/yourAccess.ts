@@ -6,16 +6,13 @@ import {
   decodeAnnotationList,
   isSyncedEntity,
   VPC_ENDPOINT_TYPE,
+  YourAccess,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkStore } from './store';
 
-/**
- * Where the caller's teams stand with a service: `connected` (an endpoint one of them owns is synced), `requested`
- * (the caller has a pending access request), `allowed` (an account one of them owns is an allowed principal, or
- * `*` is), else `none`. The strongest applies.
- */
-export type YourAccess = 'connected' | 'requested' | 'allowed' | 'none';
+/** Where the caller's teams stand with a service; defined in the common package, which the frontend shares. */
+export type { YourAccess } from '@privatelink-backstage/plugin-privatelink-common';
 
 /** Works out {@link YourAccess} of a user for many services at once, from the synced catalog and the requests. */
 export interface AccessResolver {
@@ -37,7 +34,9 @@ export function createAccessResolver(options: {
       const principal = credentials.principal as { type: string; userEntityRef?: string };
       if (principal.type !== 'user' || !principal.userEntityRef || refs.length === 0) return access;
       const mine = new Set((await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs);
-      const rank: Record<YourAccess, number> = { none: 0, allowed: 1, requested: 2, connected: 3 };
+      // Allowed outranks requested: a team that may connect now need not wait for a request (and "I can connect",
+      // connected or allowed, then agrees with the value shown).
+      const rank: Record<YourAccess, number> = { none: 0, requested: 1, allowed: 2, connected: 3 };
       const raise = (ref: string, to: YourAccess) => {
         if (rank[to] > rank[access.get(ref) ?? 'none']) access.set(ref, to);
       };

@@ -17,6 +17,7 @@ describe('readPrivateLinkConfig', () => {
       name: 'backstage:name',
     });
     expect(config.allowWildcardPrincipal).toBe(false);
+    expect(config.retirement).toEqual({ gracePeriodMs: 0 });
     expect(config.endpoint).toBeUndefined();
     expect(config.emulator).toBe(false);
     expect(config.aws).toEqual({ connectionTimeoutMs: 3000, requestTimeoutMs: 20000, interactiveMaxAttempts: 3 });
@@ -122,6 +123,14 @@ describe('readPrivateLinkConfig', () => {
     ['not a url', '(invalid)'],
   ])('redacts %s to %s for the logs', (endpoint, logged) => {
     expect(redactEndpoint(endpoint)).toBe(logged);
+  });
+
+  it('reads the retirement grace period as a duration object or ISO 8601, and refuses one that does not parse or exceeds 90 days', () => {
+    expect(read({ retirement: { gracePeriod: { days: 7 } } }).retirement).toEqual({ gracePeriodMs: 7 * 24 * 3600 * 1000 });
+    expect(read({ retirement: { gracePeriod: 'PT36H' } }).retirement).toEqual({ gracePeriodMs: 36 * 3600 * 1000 });
+    expect(() => read({ retirement: { gracePeriod: 'a week' } })).toThrow(/privatelink\.retirement\.gracePeriod: /);
+    expect(() => read({ retirement: { gracePeriod: { days: 91 } } })).toThrow('privatelink.retirement.gracePeriod: must be between 0 and 90 days');
+    expect(() => read({ retirement: { grace: { days: 1 } } })).toThrow(/privatelink\.retirement/);
   });
 
   it('refuses a schedule that does not parse, naming the field', () => {

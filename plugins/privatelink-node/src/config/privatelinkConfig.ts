@@ -3,7 +3,8 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   accountIdSchema,
   DEFAULT_TAG_KEYS,
@@ -23,6 +24,9 @@ const entityRef = (defaultKind: string) =>
   });
 
 const tagKey = z.string().min(1).max(128);
+
+/** The longest grace period a forced retirement may wait: 90 days. */
+const MAX_GRACE_PERIOD_MS = 90 * 24 * 3600 * 1000;
 
 /**
  * The actions PrivateLink registers with Backstage's actions registry, as `privatelink:<name>`; a platform team
@@ -196,6 +200,13 @@ const schema = z
       })
       .strict()
       .prefault({}),
+    retirement: z
+      .object({
+        // Read with Backstage's duration reader below; only its presence is typed here.
+        gracePeriod: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+      })
+      .strict()
+      .prefault({}),
     detailsCache: z
       .object({
         ttlSeconds: z.number().min(0).max(300).default(5),
@@ -330,6 +341,15 @@ export interface PrivateLinkConfig {
     /** The names of the actions to register, of {@link PRIVATELINK_ACTION_NAMES}; default all of them. */
     enabled: PrivateLinkActionName[];
   };
+  /** How endpoint services are retired. */
+  retirement: {
+    /**
+     * How long the connected consumers of a service are given between the announcement of a forced retirement and
+     * the retirement itself, in milliseconds (`privatelink.retirement.gracePeriod`, a duration such as
+     * `{ days: 7 }` or `P7D`); 0, the default, retires it at once.
+     */
+    gracePeriodMs: number;
+  };
   /** The short-lived cache of the entity card's answers (`GET /api/privatelink/v1/services`) in the backend plugin. */
   detailsCache: {
     /** How long an answer and a caller's read decision are reused, in seconds (0 to 300; 0 turns the cache off; default 5). */
@@ -444,9 +464,21 @@ export function readPrivateLinkConfig(config: Config): PrivateLinkConfig {
       );
     }
   }
+  let gracePeriodMs = 0;
+  if (config.has('privatelink.retirement.gracePeriod')) {
+    try {
+      gracePeriodMs = durationToMilliseconds(readDurationFromConfig(config, { key: 'privatelink.retirement.gracePeriod' }));
+    } catch (e) {
+      throw new PrivateLinkConfigError(`Invalid configuration: privatelink.retirement.gracePeriod: ${(e as Error).message}`);
+    }
+    if (!(gracePeriodMs >= 0 && gracePeriodMs <= MAX_GRACE_PERIOD_MS)) {
+      throw new PrivateLinkConfigError('Invalid configuration: privatelink.retirement.gracePeriod: must be between 0 and 90 days');
+    }
+  }
   return {
     ...value,
     accounts: value.accounts.map(a => ({ ...a, regions: a.regions ?? value.regions })),
+    retirement: { gracePeriodMs },
     sync: { ...value.sync, schedule },
   };
 }

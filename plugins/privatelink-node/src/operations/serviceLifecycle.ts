@@ -1,4 +1,6 @@
 import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
   DeleteVpcEndpointsCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointsCommand,
@@ -7,7 +9,7 @@ import {
   RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DeleteEndpointResult,
@@ -19,15 +21,16 @@ import {
   privatelinkEndpointServiceDeletePermission,
   privatelinkEndpointServiceUpdatePermission,
   RetireEndpointServiceResult,
+  RetirementAnnouncement,
   ServiceChangedEvent,
   VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { AwsClientTarget } from '../clientSettings';
-import { PrivateLinkConfig } from '../config/privatelinkConfig';
+import { permittedOwners, PrivateLinkConfig } from '../config/privatelinkConfig';
 import { EndpointTarget, findTrustedEndpoint, TrustedEndpoint, trustEndpoint } from '../trust/trustedEndpoint';
 import { TrustedService, trustService } from '../trust/trustedService';
 import { readConnections, readServiceConfiguration as readConfiguration } from './serviceReads';
-import { describeCuts, planSettingsChange } from './settingsPlan';
+import { describeCuts, PlacementTagKeys, planSettingsChange, SettingsPlan } from './settingsPlan';
 import { WriteActor, WriteGate } from './WriteGate';
 
 /**
@@ -117,11 +120,22 @@ export interface ServiceLifecycleOperations {
   deleteEndpoint(actor: WriteActor, selector: EndpointSelector, options?: LifecycleOptions): Promise<DeleteEndpointResult>;
 }
 
+/** The tag on an endpoint service that holds when its forced retirement was announced (ISO 8601). */
+export const RETIREMENT_ANNOUNCED_TAG = 'privatelink:retirement-announced';
+
 /** What the lifecycle operations share with the other service operations. */
 export interface LifecycleContext {
   gate: WriteGate;
   catalog: CatalogService;
   config: Pick<PrivateLinkConfig, 'accounts'>;
+  /** The tags that place a service in the catalog, which a settings change may write. */
+  tagKeys: PlacementTagKeys;
+  /** The grace period of a forced retirement, in milliseconds; 0 retires at once. */
+  gracePeriodMs: number;
+  /** The actor's ownership entity refs (themselves and their groups), from their verified identity. */
+  ownershipRefs?(actor: WriteActor): Promise<string[]>;
+  /** The time now (tests fix it). */
+  now(): Date;
   notify?: LifecycleNotifier;
   withEc2<T>(target: AwsClientTarget, fn: (ec2: () => Promise<EC2Client>) => Promise<T>): Promise<T>;
   resolve(actor: WriteActor, selector: { entity: Entity } | { target: ServiceChangedEvent }, action: string, details?: Record<string, unknown>): Promise<TrustedService>;
@@ -155,6 +169,32 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
     }
   }
 
+  /**
+   * The placing tags a change writes name entities the catalog holds; a new owner is one of the actor's own teams
+   * (the current owners consent by holding the update permission, the new team through a member) and one the
+   * account permits.
+   */
+  async function checkPlacement(actor: WriteActor, service: TrustedService, plan: SettingsPlan) {
+    const named: Array<[string, string]> = [];
+    const keyOf: Record<string, string> = { [ctx.tagKeys.owner]: 'owner', [ctx.tagKeys.system]: 'system', [ctx.tagKeys.component]: 'component' };
+    for (const [key, ref] of Object.entries(plan.tags.set)) named.push([keyOf[key] ?? key, ref]);
+    for (const [setting, ref] of named) {
+      const entity = await catalog.getEntityByRef(ref, { credentials: actor.credentials });
+      if (!entity) throw new InputError(`${setting}: ${ref} is not in the catalog`);
+    }
+    if (!plan.newOwner) return;
+    const mine = new Set(ctx.ownershipRefs ? await ctx.ownershipRefs(actor) : []);
+    if (!mine.has(plan.newOwner)) {
+      throw new NotAllowedError(`You may hand ${service.ref} only to a team you belong to, not to ${plan.newOwner}`);
+    }
+    const permitted = permittedOwners(config, service.target.accountId);
+    if (permitted && !permitted.has(plan.newOwner)) {
+      throw new NotAllowedError(
+        `Account ${service.target.accountId} does not permit the owner ${plan.newOwner}; it permits ${[...permitted].join(', ')} (privatelink.accounts[].owners)`,
+      );
+    }
+  }
+
   async function resolveEndpoint(actor: WriteActor, selector: EndpointSelector, details: Record<string, unknown>) {
     try {
       const endpoint =
@@ -185,7 +225,7 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
     async updateSettings(actor, selector, change, opts = {}) {
       const details = { change, ...opts.details };
       const service = await ctx.resolve(actor, selector, 'service.update', opts.dryRun ? { ...details, dryRun: true } : details);
-      let plan: ReturnType<typeof planSettingsChange> = { input: {}, changed: [], cuts: [] };
+      let plan: SettingsPlan = { input: {}, tags: { set: {}, remove: [] }, changed: [], cuts: [] };
       const value = await ctx.withEc2(service.target, ec2 =>
         gate.run<EndpointServiceSettingsResult>({
           actor,
@@ -198,7 +238,8 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
             const current = await readConfiguration(client, service.target.serviceId);
             if (!current) throw new NotFoundError(`Endpoint service ${service.target.serviceId} no longer exists in ${service.target.accountId}/${service.target.region}`);
             const connections = await readConnections(client, service.target);
-            plan = planSettingsChange(current, service.target.region, connections, change);
+            plan = planSettingsChange(current, service.target.region, connections, change, ctx.tagKeys);
+            await checkPlacement(actor, service, plan);
             if (plan.cuts.length > 0 && !change.confirmCuts) {
               throw new ConflictError(
                 `This change cuts ${describeCuts(plan.cuts)}. Tell them first, then make the change again with confirmCuts to make it anyway`,
@@ -213,7 +254,17 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
               return { value: { serviceRef: service.ref, changed: [], cuts: [] }, details: { changed: [] }, changed: false };
             }
             const client = await ec2();
-            await client.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: service.target.serviceId, ...plan.input }));
+            // Each step sends only what still differs: after a failure half-way, running the change again completes it.
+            if (Object.keys(plan.input).length > 0) {
+              await client.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: service.target.serviceId, ...plan.input }));
+            }
+            const resources = [service.target.serviceId];
+            if (Object.keys(plan.tags.set).length > 0) {
+              await client.send(new CreateTagsCommand({ Resources: resources, Tags: Object.entries(plan.tags.set).map(([Key, Value]) => ({ Key, Value })) }));
+            }
+            if (plan.tags.remove.length > 0) {
+              await client.send(new DeleteTagsCommand({ Resources: resources, Tags: plan.tags.remove.map(Key => ({ Key })) }));
+            }
             const after = await readConfiguration(client, service.target.serviceId).catch(() => undefined);
             const privateDnsState = after?.PrivateDnsName ? after.PrivateDnsNameConfiguration?.State : undefined;
             return {
@@ -233,6 +284,8 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
       let loadBalancerArns: string[] = [];
       let toReject: string[] = [];
       let owners: string[] = [];
+      // Set when this call only announces a forced retirement (a grace period is configured).
+      let announcement: RetirementAnnouncement | undefined;
       const result = (deleted: boolean, rejected: string[], notified: string[]): RetireEndpointServiceResult => ({
         serviceRef: service.ref,
         serviceId: service.target.serviceId,
@@ -241,7 +294,9 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
         notified,
         closedRequests: 0,
         loadBalancerArns,
+        ...(announcement ? { announced: announcement } : {}),
       });
+      const title = service.entity.metadata.title ?? service.entity.metadata.name;
       const value = await ctx.withEc2(service.target, ec2 =>
         gate.run<RetireEndpointServiceResult>({
           actor,
@@ -271,15 +326,45 @@ export function createLifecycleOperations(ctx: LifecycleContext): ServiceLifecyc
             }
             toReject = connections.filter(c => c.state === 'available' || c.state === 'pendingAcceptance' || c.state === 'pending').map(c => c.endpointId);
             owners = toReject.length ? await consumerOwners(actor, service) : [];
+            if (connected.length > 0 && ctx.gracePeriodMs > 0) {
+              const announcedAt = Date.parse(current.Tags?.find(t => t.Key === RETIREMENT_ANNOUNCED_TAG)?.Value ?? '');
+              const now = ctx.now();
+              if (Number.isNaN(announcedAt)) {
+                const retireAfter = new Date(now.getTime() + ctx.gracePeriodMs);
+                announcement = { announcedAt: now.toISOString(), retireAfter: retireAfter.toISOString() };
+                toReject = [];
+              } else if (now.getTime() < announcedAt + ctx.gracePeriodMs) {
+                const after = new Date(announcedAt + ctx.gracePeriodMs).toISOString();
+                throw new ConflictError(
+                  `The retirement of ${service.ref} was announced to its consumers at ${new Date(announcedAt).toISOString()}; it can be retired with force from ${after} (or once no consumer is connected)`,
+                );
+              }
+            }
           },
           dryRun: opts.dryRun,
-          preview: () => result(!gone, toReject, owners),
+          preview: () => result(!gone && !announcement, toReject, owners),
           failure: `Could not retire ${service.target.serviceId}`,
           change: async () => {
             if (gone) return { value: result(false, [], []), details: { alreadyDeleted: true }, announce: { ...service.target, retired: true } };
+            if (announcement) {
+              // The tag first: a consumer is told only of a retirement the service records.
+              await (await ec2()).send(
+                new CreateTagsCommand({
+                  Resources: [service.target.serviceId],
+                  Tags: [{ Key: RETIREMENT_ANNOUNCED_TAG, Value: announcement.announcedAt }],
+                }),
+              );
+              await notify({
+                recipients: owners,
+                title: `${title} will be retired`,
+                description: `The endpoint service ${service.target.serviceId} will be retired from ${announcement.retireAfter}; your endpoints to it stop working then. Move off it and remove them.`,
+                entityRef: service.ref,
+              });
+              return { value: result(false, [], owners), details: { announced: announcement, notified: owners } };
+            }
             await notify({
               recipients: owners,
-              title: `${service.entity.metadata.title ?? service.entity.metadata.name} is being retired`,
+              title: `${title} is being retired`,
               description: `The endpoint service ${service.target.serviceId} is retired now; your endpoints to it stop working. Remove them.`,
               entityRef: service.ref,
             });

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AcceptVpcEndpointConnectionsCommand,
   EC2Client,
@@ -10,6 +10,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DEFAULT_TAG_KEYS,
   privatelinkConnectionReviewPermission,
   privatelinkPrincipalManagePermission,
   ServiceChangedEvent,
@@ -141,10 +142,17 @@ export function createServiceOperations(options: {
   ec2: Ec2ClientFactory;
   /** Finds the entity of a service selected by its target, with the actor's credentials. */
   catalog: CatalogService;
-  /** The configured accounts: services are trusted only in these. */
-  config: Pick<PrivateLinkConfig, 'accounts'>;
+  /**
+   * The configured accounts (services are trusted only in these), and the placing tag keys and the retirement grace
+   * period (defaults: `DEFAULT_TAG_KEYS`, none).
+   */
+  config: Pick<PrivateLinkConfig, 'accounts'> & Partial<Pick<PrivateLinkConfig, 'tagKeys' | 'retirement'>>;
   /** Tells the consumers of a service before it is retired; without it nobody is told. */
   notify?: LifecycleNotifier;
+  /** The actors' teams, for handing a service to another team; without it no service changes owner. */
+  userInfo?: Pick<UserInfoService, 'getUserInfo'>;
+  /** The time now; default the clock. */
+  now?: () => Date;
   /** Receives a notice that could not be sent (the change goes on). */
   logger?: Pick<LoggerService, 'warn'>;
 }): ServiceOperations {
@@ -272,6 +280,12 @@ export function createServiceOperations(options: {
       gate,
       catalog,
       config,
+      tagKeys: config.tagKeys ?? DEFAULT_TAG_KEYS,
+      gracePeriodMs: config.retirement?.gracePeriodMs ?? 0,
+      ...(options.userInfo
+        ? { ownershipRefs: async (actor: WriteActor) => (await options.userInfo!.getUserInfo(actor.credentials)).ownershipEntityRefs }
+        : {}),
+      now: options.now ?? (() => new Date()),
       notify: options.notify,
       withEc2,
       resolve,

@@ -47,6 +47,7 @@ export async function readConnections(
       accountId: c.VpcEndpointOwner,
       state: normalizeEndpointState(c.VpcEndpointState),
       region: c.VpcEndpointRegion || target.region,
+      ...(c.IpAddressType ? { ipAddressType: c.IpAddressType } : {}),
     }))
     .sort((a, b) => a.endpointId.localeCompare(b.endpointId));
 }

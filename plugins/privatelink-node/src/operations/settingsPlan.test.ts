@@ -9,6 +9,8 @@ const connection = (endpointId: string, state: ServiceConnection['state'], regio
   region,
 });
 
+const NO_TAGS = { set: {}, remove: [] };
+
 describe('planSettingsChange', () => {
   const current = {
     ServiceId: 'vpce-svc-0123456789abcdef0',
@@ -24,9 +26,10 @@ describe('planSettingsChange', () => {
         addSupportedRegions: ['eu-west-1', 'us-west-2', 'us-west-2'],
         privateDnsName: 'api.example.com',
       }),
-    ).toEqual({ input: { AddSupportedRegions: ['us-west-2'] }, changed: ['supportedRegions'], cuts: [] });
+    ).toEqual({ input: { AddSupportedRegions: ['us-west-2'] }, tags: NO_TAGS, changed: ['supportedRegions'], cuts: [] });
     expect(planSettingsChange(current, REGION, [], { acceptanceRequired: false })).toEqual({
       input: { AcceptanceRequired: false },
+      tags: NO_TAGS,
       changed: ['acceptanceRequired'],
       cuts: [],
     });
@@ -64,6 +67,55 @@ describe('planSettingsChange', () => {
 
     // A first name cuts nobody.
     expect(planSettingsChange({ ...current, PrivateDnsName: undefined }, REGION, connections, { privateDnsName: 'api.example.com' }).cuts).toEqual([]);
+  });
+
+  it('changes the IP address types to the set asked for, naming the consumers that connect over a removed one', () => {
+    const dual = { ...current, SupportedIpAddressTypes: ['ipv4' as const, 'ipv6' as const] };
+    const connections = [
+      { ...connection('vpce-4', 'available'), ipAddressType: 'ipv4' },
+      { ...connection('vpce-6', 'available'), ipAddressType: 'ipv6' },
+      { ...connection('vpce-d', 'pendingAcceptance'), ipAddressType: 'dualstack' },
+      { ...connection('vpce-r', 'rejected'), ipAddressType: 'ipv6' },
+    ];
+    expect(planSettingsChange(dual, REGION, connections, { supportedIpAddressTypes: ['ipv4'] })).toEqual({
+      input: { RemoveSupportedIpAddressTypes: ['ipv6'] },
+      tags: NO_TAGS,
+      changed: ['supportedIpAddressTypes'],
+      cuts: [
+        { endpointId: 'vpce-6', accountId: '210987654321', state: 'available', reason: 'connects over IPv6' },
+        { endpointId: 'vpce-d', accountId: '210987654321', state: 'pendingAcceptance', reason: 'connects over IPv6' },
+      ],
+    });
+    // A service that reports no types supports IPv4 (EC2's default); asking for it changes nothing.
+    expect(planSettingsChange(current, REGION, [], { supportedIpAddressTypes: ['ipv4'] }).changed).toEqual([]);
+    expect(planSettingsChange(current, REGION, [], { supportedIpAddressTypes: ['ipv6', 'ipv4'] }).input).toEqual({ AddSupportedIpAddressTypes: ['ipv6'] });
+  });
+
+  it('writes the placing tags that differ, as full entity refs, and names a new owner', () => {
+    const tagged = {
+      ...current,
+      Tags: [
+        { Key: 'backstage:owner', Value: 'orders' },
+        { Key: 'backstage:system', Value: 'system:default/checkout' },
+        { Key: 'backstage:component', Value: 'orders-api' },
+      ],
+    };
+    expect(planSettingsChange(tagged, REGION, [], { owner: 'group:default/orders', system: 'checkout' })).toEqual({
+      input: {},
+      tags: NO_TAGS,
+      changed: [],
+      cuts: [],
+    });
+    expect(planSettingsChange(tagged, REGION, [], { owner: 'payments', system: 'ledger', component: null })).toEqual({
+      input: {},
+      tags: { set: { 'backstage:owner': 'group:default/payments', 'backstage:system': 'system:default/ledger' }, remove: ['backstage:component'] },
+      newOwner: 'group:default/payments',
+      changed: ['owner', 'system', 'component'],
+      cuts: [],
+    });
+    // The configured tag keys.
+    const keys = { owner: 'team', system: 'sys', component: 'app' };
+    expect(planSettingsChange(current, REGION, [], { system: 'ledger' }, keys).tags).toEqual({ set: { sys: 'system:default/ledger' }, remove: [] });
   });
 
   it('describes the cuts in one sentence, at most ten named', () => {

@@ -1,6 +1,12 @@
 import { ModifyVpcEndpointServiceConfigurationCommandInput, ServiceConfiguration } from '@aws-sdk/client-ec2';
 import { InputError } from '@backstage/errors';
-import { ConsumerCut, EndpointServiceSettingsChange, EndpointState } from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  ConsumerCut,
+  DEFAULT_TAG_KEYS,
+  EndpointServiceSettingsChange,
+  EndpointState,
+  toFullEntityRef,
+} from '@privatelink-backstage/plugin-privatelink-common';
 
 /**
  * A connection to an endpoint service as a settings change or a retirement weighs it.
@@ -16,6 +22,22 @@ export interface ServiceConnection {
   state: EndpointState;
   /** The region the consumer connects from (`VpcEndpointRegion`); the service's own region when AWS did not say. */
   region: string;
+  /** The IP address type of the consumer's endpoint (`ipv4`, `dualstack`, `ipv6`), when AWS reported it. */
+  ipAddressType?: string;
+}
+
+/**
+ * The tags that place a service in the catalog and that a settings change may write (`privatelink.tagKeys`).
+ *
+ * @public
+ */
+export interface PlacementTagKeys {
+  /** The tag key holding the owner entity ref. */
+  owner: string;
+  /** The tag key holding the system entity ref. */
+  system: string;
+  /** The tag key holding the component entity ref. */
+  component: string;
 }
 
 /**
@@ -27,7 +49,14 @@ export interface ServiceConnection {
 export interface SettingsPlan {
   /** The fields to send; no field when the change asks for what is already so. */
   input: Omit<ModifyVpcEndpointServiceConfigurationCommandInput, 'ServiceId'>;
-  /** The settings changed, by name: `acceptanceRequired`, `supportedRegions`, `privateDnsName`. */
+  /** The placing tags to write (CreateTags) and to remove (DeleteTags), by key; empty when none differ. */
+  tags: { set: Record<string, string>; remove: string[] };
+  /** The owner the service is handed to (a full group ref), when the change moves it to another team. */
+  newOwner?: string;
+  /**
+   * The settings changed, by name: `acceptanceRequired`, `supportedRegions`, `privateDnsName`,
+   * `supportedIpAddressTypes`, `owner`, `system`, `component`.
+   */
   changed: string[];
   /** The consumers the change cuts off. */
   cuts: ConsumerCut[];
@@ -35,6 +64,9 @@ export interface SettingsPlan {
 
 /** Connection states that a consumer is using or waiting in. */
 const ACTIVE: ReadonlySet<EndpointState> = new Set(['pendingAcceptance', 'pending', 'available']);
+
+/** The IP address types an endpoint of each type connects over. */
+const FAMILIES: Record<string, Array<'ipv4' | 'ipv6'>> = { ipv4: ['ipv4'], ipv6: ['ipv6'], dualstack: ['ipv4', 'ipv6'] };
 
 /**
  * Compares a settings change with the service's current configuration, as read just before: only real differences
@@ -50,10 +82,17 @@ export function planSettingsChange(
   serviceRegion: string,
   connections: ServiceConnection[],
   change: EndpointServiceSettingsChange,
+  tagKeys: PlacementTagKeys = DEFAULT_TAG_KEYS,
 ): SettingsPlan {
   const input: SettingsPlan['input'] = {};
   const changed: string[] = [];
   const cuts: ConsumerCut[] = [];
+  const cut = (c: ServiceConnection, reason: string) => {
+    // A consumer cut for one reason already is named once.
+    if (!cuts.some(x => x.endpointId === c.endpointId)) {
+      cuts.push({ endpointId: c.endpointId, accountId: c.accountId, state: c.state, reason });
+    }
+  };
 
   if (change.acceptanceRequired !== undefined && change.acceptanceRequired !== Boolean(current.AcceptanceRequired)) {
     input.AcceptanceRequired = change.acceptanceRequired;
@@ -71,9 +110,7 @@ export function planSettingsChange(
   if (remove.length) {
     input.RemoveSupportedRegions = remove;
     for (const c of connections) {
-      if (ACTIVE.has(c.state) && remove.includes(c.region)) {
-        cuts.push({ endpointId: c.endpointId, accountId: c.accountId, state: c.state, reason: `connects from ${c.region}` });
-      }
+      if (ACTIVE.has(c.state) && remove.includes(c.region)) cut(c, `connects from ${c.region}`);
     }
   }
   if (add.length || remove.length) changed.push('supportedRegions');
@@ -87,16 +124,53 @@ export function planSettingsChange(
       changed.push('privateDnsName');
       if (before) {
         for (const c of connections) {
-          // A consumer cut for its region already is named once.
-          if (c.state === 'available' && !cuts.some(x => x.endpointId === c.endpointId)) {
-            cuts.push({ endpointId: c.endpointId, accountId: c.accountId, state: c.state, reason: `resolves ${before}` });
-          }
+          if (c.state === 'available') cut(c, `resolves ${before}`);
         }
       }
     }
   }
+
+  if (change.supportedIpAddressTypes !== undefined) {
+    const before = new Set<string>(current.SupportedIpAddressTypes?.length ? current.SupportedIpAddressTypes : ['ipv4']);
+    const after = new Set<string>(change.supportedIpAddressTypes);
+    const addTypes = [...after].filter(t => !before.has(t)).sort();
+    const removeTypes = [...before].filter(t => !after.has(t)).sort();
+    if (addTypes.length) input.AddSupportedIpAddressTypes = addTypes as Array<'ipv4' | 'ipv6'>;
+    if (removeTypes.length) {
+      input.RemoveSupportedIpAddressTypes = removeTypes as Array<'ipv4' | 'ipv6'>;
+      for (const c of connections) {
+        const uses = FAMILIES[c.ipAddressType ?? 'ipv4'] ?? ['ipv4'];
+        const lost = uses.find(t => removeTypes.includes(t));
+        if (ACTIVE.has(c.state) && lost) cut(c, `connects over ${lost === 'ipv4' ? 'IPv4' : 'IPv6'}`);
+      }
+    }
+    if (addTypes.length || removeTypes.length) changed.push('supportedIpAddressTypes');
+  }
+
+  const tags = Object.fromEntries((current.Tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']));
+  const plannedTags: SettingsPlan['tags'] = { set: {}, remove: [] };
+  let newOwner: string | undefined;
+  const placements: Array<{ setting: 'owner' | 'system' | 'component'; value: string | null | undefined }> = [
+    { setting: 'owner', value: change.owner },
+    { setting: 'system', value: change.system },
+    { setting: 'component', value: change.component },
+  ];
+  for (const { setting, value } of placements) {
+    if (value === undefined) continue;
+    const key = tagKeys[setting];
+    const kind = setting === 'owner' ? 'group' : setting;
+    const wanted = value === null ? undefined : toFullEntityRef(value, kind);
+    if (value !== null && !wanted) throw new InputError(`${setting}: '${value}' is not an entity ref`);
+    const had = tags[key] ? toFullEntityRef(tags[key], kind) ?? tags[key] : undefined;
+    if (wanted === had) continue;
+    if (wanted) plannedTags.set[key] = wanted;
+    else plannedTags.remove.push(key);
+    if (setting === 'owner') newOwner = wanted;
+    changed.push(setting);
+  }
+
   cuts.sort((a, b) => a.endpointId.localeCompare(b.endpointId));
-  return { input, changed, cuts };
+  return { input, tags: plannedTags, ...(newOwner ? { newOwner } : {}), changed, cuts };
 }
 
 /**

@@ -43,6 +43,7 @@ export function mockPrivateLinkApi(
     getServiceDetails: jest.fn().mockResolvedValue(makeDetails()),
     getConsumerDetails: jest.fn().mockResolvedValue(makeConsumerDetails()),
     getSettings: jest.fn(),
+    searchServices: jest.fn().mockResolvedValue({ items: [], totalItems: 0 }),
     listAccessRequests: jest.fn().mockResolvedValue([]),
     listAccessRequestsPage: jest.fn(async (serviceRef?: string) => ({
       items: await api.listAccessRequests(serviceRef),

@@ -199,6 +199,31 @@ describe('PrivateLinkClient', () => {
     }
   });
 
+  it('searches the endpoint services with the search fields, leaving out the empty ones', async () => {
+    const page = { items: [{ entityRef: 'resource:default/a' }], totalItems: 41, nextCursor: 'c2' };
+    const seen = record('get', '/v1/services/search', page);
+    await expect(
+      client.searchServices({ q: 'orders & co', owner: 'group:default/orders', system: '', access: 'connectable', limit: 20 }),
+    ).resolves.toEqual(page);
+    expect(Object.fromEntries(seen[0].url.searchParams)).toEqual({
+      q: 'orders & co',
+      owner: 'group:default/orders',
+      access: 'connectable',
+      limit: '20',
+    });
+    await client.searchServices({ cursor: 'c2', limit: 20 });
+    expect(seen[1].url.search).toBe('?cursor=c2&limit=20');
+  });
+
+  it('throws the backend’s error of a search', async () => {
+    server.use(
+      http.get(`${base}/v1/services/search`, () =>
+        backstageError(400, 'InputError', 'Invalid query: limit: too big'),
+      ),
+    );
+    await expect(client.searchServices({ limit: 500 })).rejects.toBeInstanceOf(ResponseError);
+  });
+
   it('reads the audit log', async () => {
     const seen = record('get', '/v1/audit', { items: [{ id: 1 }] });
     await expect(client.listAudit('resource:default/svc')).resolves.toEqual([

@@ -5,6 +5,8 @@ import {
   AuditEntry,
   CreateAccessRequest,
   DeleteEndpointResult,
+  EndpointServiceSearchPage,
+  EndpointServiceSearchQuery,
   EndpointServiceSettingsChange,
   EndpointServiceSettingsResult,
   PrivateLinkConsumerDetails,
@@ -55,6 +57,21 @@ export class PrivateLinkClient implements PrivateLinkApi {
   /** `GET /v1/settings`; see {@link PrivateLinkApi.getSettings}. */
   async getSettings(): Promise<PrivateLinkSettings> {
     return this.#json(await this.#fetch('/v1/settings'));
+  }
+
+  /** `GET /v1/services/search`; see {@link PrivateLinkApi.searchServices}. */
+  async searchServices(
+    request: EndpointServiceSearchQuery,
+  ): Promise<EndpointServiceSearchPage> {
+    const { limit, ...rest } = request;
+    return this.#json(
+      await this.#fetch(
+        `/v1/services/search${query({
+          ...rest,
+          limit: limit === undefined ? undefined : String(limit),
+        })}`,
+      ),
+    );
   }
 
   /** The first (newest) page of the access requests of a service, or of the caller's own without one. */

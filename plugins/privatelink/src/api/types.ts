@@ -4,6 +4,8 @@ import {
   AuditEntry,
   CreateAccessRequest,
   DeleteEndpointResult,
+  EndpointServiceSearchPage,
+  EndpointServiceSearchQuery,
   EndpointServiceSettingsChange,
   EndpointServiceSettingsResult,
   PrivateLinkConsumerDetails,
@@ -89,6 +91,19 @@ export interface PrivateLinkApi {
   getConsumerDetails(entityRef: string): Promise<PrivateLinkConsumerDetails>;
   /** What the backend tells the frontend about the installation: regions, accounts and options. */
   getSettings(): Promise<PrivateLinkSettings>;
+  /**
+   * A page of the synced endpoint services the signed-in user may see, ordered by name, each with where the user's
+   * teams stand with it (`GET /v1/services/search`). Searched and paged by the catalog, so that a catalog of
+   * thousands of services costs one page. For the next page pass only the previous page's `nextCursor` (and
+   * `limit`): it carries the search. With `access: 'connectable'` a page may hold fewer items than `limit`, even
+   * none, while `nextCursor` is present (see `EndpointServiceSearchPage.scanned`).
+   * Throws a `ResponseError` for a malformed query (400) or a token that is not a user's (403).
+   *
+   * @param query - The search's words and filters, or the cursor of the previous page.
+   */
+  searchServices(
+    query: EndpointServiceSearchQuery,
+  ): Promise<EndpointServiceSearchPage>;
   /**
    * Access requests of a service: every one for its owners, their own for everyone else. Without a service,
    * the caller's own requests to any service. Only the first (newest) page; see

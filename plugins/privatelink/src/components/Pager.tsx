@@ -41,3 +41,42 @@ export function Pager(props: {
     </Box>
   );
 }
+
+/**
+ * Previous / next page of a list the backend pages with a cursor, where the pages before are known only as the
+ * cursors that led to them: `summary` says what the page shows (e.g. `21-40 of 10,000`).
+ */
+export function CursorPager(props: {
+  summary: string;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  disabled?: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+}) {
+  const { summary, hasPrevious, hasNext, disabled, onPrevious, onNext } =
+    props;
+  return (
+    <Box display="flex" alignItems="center" justifyContent="flex-end" p={1}>
+      <Typography variant="caption" aria-live="polite">
+        {summary}
+      </Typography>
+      <IconButton
+        size="small"
+        aria-label="Previous page"
+        disabled={disabled || !hasPrevious}
+        onClick={onPrevious}
+      >
+        <ChevronLeft fontSize="small" />
+      </IconButton>
+      <IconButton
+        size="small"
+        aria-label="Next page"
+        disabled={disabled || !hasNext}
+        onClick={onNext}
+      >
+        <ChevronRight fontSize="small" />
+      </IconButton>
+    </Box>
+  );
+}

@@ -1,8 +1,10 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import Tooltip from '@material-ui/core/Tooltip';
 import {
   AccessRequestStatus,
   EndpointState,
+  YourAccess,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { stateLabel, stateSeverity } from '../lib/model';
 
@@ -64,4 +66,48 @@ export function RequestStatusChip(props: { status: AccessRequestStatus }) {
     severity: 'neutral',
   };
   return <StatusChip {...status} />;
+}
+
+const ACCESS: Record<
+  Exclude<YourAccess, 'none'>,
+  { label: string; severity: Severity; hint: string }
+> = {
+  connected: {
+    label: 'Connected',
+    severity: 'ok',
+    hint: 'An endpoint of one of your teams connects to it',
+  },
+  allowed: {
+    label: 'Allowed',
+    severity: 'neutral',
+    hint: 'An AWS account of one of your teams may connect to it',
+  },
+  requested: {
+    label: 'Requested',
+    severity: 'pending',
+    hint: 'Your access request waits for its owners',
+  },
+};
+
+/**
+ * Where the user's teams stand with a service, as a chip with its meaning on hover: Connected, Allowed or
+ * Requested; an em dash for none.
+ */
+export function AccessChip(props: { access: YourAccess }) {
+  if (props.access === 'none') {
+    return (
+      <span title="None of your teams can connect yet">
+        —
+      </span>
+    );
+  }
+  const access = ACCESS[props.access];
+  if (!access) return <>{props.access}</>;
+  return (
+    <Tooltip title={access.hint}>
+      <span>
+        <StatusChip label={access.label} severity={access.severity} />
+      </span>
+    </Tooltip>
+  );
 }

@@ -105,6 +105,8 @@ export function testWrites(options: {
   allow?: (request: { permission: string; resourceRef?: string }, credentials: BackstageCredentials) => boolean;
   /** The initiator's ownership refs; a function is asked on every look-up. */
   ownershipRefs?: string[] | (() => string[]);
+  /** More of the `privatelink` config block, e.g. `retirement`. */
+  privatelink?: Record<string, unknown>;
 }) {
   const audit: TestAuditRow[] = [];
   const notices: Array<Parameters<LifecycleNotifier>[0]> = [];
@@ -133,6 +135,7 @@ export function testWrites(options: {
   const config = readPrivateLinkConfig(
     new ConfigReader({
       privatelink: {
+        ...options.privatelink,
         accounts: options.accounts ?? [
           { accountId: TEST_ACCOUNTS.provider, owner: TEST_OWNER },
           { accountId: TEST_ACCOUNTS.consumer, owner: TEST_OWNER },

@@ -49,6 +49,7 @@ const inputSchema = zod
     targetType: zod.enum(['instance', 'ip', 'alb']).default('ip'),
     targetPort: portSchema.optional(),
     targetSecurityGroupId: securityGroupIdSchema.optional(),
+    ipAddressType: zod.enum(['ipv4', 'dualstack']).default('ipv4'),
     owner: entityRefSchema.optional(),
     system: entityRefSchema.optional(),
     component: entityRefSchema.optional(),
@@ -137,6 +138,11 @@ export function createNetworkLoadBalancerAction(options: Options) {
             .enum(['instance', 'ip', 'alb'])
             .optional()
             .describe('Target type of the target group. Default ip'),
+        ipAddressType: z =>
+          z
+            .enum(['ipv4', 'dualstack'])
+            .optional()
+            .describe('ipv4, or dualstack so that the endpoint service behind it can support IPv6 (the subnets need IPv6 CIDRs). Default ipv4'),
         targetPort: z =>
           z
             .number()

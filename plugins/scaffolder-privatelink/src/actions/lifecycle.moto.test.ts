@@ -4,6 +4,7 @@
  * someone else. The provider is moto's default account; the consumer account is reached through STS AssumeRole.
  */
 import {
+  CreateTagsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointsCommand,
 } from '@aws-sdk/client-ec2';
@@ -65,7 +66,14 @@ function rootConfig() {
  * The actions over the real write path. The catalog holds what the sync would have emitted (`synced`); `denied`
  * names the permissions the user does not hold; `ownership` are the user's ownership refs.
  */
-function actionsFor(options: { denied?: string[]; ownership?: string[] } = {}) {
+function actionsFor(
+  options: {
+    denied?: string[];
+    ownership?: string[];
+    privatelink?: Record<string, unknown>;
+    accounts?: Array<{ accountId: string; owner?: string; owners?: string[] }>;
+  } = {},
+) {
   const config = rootConfig();
   const settings = readActionsConfig(config);
   const synced: Entity[] = [];
@@ -73,9 +81,10 @@ function actionsFor(options: { denied?: string[]; ownership?: string[] } = {}) {
   const { writes, audit, published, notices } = testWrites({
     ec2: clients.ec2,
     entities: () => synced,
-    accounts: [{ accountId: PROVIDER, owner: 'group:default/platform' }, { accountId: PAYMENTS, owner: 'group:default/payments' }],
+    accounts: options.accounts ?? [{ accountId: PROVIDER, owner: 'group:default/platform' }, { accountId: PAYMENTS, owner: 'group:default/payments' }],
     allow: ({ permission }) => !(options.denied ?? []).includes(permission),
     ownershipRefs: () => ownership,
+    privatelink: options.privatelink,
   });
   const { tagKeys } = settings.privatelink;
   return {
@@ -133,9 +142,10 @@ async function loadBalancerExists(arn: string) {
  * A service exposed by the actions, synced into the test catalog under `name`, with `consumers` endpoints of
  * the payments account connected (accepted) and synced as the consumers' entities.
  */
-async function exposed(actions: ReturnType<typeof actionsFor>, name: string, consumers: number) {
+async function exposed(actions: ReturnType<typeof actionsFor>, name: string, consumers: number, options: { dualstack?: boolean } = {}) {
   const p = account(PROVIDER);
   const nlb = await run(actions.nlb, {
+    ...(options.dualstack ? { ipAddressType: 'dualstack' } : {}),
     accountId: PROVIDER,
     region: REGION,
     name,
@@ -278,6 +288,109 @@ describe('changing and retiring a service against moto', () => {
       'nlb.delete:success',
       'nlb.delete:success',
     ]);
+  });
+
+  it('changes the IP address types consumers connect over: IPv6 only behind a dualstack load balancer, naming the consumers a removed type cuts', async () => {
+    const actions = actionsFor();
+    const plain = await exposed(actions, 'life-ipv4', 0);
+    // EC2 refuses IPv6 behind an IPv4-only load balancer: a short message, nothing changed.
+    const refused = run(actions.update, { accountId: PROVIDER, region: REGION, serviceId: plain.serviceId, supportedIpAddressTypes: ['ipv4', 'ipv6'] });
+    await expect(refused).rejects.toThrow(`Could not change the settings of ${plain.serviceId}`);
+    expect((await configurationOf(plain.serviceId)).SupportedIpAddressTypes).toEqual(['ipv4']);
+    expect(actions.audit.at(-1)).toMatchObject({ action: 'service.update', result: 'error' });
+
+    const { serviceId, endpointIds } = await exposed(actions, 'life-dualstack', 1, { dualstack: true });
+    const target = { accountId: PROVIDER, region: REGION, serviceId };
+    expect(await run(actions.update, { ...target, supportedIpAddressTypes: ['ipv4', 'ipv6'] })).toEqual({
+      changed: ['supportedIpAddressTypes'],
+      cutConsumers: [],
+    });
+    expect((await configurationOf(serviceId)).SupportedIpAddressTypes).toEqual(['ipv4', 'ipv6']);
+    // The consumer connects over IPv4: dropping IPv4 cuts it.
+    const cut = run(actions.update, { ...target, supportedIpAddressTypes: ['ipv6'] });
+    await expect(cut).rejects.toThrow(ConflictError);
+    await expect(cut).rejects.toThrow(`${endpointIds[0]} (account ${PAYMENTS}, connects over IPv4)`);
+    expect((await configurationOf(serviceId)).SupportedIpAddressTypes).toEqual(['ipv4', 'ipv6']);
+    await expect(run(actions.update, { ...target, supportedIpAddressTypes: [] })).rejects.toThrow(InputError);
+  });
+
+  it('moves a service in the catalog through the tags Backstage owns: system and component as named, the owner only to a team of the initiator that the account permits', async () => {
+    const actions = actionsFor({ ownership: [TEST_USER, ORDERS, 'group:default/payments'] });
+    const { serviceId } = await exposed(actions, 'life-tags', 0);
+    const target = { accountId: PROVIDER, region: REGION, serviceId };
+    const entity = (kind: string, name: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: { name, namespace: 'default' },
+      spec: kind === 'Group' ? { type: 'team', children: [] } : { owner: ORDERS },
+    });
+    actions.synced.push(entity('Group', 'payments'), entity('Group', 'search'), entity('System', 'checkout'), entity('Component', 'orders-api'));
+    const tagsOf = async () =>
+      Object.fromEntries(((await configurationOf(serviceId)).Tags ?? []).map(t => [t.Key, t.Value]));
+
+    expect(await run(actions.update, { ...target, system: 'checkout', component: 'orders-api' })).toEqual({ changed: ['system', 'component'], cutConsumers: [] });
+    expect(await tagsOf()).toMatchObject({ 'backstage:system': 'system:default/checkout', 'backstage:component': 'component:default/orders-api' });
+    // Named as written or in full, the same entity changes nothing.
+    expect(await run(actions.update, { ...target, system: 'system:default/checkout' })).toEqual({ changed: [], cutConsumers: [] });
+
+    await expect(run(actions.update, { ...target, system: 'no-such-system' })).rejects.toThrow('system: system:default/no-such-system is not in the catalog');
+    // A team the initiator is not in: refused, the owner tag unchanged.
+    const notMine = run(actions.update, { ...target, owner: 'search' });
+    await expect(notMine).rejects.toThrow(NotAllowedError);
+    await expect(notMine).rejects.toThrow('only to a team you belong to, not to group:default/search');
+    expect((await tagsOf())['backstage:owner']).toBe(ORDERS);
+
+    expect(await run(actions.update, { ...target, owner: 'group:default/payments' })).toEqual({ changed: ['owner'], cutConsumers: [] });
+    expect((await tagsOf())['backstage:owner']).toBe('group:default/payments');
+    expect(actions.published.at(-1)).toEqual(target);
+    expect(actions.audit.filter(r => r.action === 'service.update').map(r => r.result)).toEqual(['success', 'success', 'refused', 'refused', 'success']);
+
+    // An account that permits only some teams (accounts[].owners) refuses a handover to another, even by its member.
+    const strict = actionsFor({
+      ownership: [TEST_USER, 'group:default/payments', 'group:default/search'],
+      accounts: [{ accountId: PROVIDER, owner: 'group:default/platform', owners: [ORDERS, 'group:default/payments'] }, { accountId: PAYMENTS }],
+    });
+    strict.synced.push(...actions.synced);
+    await expect(run(strict.update, { ...target, owner: 'search' })).rejects.toThrow(
+      `Account ${PROVIDER} does not permit the owner group:default/search`,
+    );
+    expect((await tagsOf())['backstage:owner']).toBe('group:default/payments');
+  });
+
+  it('with a grace period, announces a forced retirement to the connected consumers first and retires the service only once the period has passed', async () => {
+    const actions = actionsFor({ privatelink: { retirement: { gracePeriod: { days: 7 } } } });
+    const { serviceId, endpointIds } = await exposed(actions, 'life-grace', 1);
+    const target = { accountId: PROVIDER, region: REGION, serviceId };
+    const before = Date.now();
+
+    const announced = await run(actions.retire, { ...target, confirmName: 'life-grace', force: true });
+    expect(announced).toMatchObject({ deleted: false, rejectedConnections: [], notified: ['group:default/payments'] });
+    const announcedAt = Date.parse((await configurationOf(serviceId)).Tags!.find(t => t.Key === 'privatelink:retirement-announced')!.Value!);
+    expect(announcedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(announced.retireAfter) - announcedAt).toBe(7 * 24 * 3600 * 1000);
+    expect(actions.notices).toEqual([
+      expect.objectContaining({ recipients: ['group:default/payments'], title: 'life-grace will be retired', description: expect.stringContaining(announced.retireAfter) }),
+    ]);
+    expect(await consumerState(endpointIds[0])).toBe('available');
+
+    // Within the period a forced retirement is refused, saying from when it is possible; nothing changes.
+    const early = run(actions.retire, { ...target, confirmName: 'life-grace', force: true });
+    await expect(early).rejects.toThrow(ConflictError);
+    await expect(early).rejects.toThrow(`it can be retired with force from ${announced.retireAfter}`);
+    expect(actions.notices).toHaveLength(1);
+
+    // Eight days later (the announcement's tag set back), it retires the service.
+    await withEc2(PROVIDER, ec2 =>
+      ec2.send(
+        new CreateTagsCommand({
+          Resources: [serviceId],
+          Tags: [{ Key: 'privatelink:retirement-announced', Value: new Date(announcedAt - 8 * 24 * 3600 * 1000).toISOString() }],
+        }),
+      ),
+    );
+    expect(await run(actions.retire, { ...target, confirmName: 'life-grace', force: true })).toMatchObject({ deleted: true, rejectedConnections: endpointIds });
+    expect(await consumerState(endpointIds[0])).toBe('rejected');
+    expect(actions.audit.filter(r => r.action === 'service.delete').map(r => r.result)).toEqual(['success', 'refused', 'success']);
   });
 
   it.each([

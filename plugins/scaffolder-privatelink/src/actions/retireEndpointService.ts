@@ -23,7 +23,8 @@ const inputSchema = zod.object({
  * `aws:privatelink:endpoint-service:delete`: retires an endpoint service through the shared write path (the
  * initiator needs `privatelink.endpointService.delete` on the service's synced entity and types its name again).
  * Refused while consumers are connected unless `force`; then their owners are told, the pending and available
- * connections rejected and the service deleted. A retried task, or a service deleted already, succeeds once
+ * connections rejected and the service deleted. With a grace period configured, a forced step with connected
+ * consumers only announces the retirement (output `retireAfter`); a forced step after that time retires it. A retried task, or a service deleted already, succeeds once
  * without changing anything.
  */
 export function createRetireEndpointServiceAction(options: { writes: ActionWrites }) {
@@ -48,6 +49,11 @@ export function createRetireEndpointServiceAction(options: { writes: ActionWrite
         notified: z => z.array(z.string()).describe("Owners of the consumers' endpoints who were told"),
         loadBalancerArns: z =>
           z.array(z.string()).describe('Load balancers the service used; aws:privatelink:nlb:delete removes them'),
+        retireAfter: z =>
+          z
+            .string()
+            .optional()
+            .describe('Set when the step only announced the retirement (a grace period is configured): when a forced retirement retires it'),
       },
     },
     async handler(ctx) {
@@ -63,7 +69,9 @@ export function createRetireEndpointServiceAction(options: { writes: ActionWrite
         },
         () => outputsOf({ deleted: true, rejectedConnections: [], notified: [], loadBalancerArns: [] }),
       );
-      ctx.logger.info(
+      if (result.retireAfter) {
+        ctx.logger.info(`Announced the retirement of ${target.serviceId} to ${result.notified.length} consumer owner(s); retire it with force from ${result.retireAfter}`);
+      } else ctx.logger.info(
         result.deleted
           ? `${ctx.isDryRun ? 'Dry run: would have retired' : 'Retired'} ${target.serviceId}${
               result.rejectedConnections.length ? ` after rejecting ${result.rejectedConnections.length} connection(s)` : ''
@@ -74,11 +82,18 @@ export function createRetireEndpointServiceAction(options: { writes: ActionWrite
       ctx.output('rejectedConnections', result.rejectedConnections);
       ctx.output('notified', result.notified);
       ctx.output('loadBalancerArns', result.loadBalancerArns);
+      if (result.retireAfter) ctx.output('retireAfter', result.retireAfter);
     },
   });
 }
 
 /** The step's outputs, as JSON the checkpoint records. */
-function outputsOf(r: Pick<RetireEndpointServiceResult, 'deleted' | 'rejectedConnections' | 'notified' | 'loadBalancerArns'>) {
-  return { deleted: r.deleted, rejectedConnections: r.rejectedConnections, notified: r.notified, loadBalancerArns: r.loadBalancerArns };
+function outputsOf(r: Pick<RetireEndpointServiceResult, 'deleted' | 'rejectedConnections' | 'notified' | 'loadBalancerArns' | 'announced'>) {
+  return {
+    deleted: r.deleted,
+    rejectedConnections: r.rejectedConnections,
+    notified: r.notified,
+    loadBalancerArns: r.loadBalancerArns,
+    ...(r.announced ? { retireAfter: r.announced.retireAfter } : {}),
+  } as { deleted: boolean; rejectedConnections: string[]; notified: string[]; loadBalancerArns: string[]; retireAfter?: string };
 }

@@ -25,15 +25,16 @@ const targetSchema = zod.object({
 /**
  * `aws:privatelink:endpoint-service:update`: changes an endpoint service's settings through the shared write path
  * (the initiator needs `privatelink.endpointService.update` on the service's synced entity; the attempt is
- * audited): acceptance required, supported regions, private DNS name (a new name starts verification again). The
- * current configuration is read first and only differences are sent; a change that cuts existing consumers is
+ * audited): acceptance required, supported regions, private DNS name (a new name starts verification again),
+ * supported IP address types, and the tags Backstage owns (owner, system, component). The current configuration is
+ * read first and only differences are sent; a change that cuts existing consumers is
  * refused, naming them, unless `confirmCuts`.
  */
 export function createUpdateEndpointServiceAction(options: { writes: ActionWrites }) {
   return createTemplateAction({
     id: 'aws:privatelink:endpoint-service:update',
     description:
-      "Changes an AWS PrivateLink endpoint service's settings: acceptance required, supported regions, private DNS name.",
+      "Changes an AWS PrivateLink endpoint service's settings: acceptance required, supported regions, private DNS name, supported IP address types, and its owner, system and component tags.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -48,6 +49,18 @@ export function createUpdateEndpointServiceAction(options: { writes: ActionWrite
         privateDnsName: z =>
           z.string().optional().describe('A new private DNS name; verification of the domain starts again'),
         removePrivateDnsName: z => z.boolean().optional().describe('Remove the private DNS name'),
+        supportedIpAddressTypes: z =>
+          z
+            .array(z.enum(['ipv4', 'ipv6']))
+            .optional()
+            .describe('The IP address types consumers may connect over, the whole set; IPv6 needs a dualstack load balancer'),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe("Hand the service to another team (its owner tag): a group the initiator belongs to and the account permits"),
+        system: z => z.string().optional().describe('The system the service is part of (its system tag), an entity ref'),
+        component: z => z.string().optional().describe('The component the service exposes (its component tag), an entity ref'),
         confirmCuts: z =>
           z
             .boolean()

@@ -39,6 +39,8 @@ export type LoadBalancerSpec = {
   certificateArn?: string;
   targetType: 'instance' | 'ip' | 'alb';
   targetPort?: number;
+  /** `dualstack` lets the endpoint service behind it support IPv6. Default `ipv4`. */
+  ipAddressType?: 'ipv4' | 'dualstack';
   owner?: string;
   system?: string;
   component?: string;
@@ -118,7 +120,7 @@ export async function ensureLoadBalancerParts(
           Name: name,
           Type: 'network',
           Scheme: 'internal',
-          IpAddressType: 'ipv4',
+          IpAddressType: input.ipAddressType ?? 'ipv4',
           Subnets: input.subnetIds,
           Tags: tagsFor(name, 'nlb'),
         }),

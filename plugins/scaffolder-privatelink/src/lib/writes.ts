@@ -88,6 +88,7 @@ export function createActionWrites(options: {
           catalog: options.catalog,
           config: options.config,
           notify: options.notify,
+          userInfo: options.userInfo,
           logger: options.logger,
         }),
         config: options.config,
