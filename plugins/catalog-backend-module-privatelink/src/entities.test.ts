@@ -146,3 +146,26 @@ describe('buildEntities for one service (snapshotsOfService with the names of th
     ).toBe(serviceId(1));
   });
 });
+
+describe('what the write path keeps on a service', () => {
+  const built = (tags: Record<string, string>, supportedIpAddressTypes = ['ipv6', 'ipv4']) => {
+    const [provider, consumer] = snapshots([[]]);
+    provider.services[0] = { ...provider.services[0], supportedIpAddressTypes, tags: { ...provider.services[0].tags, ...tags } };
+    return buildEntities([provider, consumer], config).find(e => e.spec?.type === 'vpc-endpoint-service')!;
+  };
+
+  it('shows the supported IP address types and an announced retirement, never as labels', () => {
+    const entity = built({ 'privatelink:retirement-announced': '2026-12-01T10:00:00Z' });
+    expect(entity.metadata.annotations).toMatchObject({
+      'privatelink.io/supported-ip-address-types': 'ipv4,ipv6',
+      'privatelink.io/retirement-announced': '2026-12-01T10:00:00.000Z',
+    });
+    expect(Object.keys(entity.metadata.labels ?? {}).filter(l => l.includes('retirement'))).toEqual([]);
+  });
+
+  it('leaves out a retirement tag that is not a time, and types AWS does not report', () => {
+    const entity = built({ 'privatelink:retirement-announced': 'soon' }, []);
+    expect(entity.metadata.annotations!['privatelink.io/retirement-announced']).toBeUndefined();
+    expect(entity.metadata.annotations!['privatelink.io/supported-ip-address-types']).toBeUndefined();
+  });
+});

@@ -7,6 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
+  RETIREMENT_ANNOUNCED_TAG,
   VPC_ENDPOINT_SERVICE_TYPE,
   VPC_ENDPOINT_TYPE,
   EndpointState,
@@ -71,6 +72,12 @@ function labelsFromTags(tags: Record<string, string>, placing: Set<string>): Rec
     if (name && v) labels[`${LABEL_PREFIX}${name}`] = v;
   }
   return labels;
+}
+
+/** The announced retirement's time from the service's tag, as ISO 8601; undefined when unset or not a time. */
+function announcedAt(tags: Record<string, string>): string | undefined {
+  const at = Date.parse(tags[RETIREMENT_ANNOUNCED_TAG] ?? '');
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
 
 function consoleUrl(region: string, fragment: string) {
@@ -155,7 +162,8 @@ export function buildEntities(
   },
 ): Entity[] {
   const accounts = new Map(config.accounts.map(a => [a.accountId, a]));
-  const placing = new Set(Object.values(config.tagKeys));
+  // Tags that place the entity or that the write path keeps are not labels.
+  const placing = new Set([...Object.values(config.tagKeys), RETIREMENT_ANNOUNCED_TAG]);
 
   const refOr = toFullEntityRef;
   // The configured fallbacks are parsed once, not once per entity.
@@ -278,6 +286,10 @@ export function buildEntities(
           ...(service.privateDnsState ? { [ANNOTATIONS.privateDnsState]: service.privateDnsState } : {}),
           ...(stale ? { [ANNOTATIONS.staleSince]: stale } : {}),
           ...(owner.warning ? { [ANNOTATIONS.ownerWarning]: owner.warning } : {}),
+          ...(service.supportedIpAddressTypes.length
+            ? { [ANNOTATIONS.supportedIpAddressTypes]: encodeAnnotationList([...service.supportedIpAddressTypes].sort()) }
+            : {}),
+          ...(announcedAt(service.tags) ? { [ANNOTATIONS.retirementAnnounced]: announcedAt(service.tags) } : {}),
         },
       },
       spec: {

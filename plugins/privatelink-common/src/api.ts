@@ -83,6 +83,13 @@ export interface PrivateLinkServiceDetails {
    * empty when AWS lists none.
    */
   supportedRegions: string[];
+  /** IP address types consumers may connect over (`ipv4`, `ipv6`); empty when the entity does not say. */
+  supportedIpAddressTypes: string[];
+  /**
+   * Set while the service's forced retirement is announced and its grace period runs: when it was announced and
+   * from when it may be retired (ISO 8601).
+   */
+  retirement?: RetirementAnnouncement;
   /**
    * Principals allowed to connect: IAM ARNs such as `arn:aws:iam::123456789012:root`, or `*` for every account.
    */

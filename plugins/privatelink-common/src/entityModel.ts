@@ -63,7 +63,21 @@ export const ANNOTATIONS = {
    * the entity is owned by the account's owner instead, and this says why.
    */
   ownerWarning: 'privatelink.io/owner-warning',
+  /** Comma-separated IP address types consumers may connect to the endpoint service over: `ipv4`, `ipv6`. */
+  supportedIpAddressTypes: 'privatelink.io/supported-ip-address-types',
+  /**
+   * Set when the owners announced the service's forced retirement to its consumers: ISO time of the announcement
+   * (from the service's tag `privatelink:retirement-announced`, which the write path sets).
+   */
+  retirementAnnounced: 'privatelink.io/retirement-announced',
 } as const;
+
+/**
+ * The AWS tag on an endpoint service holding when its forced retirement was announced (ISO 8601), set by the write
+ * path during a retirement grace period.
+ * @public
+ */
+export const RETIREMENT_ANNOUNCED_TAG = 'privatelink:retirement-announced';
 
 /** Endpoint and connection states, normalised from the lowerCamel values EC2 sends. @public */
 export const ENDPOINT_STATES = [

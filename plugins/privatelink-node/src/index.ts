@@ -18,7 +18,6 @@ export * from './operations/awsFailure';
 export * from './operations/creationChecks';
 export * from './operations/serviceOperations';
 export * from './operations/lifecycleNotifier';
-export { RETIREMENT_ANNOUNCED_TAG } from './operations/serviceLifecycle';
 export type { EndpointSelector, LifecycleNotifier, LifecycleOptions, RetireOptions, ServiceLifecycleOperations } from './operations/serviceLifecycle';
 export * from './operations/settingsPlan';
 export { readServiceConfiguration } from './operations/serviceReads';

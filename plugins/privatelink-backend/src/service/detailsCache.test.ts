@@ -24,6 +24,7 @@ function details(ref: string, version: number, consumers = 2): PrivateLinkServic
     dnsNames: [],
     loadBalancerArns: [],
     supportedRegions: [],
+    supportedIpAddressTypes: [],
     allowedPrincipals: [`arn:aws:iam::${String(version).padStart(12, '0')}:root`],
     consumers: Array.from({ length: consumers }, (_, i) => ({
       entityRef: `resource:default/vpce-${i}`,

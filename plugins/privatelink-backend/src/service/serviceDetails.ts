@@ -9,6 +9,7 @@ import {
   PrivateLinkConsumer,
   PrivateLinkServiceDetails,
   isSyncedEntity,
+  RetirementAnnouncement,
   VPC_ENDPOINT_SERVICE_TYPE,
   VPC_ENDPOINT_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
@@ -25,7 +26,11 @@ export interface ServiceDetailsReader {
   getDetails(entityRef: string, credentials: BackstageCredentials): Promise<PrivateLinkServiceDetails>;
 }
 
-export function createServiceDetailsReader(catalog: CatalogService): ServiceDetailsReader {
+/**
+ * Creates the {@link ServiceDetailsReader}; `gracePeriodMs` (`privatelink.retirement.gracePeriod`) dates an announced
+ * retirement.
+ */
+export function createServiceDetailsReader(catalog: CatalogService, options: { gracePeriodMs?: number } = {}): ServiceDetailsReader {
   async function load(ref: string, credentials: BackstageCredentials): Promise<Entity> {
     let parsed;
     try {
@@ -97,6 +102,8 @@ export function createServiceDetailsReader(catalog: CatalogService): ServiceDeta
         dnsNames: list(a[ANNOTATIONS.dnsNames]),
         loadBalancerArns: list(a[ANNOTATIONS.loadBalancerArns]),
         supportedRegions: list(a[ANNOTATIONS.supportedRegions]),
+        supportedIpAddressTypes: list(a[ANNOTATIONS.supportedIpAddressTypes]),
+        ...retirementOf(a[ANNOTATIONS.retirementAnnounced], options.gracePeriodMs ?? 0),
         allowedPrincipals: list(a[ANNOTATIONS.allowedPrincipals]),
         staleSince: a[ANNOTATIONS.staleSince],
         consumers,
@@ -104,6 +111,13 @@ export function createServiceDetailsReader(catalog: CatalogService): ServiceDeta
       };
     },
   };
+}
+
+/** The announced retirement of a service, from its annotation and the configured grace period. */
+function retirementOf(announced: string | undefined, gracePeriodMs: number): { retirement?: RetirementAnnouncement } {
+  const at = Date.parse(announced ?? '');
+  if (Number.isNaN(at)) return {};
+  return { retirement: { announcedAt: new Date(at).toISOString(), retireAfter: new Date(at + gracePeriodMs).toISOString() } };
 }
 
 function toConsumer(e: Entity): PrivateLinkConsumer {

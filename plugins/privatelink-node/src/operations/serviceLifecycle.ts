@@ -21,6 +21,7 @@ import {
   privatelinkEndpointServiceDeletePermission,
   privatelinkEndpointServiceUpdatePermission,
   RetireEndpointServiceResult,
+  RETIREMENT_ANNOUNCED_TAG,
   RetirementAnnouncement,
   ServiceChangedEvent,
   VPC_ENDPOINT_TYPE,
@@ -119,9 +120,6 @@ export interface ServiceLifecycleOperations {
    */
   deleteEndpoint(actor: WriteActor, selector: EndpointSelector, options?: LifecycleOptions): Promise<DeleteEndpointResult>;
 }
-
-/** The tag on an endpoint service that holds when its forced retirement was announced (ISO 8601). */
-export const RETIREMENT_ANNOUNCED_TAG = 'privatelink:retirement-announced';
 
 /** What the lifecycle operations share with the other service operations. */
 export interface LifecycleContext {
