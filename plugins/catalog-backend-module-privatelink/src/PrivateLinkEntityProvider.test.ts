@@ -406,6 +406,88 @@ describe('PrivateLinkEntityProvider', () => {
     expect(byName(mutations.at(-1))[endpointId(10)]).toEqual(added[endpointId(10)]);
   });
 
+  it('recovers what the last full sync left in the catalog on a replica that did not run it: one permissions call, the same entities, and what is gone removed', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    const syncing = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock() });
+    await syncing.connect(conn);
+    await syncing.refresh();
+    // The catalog as the full sync left it: with the fields the catalog adds.
+    const catalog: Entity[] = mutations[0].entities.map(({ entity }: { entity: Entity }) => ({
+      ...entity,
+      metadata: { namespace: 'default', ...entity.metadata, uid: `uid-${entity.metadata.name}`, etag: 'e1' },
+      relations: [],
+    }));
+    const loadLastEmitted = jest.fn(async (location: string) =>
+      catalog.filter(e => e.metadata.annotations?.['backstage.io/managed-by-location'] === location),
+    );
+    const loadConsumers = jest.fn(async (serviceRef: string) =>
+      catalog.filter(e => e.spec?.type === 'vpc-endpoint' && (e.spec?.dependsOn as string[] | undefined)?.includes(serviceRef)),
+    );
+    const fresh = () => {
+      const replica = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock(), loadLastEmitted, loadConsumers });
+      const seen = setup();
+      return { replica, seen };
+    };
+    // AWS as it was: the account's list again, and auth-service alone.
+    givenDemo(mocks);
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(2)] }).resolves(
+      configurationsPage([serviceConfiguration(2, { name: 'auth-service', privateDnsName: 'auth.internal.example.com', acceptanceRequired: false })]),
+    );
+    Object.values(mocks).forEach(m => m.resetHistory());
+
+    const b = fresh();
+    await b.replica.connect(b.seen.connection);
+    await b.replica.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(2) });
+    // Only auth-service's own permissions are read: orders-api's come from the catalog.
+    expect(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServicePermissionsCommand).map(c => c.args[0].input.ServiceId)).toEqual([serviceId(2)]);
+    const added = b.seen.mutations[0].added.map(({ entity }: { entity: Entity }) => entity);
+    const full = byName(mutations[0]);
+    for (const entity of added) expect(entity).toEqual(full[entity.metadata.name]);
+    expect(added.map((e: Entity) => e.metadata.name).sort()).toEqual(['auth-service', endpointId(11), endpointId(12)].sort());
+    expect(b.seen.mutations[0].removed).toEqual([]);
+
+    // The consumer removes endpoint 11: a fresh replica removes its entity, known only from the catalog.
+    mocks[PROVIDER].on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [connection(10, 1, 'pendingAcceptance'), connection(12, 2, 'available', '999999999999')],
+    });
+    mocks[CONSUMER].on(DescribeVpcEndpointsCommand).resolves({
+      VpcEndpoints: [vpcEndpoint(10, 1, { owner: 'group:default/payments', component: 'payments-api' }), vpcEndpoint(20, 0, { serviceName: 'com.amazonaws.us-east-1.s3' })],
+    });
+    // The list's pages answer again from the first (their answers go by call count).
+    Object.values(mocks).forEach(m => m.resetHistory());
+    const c = fresh();
+    await c.replica.connect(c.seen.connection);
+    await c.replica.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(2) });
+    expect(c.seen.mutations[0].removed.map(({ entity }: { entity: Entity }) => entity.metadata.name)).toEqual([endpointId(11)]);
+    expect(loadConsumers).toHaveBeenCalledWith('resource:default/auth-service');
+  });
+
+  it('reads the account whole on a replica whose catalog cannot be read', async () => {
+    const { mocks, factory, mutations, connection: conn } = setup();
+    givenDemo(mocks);
+    mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: [serviceId(1)] }).resolves(
+      configurationsPage([serviceConfiguration(1, { name: 'orders-api', owner: 'group:default/orders', component: 'orders-api' })]),
+    );
+    const logger = mockServices.logger.mock();
+    const replica = new PrivateLinkEntityProvider({
+      config,
+      clients: factory,
+      logger,
+      loadLastEmitted: async () => {
+        throw new Error('catalog unavailable');
+      },
+    });
+    await replica.connect(conn);
+    await replica.refreshService({ accountId: PROVIDER, region: REGION, serviceId: serviceId(1) }, logger);
+    // Both services' permissions: the account's list read whole, then orders-api's own read.
+    expect(new Set(mocks[PROVIDER].commandCalls(DescribeVpcEndpointServicePermissionsCommand).map(c => c.args[0].input.ServiceId))).toEqual(
+      new Set([serviceId(1), serviceId(2)]),
+    );
+    expect(mutations[0].added.length).toBeGreaterThan(0);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('reading the account and region whole'), expect.objectContaining({ error: 'catalog unavailable' }));
+  });
+
   it("reads a targeted refresh's consumers only in the accounts its connections name (or that held one), all of them when the connections cannot be read", async () => {
     const OTHER = '345678901234';
     const { clients, mocks, factory, mutations, connection: conn } = setup();

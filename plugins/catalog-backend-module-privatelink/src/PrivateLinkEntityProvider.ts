@@ -4,7 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { ANNOTATIONS, ServiceChangedEvent, VPC_ENDPOINT_SERVICE_TYPE } from '@privatelink-backstage/plugin-privatelink-common';
+import {
+  ANNOTATIONS,
+  decodeAnnotationList,
+  ServiceChangedEvent,
+  VPC_ENDPOINT_SERVICE_TYPE,
+} from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
 import { AwsClientFactory, withAbortSignal } from './aws/clients';
 import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
@@ -27,6 +32,16 @@ const PARALLEL_TARGETS = 8;
  * @public
  */
 export type LastEmittedLoader = (location: string) => Promise<Entity[]>;
+
+/**
+ * Finds the `vpc-endpoint` entities that depend on an endpoint service's entity (`serviceRef`), from the catalog
+ * itself, in whichever account they were emitted.
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
+export type ConsumersLoader = (serviceRef: string) => Promise<Entity[]>;
 
 /**
  * What one full sync did, for logs, tests and benchmarks.
@@ -62,6 +77,17 @@ export interface SyncReport {
 export type ServiceChange = ServiceChangedEvent;
 
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
+
+/** An entity read back from the catalog, with only what the sync emits (no relations, status, uid or etag). */
+function asEmitted(e: Entity): Entity {
+  const { name, namespace, title, description, labels, tags, annotations } = e.metadata;
+  const metadata: Entity['metadata'] = { name };
+  // Only the fields the entity has: an emitted entity compares equal to the one rebuilt from the same state.
+  for (const [key, value] of Object.entries({ namespace, title, description, labels, tags, annotations })) {
+    if (value !== undefined) (metadata as Record<string, unknown>)[key] = value;
+  }
+  return { apiVersion: e.apiVersion, kind: e.kind, metadata, ...(e.spec ? { spec: e.spec } : {}) };
+}
 
 /**
  * The refs of the entities by the service name each belongs to: a service's entity by its own name, an endpoint's
@@ -109,6 +135,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   readonly #logger: LoggerService;
   readonly #taskRunner?: SchedulerServiceTaskRunner;
   readonly #loadLastEmitted?: LastEmittedLoader;
+  readonly #loadConsumers?: ConsumersLoader;
   readonly #events?: PendingConnectionPublisher;
   /**
    * Connections found newly pending by a read whose snapshot is kept, not announced yet: announced at the end of
@@ -131,7 +158,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * @param options - `config`: the validated `privatelink` block; `clients`: the EC2 clients per account ×
    * region; `taskRunner`: runs the scheduled full sync (none: syncs only when `refresh` is called);
    * `loadLastEmitted`: takes an unreadable account's entities back from the catalog after a restart (none: the
-   * sync then only adds until that account is read); `events`: where each connection that newly awaits acceptance
+   * sync then only adds until that account is read); `loadConsumers`: on a replica that did not run the last full
+   * sync, finds the consumers' entities of a refreshed service in the catalog, so that a refresh knows the
+   * accounts that held its endpoints (none: only the accounts its connections name); `events`: where each connection that newly awaits acceptance
    * is announced, on `privatelink.connection.pending` (none: not announced).
    */
   constructor(options: {
@@ -140,6 +169,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     logger: LoggerService;
     taskRunner?: SchedulerServiceTaskRunner;
     loadLastEmitted?: LastEmittedLoader;
+    loadConsumers?: ConsumersLoader;
     events?: { publish(params: { topic: string; eventPayload: unknown }): Promise<void> };
   }) {
     this.#config = options.config;
@@ -147,6 +177,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#logger = options.logger;
     this.#taskRunner = options.taskRunner;
     this.#loadLastEmitted = options.loadLastEmitted;
+    this.#loadConsumers = options.loadConsumers;
     this.#events = options.events;
   }
 
@@ -308,9 +339,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     // Read now for want of an earlier read: what it finds pending is compared with nothing (the first-read window).
     const firstRead = !snapshot;
     if (!snapshot) {
-      snapshot = await readAccountRegion(ec2, change, { concurrency: this.#config.sync.concurrency });
+      snapshot = await this.#readUnread(ec2, change, logger);
       this.#snapshots.set(key, snapshot);
     }
+    if (firstRead) await this.#recoverConsumers(change, logger);
     const previous = snapshot.services.find(s => s.serviceId === change.serviceId);
     const { service } = await readService(ec2, change, change.serviceId);
     const services = snapshot.services.filter(s => s.serviceId !== change.serviceId);
@@ -348,9 +380,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
           try {
             if (!current) {
               // Never read here (a replica that did not run the last full sync, or a refresh before the first):
-              // the whole account and region once, so that the consumers' entities are as complete as a full
+              // the account and region's lists once, so that the consumers' entities are as complete as a full
               // sync makes them, instead of the provider's bare view of their connections.
-              this.#snapshots.set(keyOf(target), await readAccountRegion(await this.#clients.ec2(target), target, { concurrency: this.#config.sync.concurrency }));
+              this.#snapshots.set(keyOf(target), await this.#readUnread(await this.#clients.ec2(target), target, logger));
               return;
             }
             const endpoints = await readEndpointsTo(await this.#clients.ec2(target), target, serviceName);
@@ -426,6 +458,74 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     };
   }
 
+  /**
+   * Reads an account × region this replica has not read (it did not run the last full sync, or no sync ran yet).
+   * With the catalog to recover from, what the last full sync left there is taken back instead of read again:
+   * every service's allowed principals (so that the read is its few list calls, not a permissions call per
+   * service of the account) and the entities it emitted (so that a targeted refresh also removes what is gone,
+   * and knows the entity names the account's services ask for). Without it, or when the catalog cannot be read,
+   * the whole account and region is read.
+   */
+  async #readUnread(ec2: Awaited<ReturnType<AwsClientFactory['ec2']>>, target: AccountRegion, logger: LoggerService): Promise<AccountRegionSnapshot> {
+    const emitted = await this.#lastEmitted(target, logger);
+    const knownPrincipals = new Map<string, string[]>();
+    for (const e of emitted ?? []) {
+      const a = e.metadata.annotations ?? {};
+      if (e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE && a[ANNOTATIONS.serviceId]) {
+        knownPrincipals.set(a[ANNOTATIONS.serviceId], decodeAnnotationList(a[ANNOTATIONS.allowedPrincipals]));
+      }
+    }
+    const snapshot = await readAccountRegion(ec2, target, { concurrency: this.#config.sync.concurrency, knownPrincipals });
+    if (emitted && emitted.length > 0) {
+      for (const e of emitted) {
+        const ref = stringifyEntityRef(e);
+        if (!this.#lastEntities.has(ref)) this.#lastEntities.set(ref, e);
+      }
+      this.#refsByService = refsByService(this.#lastEntities.values());
+    }
+    for (const [name, count] of wantedNameCounts([snapshot], this.#config)) {
+      this.#wantedNames.set(name, (this.#wantedNames.get(name) ?? 0) + count);
+    }
+    return snapshot;
+  }
+
+  /**
+   * On a replica that had not read the service's account: its consumers' entities as the catalog holds them, taken
+   * back as last applied, so that the accounts that held its endpoints are read and what is gone there is removed.
+   */
+  async #recoverConsumers(change: ServiceChange, logger: LoggerService) {
+    const serviceRef = [...this.#lastEntities].find(
+      ([, e]) => e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE && e.metadata.annotations?.[ANNOTATIONS.serviceId] === change.serviceId,
+    )?.[0];
+    if (!serviceRef || !this.#loadConsumers) return;
+    try {
+      for (const e of await this.#loadConsumers(serviceRef)) {
+        const ref = stringifyEntityRef(e);
+        if (!this.#lastEntities.has(ref)) this.#lastEntities.set(ref, asEmitted(e));
+      }
+      this.#refsByService = refsByService(this.#lastEntities.values());
+    } catch (e) {
+      logger.warn("Could not load a service's consumers from the catalog; reading the accounts its connections name", {
+        ...change,
+        error: (e as Error).message,
+      });
+    }
+  }
+
+  /** The entities the sync last emitted for an account × region, as it emitted them; undefined when unknown. */
+  async #lastEmitted(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {
+    if (!this.#loadLastEmitted) return undefined;
+    try {
+      return (await this.#loadLastEmitted(locationOf(target))).map(asEmitted);
+    } catch (e) {
+      logger.warn('Could not load the last emitted entities from the catalog; reading the account and region whole', {
+        ...target,
+        error: (e as Error).message,
+      });
+      return undefined;
+    }
+  }
+
   /** Publishes the connections found newly pending and not announced yet; returns how many were published. */
   async #announce(logger: LoggerService): Promise<number> {
     const pending = this.#unannounced;
@@ -484,28 +584,12 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   }
 
   async #fromCatalog(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {
-    if (!this.#loadLastEmitted) return undefined;
-    try {
-      const now = new Date().toISOString();
-      const entities = await this.#loadLastEmitted(locationOf(target));
-      return entities.map(e => ({
-        apiVersion: e.apiVersion,
-        kind: e.kind,
-        metadata: {
-          name: e.metadata.name,
-          namespace: e.metadata.namespace,
-          title: e.metadata.title,
-          description: e.metadata.description,
-          labels: e.metadata.labels,
-          tags: e.metadata.tags,
-          annotations: { [ANNOTATIONS.staleSince]: now, ...e.metadata.annotations },
-        },
-        spec: e.spec,
-      }));
-    } catch (e) {
-      logger.warn('Could not load the last emitted entities from the catalog', { ...target, error: (e as Error).message });
-      return undefined;
-    }
+    const now = new Date().toISOString();
+    const entities = await this.#lastEmitted(target, logger);
+    return entities?.map(e => ({
+      ...e,
+      metadata: { ...e.metadata, annotations: { [ANNOTATIONS.staleSince]: now, ...e.metadata.annotations } },
+    }));
   }
 
   #requireConnection(): EntityProviderConnection {

@@ -6,6 +6,7 @@ import { createAwsClientFactory } from './aws/clients';
 import { privatelinkConfigServiceRef, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
+import { VPC_ENDPOINT_TYPE } from '@privatelink-backstage/plugin-privatelink-common';
 
 /**
  * Catalog module that syncs AWS PrivateLink into the catalog: a scheduled full sync of every configured
@@ -48,6 +49,13 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
           loadLastEmitted: async location => {
             const { items } = await catalogApi.getEntities(
               { filter: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: location } },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items;
+          },
+          loadConsumers: async serviceRef => {
+            const { items } = await catalogApi.getEntities(
+              { filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': serviceRef } },
               { credentials: await auth.getOwnServiceCredentials() },
             );
             return items;

@@ -125,6 +125,8 @@ async function readConnections(
  * bucket refills no further); once they have drawn it down, the same pause costs nothing. Hence, in a full
  * sync: the rate limit's burst (fewer permissions calls than that never wait for a token anyway).
  *
+ * `knownPrincipals`: the allowed principals of some services, known already: they are not read again.
+ *
  * `onLists`: called once everything but the services' allowed principals is read, with the snapshot this
  * call then resolves to, except that every `allowedPrincipals` is still empty (the permissions calls that
  * fill them in are still running). The resolved snapshot shares its `endpoints` and `warnings` arrays.
@@ -137,6 +139,11 @@ export async function readAccountRegion(
     now?: () => Date;
     listsAfter?: number;
     onLists?: (snapshot: AccountRegionSnapshot) => void;
+    /**
+     * Allowed principals already known, by service id (a replica recovering the last full sync's from the
+     * catalog): no permissions call for these services.
+     */
+    knownPrincipals?: ReadonlyMap<string, string[]>;
   },
 ): Promise<AccountRegionSnapshot> {
   const readAt = (options.now?.() ?? new Date()).toISOString();
@@ -158,6 +165,11 @@ export async function readAccountRegion(
   const records: EndpointServiceRecord[] = [];
   const principals: Array<Promise<string[]>> = [];
   const queuePermissions = (serviceId: string) => {
+    const known = options.knownPrincipals?.get(serviceId);
+    if (known) {
+      principals.push(Promise.resolve(known));
+      return;
+    }
     queued += 1;
     const read = limit(() => {
       started += 1;
