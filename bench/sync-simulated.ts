@@ -171,7 +171,7 @@ async function runProvider(
     paced: boolean;
     rateLimit?: { burst: number; perSecond: number };
     /** Runs after the full sync, with its provider still connected (for the targeted-refresh scenario). */
-    afterSync?: (provider: PrivateLinkEntityProvider) => Promise<void>;
+    afterSync?: (provider: PrivateLinkEntityProvider, emitted: any[]) => Promise<void>;
   },
 ) {
   const config = rootConfig(
@@ -201,7 +201,7 @@ async function runProvider(
   await provider.connect(connection);
   try {
     const report = await provider.refresh();
-    await options.afterSync?.(provider);
+    await options.afterSync?.(provider, state.lastFull ?? []);
     return {
       report,
       state,
@@ -241,11 +241,13 @@ async function targetedRefreshes(
     services[Math.floor((i * services.length) / Math.min(20, services.length))],
   );
   const rows: Array<{ ms: number; calls: number; added: number; removed: number }> = [];
+  let fresh: any[] = [];
   await sim.reset();
   await runProvider(sim, targets, {
     concurrency,
     paced: true,
-    afterSync: async provider => {
+    afterSync: async (provider, emitted) => {
+      fresh = emitted;
       for (const service of picked) {
         const before = await totalRequests(sim);
         const t0 = performance.now();
@@ -272,6 +274,66 @@ async function targetedRefreshes(
         Math.max(...rows.map(r => r.added + r.removed)),
       ],
     ],
+  );
+  await freshReplicaRefreshes(sim, targets, concurrency, fresh, picked.slice(0, 5));
+}
+
+/**
+ * TARGETED REFRESH ON A FRESH REPLICA: a backend replica that did not run the last full sync gets the change of one
+ * service (each refresh below on a new provider, as a new replica). With the catalog to recover from
+ * (`loadLastEmitted` and `loadConsumers` answering from the full sync's entities, as the catalog holds them), it
+ * reads the lists of the service's account and of its consumers' accounts and one permissions call; without it
+ * (the baseline, in the same process), it reads those accounts whole, a permissions call per service.
+ */
+async function freshReplicaRefreshes(sim: Ec2Simulator, targets: Targets, concurrency: number, emitted: any[], picked: SimTarget['services']) {
+  console.log(`\n== targeted refresh on a fresh replica (no full sync run there), ${picked.length} services, each on a new replica`);
+  const byLocation = new Map<string, any[]>();
+  const byService = new Map<string, any[]>();
+  for (const e of emitted) {
+    const location = e.metadata.annotations?.['backstage.io/managed-by-location'];
+    byLocation.set(location, [...(byLocation.get(location) ?? []), e]);
+    for (const ref of (e.spec?.dependsOn as string[] | undefined) ?? []) byService.set(ref, [...(byService.get(ref) ?? []), e]);
+  }
+  const config = rootConfig(sim.endpoint, targets, concurrency);
+  const privatelink = readPrivateLinkConfig(config);
+  const rows: Record<'recovered' | 'whole', Array<{ ms: number; calls: number }>> = { recovered: [], whole: [] };
+  for (const mode of ['whole', 'recovered'] as const) {
+    for (const service of picked) {
+      const { factory, destroy } = trackedFactory(
+        createAwsClientFactory({ config, endpoint: privatelink.endpoint, rateLimit: privatelink.sync.rateLimit }),
+        { lastCallDoneAt: 0 },
+      );
+      const provider = new PrivateLinkEntityProvider({
+        config: privatelink,
+        clients: factory,
+        logger: silentLogger(),
+        ...(mode === 'recovered'
+          ? { loadLastEmitted: async (location: string) => byLocation.get(location) ?? [], loadConsumers: async (ref: string) => byService.get(ref) ?? [] }
+          : {}),
+      });
+      await provider.connect(countingConnection().connection);
+      const before = await totalRequests(sim);
+      const t0 = performance.now();
+      try {
+        await provider.refreshService({ accountId: service.accountId, region: service.region, serviceId: service.serviceId });
+      } finally {
+        destroy();
+      }
+      rows[mode].push({ ms: performance.now() - t0, calls: (await totalRequests(sim)) - before });
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const baseline = median(rows.whole.map(r => r.ms));
+  printTable(
+    ['replica', 'refreshes', 'median', 'max', 'EC2 calls each', 'ratio to baseline (median)'],
+    (['whole', 'recovered'] as const).map(mode => [
+      mode === 'whole' ? 'baseline: accounts read whole' : 'recovered from the catalog',
+      rows[mode].length,
+      `${median(rows[mode].map(r => r.ms)).toFixed(0)} ms`,
+      `${Math.max(...rows[mode].map(r => r.ms)).toFixed(0)} ms`,
+      `${Math.min(...rows[mode].map(r => r.calls))}–${Math.max(...rows[mode].map(r => r.calls))}`,
+      `${(median(rows[mode].map(r => r.ms)) / baseline).toFixed(2)}×`,
+    ]),
   );
 }
 
@@ -362,6 +424,7 @@ async function whatIfReads(
     entities: 0,
     appliedAt: timeline.lastCallDoneAt,
     byType: new Map<string, number>(),
+    lastFull: undefined as any[] | undefined,
   };
   return { report, state, timeline, started, warnings: [] as string[] };
 }

@@ -68,6 +68,8 @@ export function countingConnection() {
     entities: 0,
     appliedAt: 0,
     byType: new Map<string, number>(),
+    /** The entities of the last full mutation, as the catalog would hold them. */
+    lastFull: undefined as any[] | undefined,
   };
   const connection: EntityProviderConnection = {
     async applyMutation(mutation: any) {
@@ -75,6 +77,7 @@ export function countingConnection() {
       state.appliedAt = performance.now();
       const list =
         mutation.type === 'full' ? mutation.entities : mutation.added;
+      if (mutation.type === 'full') state.lastFull = list.map(({ entity }: any) => entity);
       state.entities = list.length;
       state.byType.clear();
       for (const { entity } of list) {
