@@ -96,7 +96,7 @@ export const privatelinkPlugin = createBackendPlugin({
         });
 
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
-        const reader = createServiceDetailsReader(catalog);
+        const reader = createServiceDetailsReader(catalog, { gracePeriodMs: privatelinkConfig.retirement.gracePeriodMs });
         const details = new ServiceDetailsCache({
           load: (ref, credentials) => reader.getDetails(ref, credentials),
           permissions,

@@ -13,7 +13,9 @@ import request from 'supertest';
 import { ALLOWED, catalogEntities, PROVIDER, SERVICE_REF } from './__testUtils__/entities';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { privatelinkPlugin } from './plugin';
+import { createPrivateLinkStore } from './service/store';
 import { until } from './__testUtils__/until';
 
 /**
@@ -48,9 +50,15 @@ const liveCatalog = new Proxy({} as CatalogService, {
 /** The database of each plugin (as Backstage gives every plugin its own), as one replica's pool reaches it. */
 type PluginDatabases = Record<'privatelink' | 'events', Knex>;
 
-async function replica(db: PluginDatabases) {
+/**
+ * One replica. `scheduler`: Backstage's own scheduler on the replica's database, instead of the test backend's
+ * in-process one; `catalog`: the catalog this replica reads (default: the live catalog above).
+ */
+async function replica(db: PluginDatabases, options: { scheduler?: boolean; catalog?: CatalogService } = {}) {
+  const catalog = options.catalog ?? liveCatalog;
   const backend = await startTestBackend({
     features: [
+      ...(options.scheduler ? [schedulerServiceFactory] : []),
       privatelinkPlugin,
       eventsPlugin,
       // The real events service (the test backend's default is an in-process mock), on the events backend's bus.
@@ -62,7 +70,8 @@ async function replica(db: PluginDatabases) {
           privatelink: {
             endpoint: 'http://127.0.0.1:9',
             accounts: [{ accountId: PROVIDER, name: 'shared-services' }],
-            sync: { enabled: false },
+            // The accept job runs only with the sync on (it follows what the sync brings).
+            sync: { enabled: Boolean(options.scheduler) },
             // Far longer than the test: only an announcement can make a replica drop its answer.
             detailsCache: { ttlSeconds: 300 },
           },
@@ -78,7 +87,7 @@ async function replica(db: PluginDatabases) {
         authorize: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
         authorizeConditional: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
       }).factory,
-      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => liveCatalog }),
+      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog }),
       createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send: async () => {} }) }),
     ],
   });
@@ -158,5 +167,90 @@ describe('two replicas on one PostgreSQL', () => {
     expect(allowed).toContain(NEW_PRINCIPAL);
     await until("the change on replica B's card", () => principalsShown(b.server), shown => shown.includes(NEW_PRINCIPAL), 15_000);
     expect(await principalsShown(a.server)).toContain(NEW_PRINCIPAL);
+  });
+});
+
+describe("the accept job on two replicas, with Backstage's scheduler on one PostgreSQL", () => {
+  const TASK = 'privatelink-accept-approved-connections';
+  const SERVICE = `Bearer ${mockCredentials.service.token()}`;
+  const stops: Array<() => Promise<void>> = [];
+  const pools: Knex[] = [];
+
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+    for (const pool of pools) await pool.destroy();
+  });
+
+  it('runs once across the replicas: one task in the database, and while one replica runs it neither can start it again', async () => {
+    const first: PluginDatabases = { privatelink: await databases.init(POSTGRES[0]), events: await databases.init(POSTGRES[0]) };
+    const second: PluginDatabases = { privatelink: knexFactory(first.privatelink.client.config), events: knexFactory(first.events.client.config) };
+    pools.push(second.privatelink, second.events);
+
+    // An approved request awaits its connection: each run of the job looks its service up in the catalog, where the
+    // test holds it until released. Each replica has its own catalog client, so the look-ups say who ran.
+    const store = await createPrivateLinkStore({ getClient: async () => first.privatelink });
+    const approved = await store.createRequest({
+      serviceRef: SERVICE_REF,
+      consumerRef: 'component:default/payments-api',
+      accountId: '210987654321',
+      reason: 'payments needs orders',
+      requestedBy: 'user:default/carl',
+    });
+    await store.decide(approved.id, { status: 'approved', decidedBy: 'user:default/olivia', followUp: 'active' });
+    const runs: string[] = [];
+    let entered!: () => void;
+    const running = new Promise<void>(resolve => (entered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>(resolve => (release = resolve));
+    const catalogOf = (name: string): CatalogService =>
+      new Proxy({} as CatalogService, {
+        get: (_target, method) => {
+          if (method === 'getEntityByRef') {
+            return async () => {
+              runs.push(name);
+              entered();
+              await released;
+              return undefined;
+            };
+          }
+          if (typeof (catalogServiceMock({ entities: [] }) as any)[method] !== 'function') return undefined;
+          return (...args: unknown[]) => (catalogServiceMock({ entities: catalogEntities() }) as any)[method](...args);
+        },
+      });
+
+    const a = await replica(first, { scheduler: true, catalog: catalogOf('a') });
+    stops.push(a.stop);
+    const b = await replica(second, { scheduler: true, catalog: catalogOf('b') });
+    stops.push(b.stop);
+
+    // Both replicas schedule the job, globally; the database holds one task for both.
+    for (const server of [a.server, b.server]) {
+      const res = await request(server).get('/api/privatelink/.backstage/scheduler/v1/tasks').set('Authorization', SERVICE);
+      expect(res.status).toBe(200);
+      expect(res.body.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ taskId: TASK, scope: 'global' })]));
+    }
+    expect(await first.privatelink('backstage_backend_tasks__tasks').where({ id: TASK })).toHaveLength(1);
+
+    // Started through replica A, the run is taken by one of them (whichever polls first).
+    expect((await request(a.server).post(`/api/privatelink/.backstage/scheduler/v1/tasks/${TASK}/trigger`).set('Authorization', SERVICE)).status).toBe(200);
+    await running;
+    for (const server of [a.server, b.server]) {
+      const again = await request(server).post(`/api/privatelink/.backstage/scheduler/v1/tasks/${TASK}/trigger`).set('Authorization', SERVICE);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toBe(`Task ${TASK} is currently running`);
+    }
+    expect(runs).toHaveLength(1);
+
+    release();
+    await until(
+      'the run to end',
+      async () => (await first.privatelink('backstage_backend_tasks__tasks').where({ id: TASK }).first()).current_run_ticket,
+      ticket => ticket === null,
+      30_000,
+    );
+    expect(runs).toHaveLength(1);
+    // The next run is the job's next interval, not a second replica's own schedule.
+    const { next_run_start_at: next } = await first.privatelink('backstage_backend_tasks__tasks').where({ id: TASK }).first();
+    expect(new Date(next).getTime()).toBeGreaterThan(Date.now() + 30_000);
   });
 });

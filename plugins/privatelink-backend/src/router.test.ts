@@ -397,6 +397,7 @@ const ORDERS_DETAILS = {
   dnsNames: [SERVICE_DNS],
   loadBalancerArns: [NLB_ARN],
   supportedRegions: [REGION],
+  supportedIpAddressTypes: ['ipv4'],
   allowedPrincipals: ['arn:aws:iam::210987654321:root', 'arn:aws:iam::444455556666:role/ingest'],
   consumers: [
     {
@@ -687,6 +688,7 @@ describe('privatelink API', () => {
         dnsNames: [`${OTHER_SERVICE_ID}.${REGION}.vpce.amazonaws.com`],
         loadBalancerArns: [],
         supportedRegions: [],
+        supportedIpAddressTypes: ['ipv4'],
         allowedPrincipals: [],
         consumers: [],
         counts: {},

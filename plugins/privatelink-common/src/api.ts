@@ -49,6 +49,8 @@ export interface PrivateLinkServiceDetails {
   owner?: string;
   /** System entity ref the service belongs to (`spec.system`), e.g. `system:default/orders`, when set. */
   system?: string;
+  /** Component entity ref the service exposes (`spec.dependencyOf`), e.g. `component:default/orders-api`, when set. */
+  component?: string;
   /** Endpoint service id, e.g. `vpce-svc-0123456789abcdef0`. */
   serviceId: string;
   /**

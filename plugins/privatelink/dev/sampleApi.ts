@@ -1,10 +1,12 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   AccessRequest,
   PrivateLinkConsumer,
   PrivateLinkConsumerDetails,
   PrivateLinkConsumerEndpoint,
   PrivateLinkServiceDetails,
+  RetirementAnnouncement,
   normalizeEndpointState,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { PrivateLinkApi } from '../src/api';
@@ -14,7 +16,41 @@ import {
   sampleService,
 } from './sampleEntities';
 
-/** An in-memory PrivateLink API over the sample entities, for `yarn start` without a backend. */
+/**
+ * The retirement grace period of the sandbox: short, so that both an announced retirement and the retirement
+ * after it can be tried.
+ */
+const GRACE_PERIOD_MS = 2 * 60 * 1000;
+
+/** A Backstage error response of the backend, as the client throws it. */
+function refusal(
+  status: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
+}
+
+/** A full entity ref of the given default kind, as the write path makes of a placing tag. */
+function fullRef(ref: string, defaultKind: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+  );
+}
+
+/**
+ * An in-memory PrivateLink API over the sample entities, for `yarn start` without a backend. Settings changes
+ * (IP address types, owner, system and component included) are kept; retiring with connected consumers is
+ * refused unless forced, and a forced retirement first announces it, for a short grace period.
+ */
 export function createSamplePrivateLinkApi(): PrivateLinkApi {
   const serviceRef = stringifyEntityRef(sampleService);
   const a = sampleService.metadata.annotations!;
@@ -51,8 +87,13 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     supportedRegions: ['eu-west-1'],
     privateDnsName: a['privatelink.io/private-dns-name'] as string | undefined,
     privateDnsState: a['privatelink.io/private-dns-state'],
+    supportedIpAddressTypes: ['ipv4'] as Array<'ipv4' | 'ipv6'>,
+    owner: 'group:default/payments',
+    system: 'system:default/payments' as string | undefined,
+    component: undefined as string | undefined,
   };
   let retired = false;
+  let retirement: RetirementAnnouncement | undefined;
 
   const details = (): PrivateLinkServiceDetails => {
     const counts: PrivateLinkServiceDetails['counts'] = {};
@@ -60,7 +101,8 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
     return {
       entityRef: serviceRef,
       title: sampleService.metadata.title,
-      owner: 'group:default/payments',
+      owner: settings.owner,
+      system: settings.system,
       serviceId: a['privatelink.io/service-id'],
       serviceName: a['privatelink.io/service-name'],
       accountId: a['amazonaws.com/account-id'],
@@ -74,6 +116,8 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
       dnsNames: a['privatelink.io/dns-names'].split(','),
       loadBalancerArns: [],
       supportedRegions: [...settings.supportedRegions],
+      supportedIpAddressTypes: [...settings.supportedIpAddressTypes],
+      ...(retirement ? { retirement: { ...retirement } } : {}),
       allowedPrincipals: [...principals],
       consumers: consumers.map(c => ({ ...c })),
       counts,
@@ -185,7 +229,7 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
               name: sampleService.metadata.name,
               title: service.title,
               owner: service.owner,
-              system: 'system:default/payments',
+              system: service.system,
               serviceName: service.serviceName,
               privateDnsName: service.privateDnsName,
               privateDnsState: service.privateDnsState,
@@ -277,6 +321,30 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
         settings.privateDnsState = 'pendingVerification';
         changed.push('privateDnsName');
       }
+      if (
+        change.supportedIpAddressTypes &&
+        [...change.supportedIpAddressTypes].sort().join() !==
+          [...settings.supportedIpAddressTypes].sort().join()
+      ) {
+        settings.supportedIpAddressTypes = [...change.supportedIpAddressTypes];
+        changed.push('supportedIpAddressTypes');
+      }
+      if (change.owner !== undefined) {
+        const owner = fullRef(change.owner, 'group');
+        if (owner !== settings.owner) {
+          settings.owner = owner;
+          changed.push('owner');
+        }
+      }
+      for (const key of ['system', 'component'] as const) {
+        const value = change[key];
+        if (value === undefined) continue;
+        const next = value === null ? undefined : fullRef(value, key);
+        if (next !== settings[key]) {
+          settings[key] = next;
+          changed.push(key);
+        }
+      }
       return {
         serviceRef: ref,
         changed,
@@ -287,16 +355,59 @@ export function createSamplePrivateLinkApi(): PrivateLinkApi {
       };
     },
     async retireService(request) {
-      retired = true;
-      return {
+      const serviceId = a['privatelink.io/service-id'];
+      const connected = consumers.filter(c => c.state === 'available');
+      const owners = [
+        ...new Set(connected.map(c => c.owner).filter(Boolean) as string[]),
+      ];
+      const result = {
         serviceRef: request.serviceRef,
-        serviceId: a['privatelink.io/service-id'],
+        serviceId,
         deleted: true,
-        rejectedConnections: [],
-        notified: [],
+        rejectedConnections: [] as string[],
+        notified: [] as string[],
         closedRequests: 0,
         loadBalancerArns: [],
       };
+      if (connected.length > 0) {
+        if (!request.force) {
+          throw await refusal(
+            409,
+            'ConflictError',
+            `${serviceRef} has ${
+              connected.length
+            } connected consumer(s): ${connected
+              .map(c => c.endpointId)
+              .join(
+                ', ',
+              )}. Ask them to remove their endpoints, or retire it with force`,
+          );
+        }
+        if (!retirement) {
+          const now = Date.now();
+          retirement = {
+            announcedAt: new Date(now).toISOString(),
+            retireAfter: new Date(now + GRACE_PERIOD_MS).toISOString(),
+          };
+          return {
+            ...result,
+            deleted: false,
+            notified: owners,
+            announced: { ...retirement },
+          };
+        }
+        if (Date.now() < Date.parse(retirement.retireAfter)) {
+          throw await refusal(
+            409,
+            'ConflictError',
+            `The retirement of ${serviceRef} was announced to its consumers at ${retirement.announcedAt}; it can be retired with force from ${retirement.retireAfter} (or once no consumer is connected)`,
+          );
+        }
+        result.rejectedConnections = connected.map(c => c.endpointId);
+        result.notified = owners;
+      }
+      retired = true;
+      return result;
     },
     async deleteEndpoint(endpointRef) {
       const index = consumers.findIndex(c => c.entityRef === endpointRef);

@@ -91,6 +91,7 @@ export function createServiceDetailsReader(catalog: CatalogService, options: { g
         title: service.metadata.title,
         owner: service.spec?.owner as string | undefined,
         system: service.spec?.system as string | undefined,
+        component: exposedComponent(service),
         serviceId: a[ANNOTATIONS.serviceId],
         serviceName: a[ANNOTATIONS.serviceName],
         accountId: a[ANNOTATIONS.accountId],
@@ -111,6 +112,13 @@ export function createServiceDetailsReader(catalog: CatalogService, options: { g
       };
     },
   };
+}
+
+/** The component a service entity exposes (its `spec.dependencyOf` component, as the sync writes it). */
+function exposedComponent(service: Entity): string | undefined {
+  const of = service.spec?.dependencyOf;
+  const refs = Array.isArray(of) ? of : [of];
+  return refs.find((r): r is string => typeof r === 'string' && r.startsWith('component:'));
 }
 
 /** The announced retirement of a service, from its annotation and the configured grace period. */

@@ -82,6 +82,7 @@ export function makeDetails(
     ],
     loadBalancerArns: [],
     supportedRegions: ['eu-west-1', 'us-east-1'],
+    supportedIpAddressTypes: ['ipv4'],
     allowedPrincipals: [
       'arn:aws:iam::222222222222:root',
       'arn:aws:iam::333333333333:root',

@@ -25,4 +25,9 @@ function WarningAlerts(props: {
   );
 }
 
+/**
+ * The warnings about an endpoint service, for its card and tab: an announced retirement first (from
+ * `details.retirement`), then stale data, an unverified private DNS name, the wildcard principal, connections
+ * pending for long, no consumers. Renders nothing when there is nothing to warn about.
+ */
 export const ServiceWarnings = memo(WarningAlerts);

@@ -1,6 +1,7 @@
 import { makeService } from '../__fixtures__/entities';
 import {
   getDependentResourceRefs,
+  getExposedComponentRef,
   getOwnerRef,
   getSystemRef,
   isPrivateDnsVerified,
@@ -55,6 +56,27 @@ describe('model', () => {
     const service = makeService({ relations: [] });
     expect(getOwnerRef(service)).toBe('group:default/payments');
     expect(getSystemRef(service)).toBe('system:default/payments');
+  });
+
+  it('reads the component a service exposes from spec.dependencyOf, not from its relations', () => {
+    const service = makeService();
+    // Its relations name a component that depends on it: not the one it exposes.
+    expect(getExposedComponentRef(service)).toBeNull();
+    expect(
+      getExposedComponentRef({
+        ...service,
+        spec: {
+          ...service.spec,
+          dependencyOf: ['resource:default/other', 'component:payments-api'],
+        },
+      }),
+    ).toBe('component:default/payments-api');
+    expect(
+      getExposedComponentRef({
+        ...service,
+        spec: { ...service.spec, dependencyOf: 'payments-api' },
+      }),
+    ).toBeNull();
   });
 
   it('knows a verified private DNS name in any spelling', () => {

@@ -165,6 +165,31 @@ export function isEndpointResourceRef(ref: string): boolean {
 }
 
 /**
+ * The component a vpc-endpoint-service Resource exposes, as the sync writes it from the service's component tag:
+ * the first component ref in `spec.dependencyOf` (as a full ref), or `null` when it names none. Relations are not
+ * read: components that depend on the service give it `dependencyOf` relations too.
+ */
+export function getExposedComponentRef(entity: Entity): string | null {
+  const raw = entity.spec?.dependencyOf;
+  const refs = (Array.isArray(raw) ? raw : [raw]).filter(
+    (r): r is string => typeof r === 'string' && r.length > 0,
+  );
+  for (const ref of refs) {
+    try {
+      const parsed = parseEntityRef(ref, {
+        defaultNamespace: entity.metadata.namespace,
+      });
+      if (parsed.kind.toLocaleLowerCase('en-US') === 'component') {
+        return stringifyEntityRef(parsed);
+      }
+    } catch {
+      // Not a ref with a kind: not a component the sync wrote.
+    }
+  }
+  return null;
+}
+
+/**
  * Whether an entity reaches services privately, from its relations alone: a Component that depends on a
  * consumer endpoint's Resource (the sync writes `spec.dependencyOf` on the endpoints it finds tagged with the
  * component), or a Group that owns one.

@@ -6,6 +6,7 @@ import {
   privateDnsNameError,
   settingsChange,
   settingsChangeError,
+  settingsFieldError,
   settingsResultMessage,
 } from './settingsChange';
 
@@ -20,6 +21,7 @@ describe('settingsChange', () => {
 
   it('names only what changed, a cleared name as null', () => {
     const change = settingsChange(service, {
+      ...initialSettingsForm(service),
       acceptanceRequired: true,
       regions: ['eu-west-1', 'ap-south-1'],
       privateDnsName: '  ',
@@ -56,6 +58,74 @@ describe('settingsChange', () => {
         privateDnsName: 'api.internal.example.com',
       }),
     ).toStrictEqual({ privateDnsName: 'api.internal.example.com' });
+  });
+
+  it('sends the IP address types as the whole set, and none known as IPv4', () => {
+    const unknown = makeDetails({ supportedIpAddressTypes: [] });
+    expect(initialSettingsForm(unknown).ipAddressTypes).toEqual(['ipv4']);
+    expect(settingsChange(unknown, initialSettingsForm(unknown))).toStrictEqual(
+      {},
+    );
+    const both = settingsChange(service, {
+      ...initialSettingsForm(service),
+      ipAddressTypes: ['ipv6', 'ipv4'],
+    });
+    expect(both).toStrictEqual({ supportedIpAddressTypes: ['ipv4', 'ipv6'] });
+    expect(describeSettingsChange(service, both)).toEqual([
+      'Consumers connect over IPv4 and IPv6.',
+    ]);
+    const v6 = settingsChange(service, {
+      ...initialSettingsForm(service),
+      ipAddressTypes: ['ipv6'],
+    });
+    expect(describeSettingsChange(service, v6)).toEqual([
+      'Consumers connect over IPv6; those using IPv4 are cut off.',
+    ]);
+    const none = settingsChange(service, {
+      ...initialSettingsForm(service),
+      ipAddressTypes: [],
+    });
+    expect(settingsChangeError(none)).toMatch(/at least one IP address type/);
+  });
+
+  it('places the service: a new owner, a cleared system as null, a component against the known one', () => {
+    const context = { component: 'component:default/payments-api' };
+    const form = initialSettingsForm(service, context);
+    expect(form).toMatchObject({
+      owner: 'group:default/payments',
+      system: 'payments',
+      component: 'component:default/payments-api',
+    });
+    expect(settingsChange(service, form, context)).toStrictEqual({});
+    const change = settingsChange(
+      service,
+      { ...form, owner: 'group:default/checkout', system: ' ', component: '' },
+      context,
+    );
+    expect(change).toStrictEqual({
+      owner: 'group:default/checkout',
+      system: null,
+      component: null,
+    });
+    expect(isEmptyChange(change)).toBe(false);
+    expect(describeSettingsChange(service, change, context)).toEqual([
+      'The service is handed to checkout, which then owns it.',
+      'The service leaves the system payments.',
+      'The service no longer names the component payments-api.',
+    ]);
+    // A component not known here is only sent when one is typed.
+    expect(settingsChange(service, initialSettingsForm(service))).toStrictEqual(
+      {},
+    );
+    const typed = settingsChange(service, {
+      ...initialSettingsForm(service),
+      component: 'orders-api',
+    });
+    expect(typed).toStrictEqual({ component: 'orders-api' });
+    expect(settingsFieldError(typed, 'component')).toBeUndefined();
+    expect(
+      settingsFieldError({ system: 'component:default/x' }, 'system'),
+    ).toBe('must be a system ref');
   });
 
   it('checks the private DNS name with the shared validator', () => {

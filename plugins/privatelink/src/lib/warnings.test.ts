@@ -19,6 +19,10 @@ describe('serviceWarnings', () => {
   it('warns about each problem, most important first', () => {
     const warnings = serviceWarnings(
       makeDetails({
+        retirement: {
+          announcedAt: '2024-06-08T09:00:00Z',
+          retireAfter: '2024-06-22T09:00:00Z',
+        },
         staleSince: '2024-06-01T08:30:00Z',
         privateDnsState: 'pendingVerification',
         allowedPrincipals: ['*'],
@@ -28,16 +32,20 @@ describe('serviceWarnings', () => {
       { pendingWarningDays: 3, now },
     );
     expect(warnings.map(w => w.id)).toEqual([
+      'retirement',
       'stale',
       'unverified-dns',
       'wildcard',
       'no-consumers',
     ]);
-    expect(warnings[0].message).toContain('since 2024-06-01 08:30 UTC');
-    expect(warnings[1].message).toContain(
+    expect(warnings[0].message).toBe(
+      'Retirement announced: this service will be retired from 2024-06-22 09:00 UTC. Move your consumers off it.',
+    );
+    expect(warnings[1].message).toContain('since 2024-06-01 08:30 UTC');
+    expect(warnings[2].message).toContain(
       'payments.internal.example.com is not verified (Pending verification)',
     );
-    expect(warnings[2].message).toContain('without acceptance');
+    expect(warnings[3].message).toContain('without acceptance');
   });
 
   it('flags connections pending longer than the configured days', () => {

@@ -4,7 +4,13 @@ import { isPrivateDnsVerified, privateDnsStateLabel } from './model';
 
 /** Something about an endpoint service that its owners or consumers should look at. */
 export interface ServiceWarning {
-  id: 'stale' | 'unverified-dns' | 'wildcard' | 'old-pending' | 'no-consumers';
+  id:
+    | 'retirement'
+    | 'stale'
+    | 'unverified-dns'
+    | 'wildcard'
+    | 'old-pending'
+    | 'no-consumers';
   message: string;
 }
 
@@ -21,6 +27,14 @@ export function serviceWarnings(
 ): ServiceWarning[] {
   const now = options.now ?? Date.now();
   const warnings: ServiceWarning[] = [];
+  if (details.retirement) {
+    warnings.push({
+      id: 'retirement',
+      message: `Retirement announced: this service will be retired from ${formatDateTime(
+        details.retirement.retireAfter,
+      )}. Move your consumers off it.`,
+    });
+  }
   if (details.staleSince) {
     warnings.push({
       id: 'stale',

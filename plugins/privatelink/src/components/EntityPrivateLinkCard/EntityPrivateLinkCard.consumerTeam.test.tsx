@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { makeService } from '../../__fixtures__/entities';
 import {
   CONSUMER_TEAM_ENDPOINT,
+  fill,
   mockPrivateLinkApi,
   renderWithApis,
 } from '../../__testUtils__/renderWithApis';
@@ -14,7 +15,7 @@ jest.setTimeout(60_000);
 // Every test in this file is the checkout team, which owns the checkout endpoint: the permission decisions are
 // cached per file.
 describe('EntityPrivateLinkCard for the team of a consumer endpoint', () => {
-  it('removes its own endpoint from the consumers table after a confirmation, and reloads', async () => {
+  it('removes its own endpoint from the consumers table after typing its id, and reloads', async () => {
     const api = mockPrivateLinkApi();
     renderWithApis(<EntityPrivateLinkCard />, {
       api,
@@ -36,9 +37,17 @@ describe('EntityPrivateLinkCard for the team of a consumer endpoint', () => {
     const dialog = await screen.findByRole('dialog', {
       name: 'Remove endpoint vpce-0123456789abcdef0?',
     });
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Remove endpoint' }),
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Remove endpoint',
+    });
+    expect(confirm).toBeDisabled();
+    await fill(
+      within(dialog).getByRole('textbox', {
+        name: 'Type vpce-0123456789abcdef0 to confirm',
+      }),
+      'vpce-0123456789abcdef0',
     );
+    await userEvent.click(confirm);
     await waitFor(() =>
       expect(api.deleteEndpoint).toHaveBeenCalledWith(CONSUMER_TEAM_ENDPOINT),
     );

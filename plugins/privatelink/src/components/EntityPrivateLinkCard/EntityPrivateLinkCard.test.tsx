@@ -21,6 +21,9 @@ import {
 import { PrivateLinkApi } from '../../api';
 import { EntityPrivateLinkCard, EntityPrivateLinkCardProps } from '.';
 
+// The card and its tables render slowly in jsdom, more so when the suites run in parallel.
+jest.setTimeout(60_000);
+
 const service = makeService();
 
 function render(
@@ -168,6 +171,24 @@ describe('EntityPrivateLinkCard', () => {
     );
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Stale data: this endpoint service could not be read from AWS since 2024-05-01 10:00 UTC',
+    );
+  });
+
+  it('warns when the retirement of the service is announced', async () => {
+    render(
+      mockPrivateLinkApi({
+        getServiceDetails: jest.fn().mockResolvedValue(
+          makeDetails({
+            retirement: {
+              announcedAt: '2024-06-08T09:00:00.000Z',
+              retireAfter: '2024-06-22T09:00:00.000Z',
+            },
+          }),
+        ),
+      }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Retirement announced: this service will be retired from 2024-06-22 09:00 UTC. Move your consumers off it.',
     );
   });
 

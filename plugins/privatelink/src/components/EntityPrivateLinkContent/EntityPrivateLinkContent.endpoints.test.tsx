@@ -5,6 +5,7 @@ import { consumers, makeDetails } from '../../__fixtures__/details';
 import { makeService } from '../../__fixtures__/entities';
 import {
   CONSUMER_TEAM_ENDPOINT,
+  fill,
   mockPrivateLinkApi,
   renderWithApis,
   tableTitled,
@@ -52,7 +53,7 @@ describe('EntityPrivateLinkContent for the team of a consumer endpoint', () => {
     ).not.toBeInTheDocument();
   });
 
-  it('removes the endpoint by its entity ref after a confirmation, and reloads', async () => {
+  it('removes the endpoint by its entity ref once its endpoint id is typed, and reloads', async () => {
     const { api, alertApi } = render({
       getServiceDetails: jest
         .fn()
@@ -77,10 +78,24 @@ describe('EntityPrivateLinkContent for the team of a consumer endpoint', () => {
     expect(dialog).toHaveTextContent(
       'This deletes the VPC endpoint vpce-0123456789abcdef0 in account 222222222222 (eu-west-1)',
     );
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Remove endpoint',
+    });
+    const typed = within(dialog).getByRole('textbox', {
+      name: 'Type vpce-0123456789abcdef0 to confirm',
+    });
+    expect(confirm).toBeDisabled();
+    // Part of the id, or another endpoint's, is not enough.
+    await fill(typed, 'vpce-0123456789abcdef');
+    expect(confirm).toBeDisabled();
+    await userEvent.clear(typed);
+    await fill(typed, 'vpce-0fedcba9876543210');
+    expect(confirm).toBeDisabled();
     expect(api.deleteEndpoint).not.toHaveBeenCalled();
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Remove endpoint' }),
-    );
+    await userEvent.clear(typed);
+    await fill(typed, 'vpce-0123456789abcdef0');
+    expect(confirm).toBeEnabled();
+    await userEvent.click(confirm);
 
     await waitFor(() =>
       expect(api.deleteEndpoint).toHaveBeenCalledWith(CONSUMER_TEAM_ENDPOINT),

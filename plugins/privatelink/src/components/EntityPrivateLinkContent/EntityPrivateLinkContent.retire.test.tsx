@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { makeDetails } from '../../__fixtures__/details';
 import {
   SERVICE_ID,
   SERVICE_REF,
@@ -173,5 +174,112 @@ describe('EntityPrivateLinkContent retirement for owners', () => {
     ).not.toBeInTheDocument();
     expect(retire).toBeEnabled();
     expect(api.getServiceDetails).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a forced retirement that only announced, not as retired', async () => {
+    const api = render({
+      retireService: jest
+        .fn()
+        .mockRejectedValueOnce(
+          await responseError(409, 'ConflictError', CONNECTED),
+        )
+        .mockResolvedValue({
+          ...retired,
+          deleted: false,
+          rejectedConnections: [],
+          closedRequests: 0,
+          announced: {
+            announcedAt: '2024-06-08T09:00:00.000Z',
+            retireAfter: '2024-06-22T09:00:00.000Z',
+          },
+        }),
+    });
+    const { dialog, name, retire } = await openRetire();
+    await fill(name, NAME);
+    await userEvent.click(retire);
+    await within(dialog).findByRole('alert');
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', {
+        name: /^Retire anyway \(force\)/,
+      }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Retire anyway' }),
+    );
+
+    const done = await screen.findByRole('dialog', {
+      name: 'Retirement of Payments endpoint service announced',
+    });
+    expect(within(done).getByRole('alert')).toHaveTextContent(
+      'Retirement announced to 2 consumer teams. You can retire it from 2024-06-22 09:00 UTC.',
+    );
+    expect(done).toHaveTextContent(
+      'Told: group:default/checkout, group:default/ledger.',
+    );
+    expect(done).toHaveTextContent('Nothing was rejected or deleted');
+    expect(done).not.toHaveTextContent(/Retired|is deleted/);
+    await userEvent.click(within(done).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(api.getServiceDetails).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows an announced retirement, and its refusal before the grace period ends with readable times', async () => {
+    const api = render({
+      getServiceDetails: jest.fn().mockResolvedValue(
+        makeDetails({
+          retirement: {
+            announcedAt: '2099-06-08T09:00:00.000Z',
+            retireAfter: '2099-06-22T09:00:00.000Z',
+          },
+        }),
+      ),
+      retireService: jest
+        .fn()
+        .mockRejectedValueOnce(
+          await responseError(409, 'ConflictError', CONNECTED),
+        )
+        .mockRejectedValueOnce(
+          await responseError(
+            409,
+            'ConflictError',
+            `The retirement of ${SERVICE_REF} was announced to its consumers at 2099-06-08T09:00:00.000Z; it can be retired with force from 2099-06-22T09:00:00.000Z (or once no consumer is connected)`,
+          ),
+        ),
+    });
+    // The tab warns everyone who looks at it.
+    expect(
+      await screen.findByText(
+        'Retirement announced: this service will be retired from 2099-06-22 09:00 UTC. Move your consumers off it.',
+      ),
+    ).toBeInTheDocument();
+
+    const { dialog, name, retire } = await openRetire();
+    expect(within(dialog).getByRole('alert')).toHaveTextContent(
+      'Retirement announced on 2099-06-08 09:00 UTC; retire with force from 2099-06-22 09:00 UTC.',
+    );
+    await fill(name, NAME);
+    await userEvent.click(retire);
+    await within(dialog).findByText(CONNECTED);
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', {
+        name: /^Retire anyway \(force\)/,
+      }),
+    );
+    const anyway = within(dialog).getByRole('button', {
+      name: 'Retire anyway',
+    });
+    await userEvent.click(anyway);
+    expect(
+      await within(dialog).findByText(
+        `The retirement of ${SERVICE_REF} was announced to its consumers at 2099-06-08 09:00 UTC; it can be retired with force from 2099-06-22 09:00 UTC (or once no consumer is connected)`,
+      ),
+    ).toBeInTheDocument();
+    // Sending it again before then would be refused the same way.
+    expect(anyway).toBeDisabled();
+    expect(api.retireService).toHaveBeenCalledTimes(2);
+    expect(api.retireService.mock.calls[1][0]).toStrictEqual({
+      serviceRef: SERVICE_REF,
+      confirmName: NAME,
+      force: true,
+    });
   });
 });

@@ -6,6 +6,7 @@ import Grid from '@material-ui/core/Grid';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
 import { usePrivateLinkRoles } from '../../hooks/useRoles';
+import { getExposedComponentRef } from '../../lib/model';
 import { RetireService } from '../actions/RetireServiceDialog';
 import { ServiceSettings } from '../actions/ServiceSettingsDialog';
 import { StateCounts } from '../EntityPrivateLinkCard/ConsumersSection';
@@ -26,6 +27,11 @@ function ContentBody(props: {
   const { details, reload } = props;
   const roles = usePrivateLinkRoles(details.entityRef);
   const pendingWarningDays = usePendingWarningDays();
+  const isService = details.entityRef === stringifyEntityRef(props.entity);
+  // The component the service exposes: from the details, else (older backends) from the service's own entity.
+  const component =
+    details.component ??
+    (isService ? getExposedComponentRef(props.entity) : undefined);
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -34,18 +40,17 @@ function ContentBody(props: {
             details={details}
             pendingWarningDays={pendingWarningDays}
           />
-          <ServiceDetailsList
-            details={details}
-            showServiceLink={
-              details.entityRef !== stringifyEntityRef(props.entity)
-            }
-          />
+          <ServiceDetailsList details={details} showServiceLink={!isService} />
           <StateCounts counts={details.counts} />
           {roles.ready &&
             (roles.canUpdateService || roles.canRetireService) && (
               <Box display="flex" gridGap={8} mt={2}>
                 {roles.canUpdateService && (
-                  <ServiceSettings service={details} onDone={reload} />
+                  <ServiceSettings
+                    service={details}
+                    component={component}
+                    onDone={reload}
+                  />
                 )}
                 {roles.canRetireService && (
                   <RetireService service={details} onDone={reload} />

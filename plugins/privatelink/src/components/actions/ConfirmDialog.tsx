@@ -36,6 +36,11 @@ export interface ActionDialogProps {
   confirmLabel: string;
   color?: 'primary' | 'secondary';
   field?: ActionField;
+  /**
+   * Ask the user to type this text (e.g. the id of what is deleted) before confirming: a field labelled
+   * `Type … to confirm`, the confirming button disabled until its trimmed value is exactly this.
+   */
+  confirmText?: string;
   /** Take the full width the screen allows, for long values. */
   wide?: boolean;
   /** Does the work with the trimmed field value; a rejection is shown in the dialog, which then stays open. */
@@ -43,16 +48,22 @@ export interface ActionDialogProps {
   onClose: () => void;
 }
 
-/** A dialog that confirms an action, optionally with a checked text field, and shows its failure. */
+/**
+ * A dialog that confirms an action, optionally with a checked text field and a typed confirmation, and shows its
+ * failure.
+ */
 export function ActionDialog(props: ActionDialogProps) {
-  const { field, onClose } = props;
+  const { field, confirmText, onClose } = props;
   const [titleId] = useState(() => `privatelink-confirm-${++nextId}`);
   const [value, setValue] = useState('');
+  const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const trimmed = value.trim();
   const check = field?.validate?.(trimmed) ?? {};
-  const invalid = (!!field?.required && !trimmed) || !!check.error;
+  const unconfirmed = confirmText !== undefined && typed.trim() !== confirmText;
+  const invalid =
+    (!!field?.required && !trimmed) || !!check.error || unconfirmed;
   const shownError = trimmed ? check.error : undefined;
 
   const confirm = async () => {
@@ -93,6 +104,17 @@ export function ActionDialog(props: ActionDialogProps) {
             fullWidth
             multiline
             minRows={2}
+            margin="dense"
+          />
+        )}
+        {confirmText !== undefined && (
+          <TextField
+            id={`${titleId}-confirm`}
+            label={`Type ${confirmText} to confirm`}
+            value={typed}
+            onChange={e => setTyped(e.target.value)}
+            autoComplete="off"
+            fullWidth
             margin="dense"
           />
         )}
@@ -139,12 +161,17 @@ interface ConfirmActionProps {
   description: ReactNode;
   /** Ask for a reason: `required` disables confirming until there is one of at least 3 characters. */
   reason?: 'optional' | 'required';
+  /** Ask the user to type this text before confirming; see {@link ActionDialogProps.confirmText}. */
+  confirmText?: string;
   color?: 'primary' | 'secondary';
   /** Does the work; a rejection is shown in the dialog, which then stays open. */
   onConfirm: (reason: string) => Promise<void>;
 }
 
-/** A small button that asks for confirmation (and optionally a reason) in a dialog before acting. */
+/**
+ * A small button that asks for confirmation (optionally with a reason, or the typed `confirmText`) in a dialog
+ * before acting.
+ */
 export function ConfirmAction(props: ConfirmActionProps) {
   const [open, setOpen] = useState(false);
   return (
@@ -165,6 +192,7 @@ export function ConfirmAction(props: ConfirmActionProps) {
           confirmLabel={props.confirmLabel ?? props.label}
           color={props.color}
           field={props.reason && REASON_FIELDS[props.reason]}
+          confirmText={props.confirmText}
           onConfirm={props.onConfirm}
           onClose={() => setOpen(false)}
         />

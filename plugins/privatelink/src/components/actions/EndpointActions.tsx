@@ -13,7 +13,7 @@ import { ConnectionActions } from './ConnectionActions';
 const GONE: PrivateLinkConsumer['state'][] = ['deleting', 'deleted'];
 
 /**
- * Remove of a consumer's VPC endpoint, behind a confirmation, for those who hold `privatelink.endpoint.delete`
+ * Remove of a consumer's VPC endpoint, behind a typed confirmation (the endpoint id), for those who hold `privatelink.endpoint.delete`
  * on the endpoint's own entity (by default its owners, the consumer team); nothing for everyone else. Decided
  * per row, so that a paginated table asks only about the rows it shows.
  */
@@ -42,6 +42,7 @@ export function RemoveEndpoint(props: {
       ariaLabel={`Remove endpoint ${consumer.endpointId}`}
       title={`Remove endpoint ${consumer.endpointId}?`}
       description={`This deletes the VPC endpoint ${consumer.endpointId}${where}: whatever reaches ${serviceTitle} through it loses its private connection, and its entity leaves the catalog. It cannot be undone; a new endpoint needs a new connection.`}
+      confirmText={consumer.endpointId}
       onConfirm={async () => {
         const result = await api.deleteEndpoint(consumer.entityRef);
         alertApi.post(

@@ -1,5 +1,9 @@
 import { useState } from 'react';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  alertApiRef,
+  identityApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -13,25 +17,34 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import FormGroup from '@material-ui/core/FormGroup';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import FormLabel from '@material-ui/core/FormLabel';
+import IconButton from '@material-ui/core/IconButton';
+import InputAdornment from '@material-ui/core/InputAdornment';
 import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import ClearIcon from '@material-ui/icons/Clear';
 import Alert from '@material-ui/lab/Alert';
+import useAsync from 'react-use/esm/useAsync';
 import {
   AWS_REGIONS,
   EndpointServiceSettingsChange,
   PrivateLinkServiceDetails,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { privatelinkApiRef } from '../../api';
-import { errorMessage, isConflict } from '../../lib/format';
+import { errorMessage, humanizeRef, isConflict } from '../../lib/format';
 import {
+  IP_ADDRESS_TYPES,
+  IpAddressType,
+  SettingsContext,
   SettingsForm,
   describeSettingsChange,
   initialSettingsForm,
+  ipAddressTypesLabel,
   isEmptyChange,
   privateDnsNameError,
   settingsChange,
   settingsChangeError,
+  settingsFieldError,
   settingsResultMessage,
 } from '../../lib/settingsChange';
 
@@ -40,6 +53,11 @@ const TITLE_ID = 'privatelink-service-settings-title';
 /** Props of {@link ServiceSettingsDialog}. */
 export interface ServiceSettingsDialogProps {
   service: PrivateLinkServiceDetails;
+  /**
+   * The component the service exposes (its component tag), as its own entity says: an entity ref, `null` for
+   * none, or absent when not known here (the page is another entity's); the details do not carry it.
+   */
+  component?: string | null;
   onClose: () => void;
   /** Called after a change went through, to reload the service. */
   onDone: () => void;
@@ -113,27 +131,204 @@ function RegionsField(props: {
   );
 }
 
+/** The IP address types as checkboxes; none checked is refused, with the reason under them. */
+function IpAddressTypesField(props: {
+  types: IpAddressType[];
+  onChange: (types: IpAddressType[]) => void;
+}) {
+  const { types, onChange } = props;
+  const none = types.length === 0;
+  return (
+    <FormControl component="fieldset" margin="dense" fullWidth error={none}>
+      <FormLabel component="legend">IP address types</FormLabel>
+      <FormGroup row>
+        {IP_ADDRESS_TYPES.map(type => (
+          <FormControlLabel
+            key={type}
+            label={ipAddressTypesLabel([type])}
+            control={
+              <Checkbox
+                checked={types.includes(type)}
+                onChange={e =>
+                  onChange(
+                    e.target.checked
+                      ? IP_ADDRESS_TYPES.filter(
+                          t => t === type || types.includes(t),
+                        )
+                      : types.filter(t => t !== type),
+                  )
+                }
+              />
+            }
+          />
+        ))}
+      </FormGroup>
+      <FormHelperText>
+        {none
+          ? 'Choose at least one IP address type: consumers need one to connect over.'
+          : 'Consumers connect over these. IPv6 needs a dualstack load balancer behind the service (AWS refuses it otherwise); removing a type cuts off the consumers that connect over it.'}
+      </FormHelperText>
+    </FormControl>
+  );
+}
+
 /**
- * The settings of an endpoint service, to change: acceptance required, supported regions, private DNS name. It
- * sends only what changed. A change that cuts consumers off is refused by the backend naming them; the dialog
- * shows that and offers Apply anyway, which sends the same change with `confirmCuts`.
+ * The teams the service may be handed to from here: the signed-in user's own groups (the new team accepts it by
+ * one of its members making the change), with the current owner first.
+ */
+function useOwnerOptions(currentOwner: string | undefined): string[] {
+  const identityApi = useApi(identityApiRef);
+  const { value: groups = [] } = useAsync(async () => {
+    const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
+    return ownershipEntityRefs
+      .filter(ref => ref.toLocaleLowerCase('en-US').startsWith('group:'))
+      .sort();
+  }, [identityApi]);
+  const same = (a: string, b: string) =>
+    a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+  return [
+    ...(currentOwner ? [currentOwner] : []),
+    ...groups.filter(g => !currentOwner || !same(g, currentOwner)),
+  ];
+}
+
+/** A text field for an entity ref, with a button that empties it. */
+function RefField(props: {
+  id: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  error?: string;
+  helperText: string;
+  onChange: (value: string) => void;
+}) {
+  const { id, label, value, onChange } = props;
+  return (
+    <TextField
+      id={id}
+      label={label}
+      value={value}
+      onChange={e => onChange(e.target.value)}
+      placeholder={props.placeholder}
+      error={!!props.error}
+      helperText={props.error ?? props.helperText}
+      autoComplete="off"
+      fullWidth
+      margin="dense"
+      InputProps={{
+        endAdornment: (
+          <InputAdornment position="end">
+            <IconButton
+              size="small"
+              aria-label={`Clear ${label.toLocaleLowerCase('en-US')}`}
+              disabled={!value}
+              onClick={() => onChange('')}
+            >
+              <ClearIcon fontSize="small" />
+            </IconButton>
+          </InputAdornment>
+        ),
+      }}
+    />
+  );
+}
+
+/** Owner, system and component of the service: the tags that place it in the catalog. */
+function PlacementSection(props: {
+  service: PrivateLinkServiceDetails;
+  context: SettingsContext;
+  form: SettingsForm;
+  change: EndpointServiceSettingsChange;
+  onEdit: (patch: Partial<SettingsForm>) => void;
+}) {
+  const { service, context, form, change, onEdit } = props;
+  const owners = useOwnerOptions(service.owner);
+  const known = context.component !== undefined;
+  const hint = (current: string | undefined, typed: string, what: string) =>
+    current && !typed.trim()
+      ? `Left empty, the service no longer names a ${what}.`
+      : `The ${what}'s entity ref; it must exist in the catalog. Clear it for none.`;
+  return (
+    <Box mt={2} component="section" aria-label="Placement">
+      <Typography variant="subtitle2" component="h3">
+        Placement
+      </Typography>
+      <TextField
+        id="privatelink-settings-owner"
+        select
+        label="Owner"
+        value={form.owner}
+        onChange={e => onEdit({ owner: e.target.value })}
+        SelectProps={{ native: true }}
+        helperText="Only your own teams are offered: the team taking the service over accepts it by one of its members making the change. To hand it to another team, ask one of its members."
+        fullWidth
+        margin="dense"
+      >
+        {!service.owner && <option value="">No owner</option>}
+        {owners.map(ref => (
+          <option key={ref} value={ref}>
+            {humanizeRef(ref, 'group')}
+            {ref === service.owner ? ' (current owner)' : ''}
+          </option>
+        ))}
+      </TextField>
+      <RefField
+        id="privatelink-settings-system"
+        label="System"
+        value={form.system}
+        placeholder="system:default/commerce"
+        error={settingsFieldError(change, 'system')}
+        helperText={hint(service.system, form.system, 'system')}
+        onChange={system => onEdit({ system })}
+      />
+      <RefField
+        id="privatelink-settings-component"
+        label="Component"
+        value={form.component}
+        placeholder="component:default/orders-api"
+        error={settingsFieldError(change, 'component')}
+        helperText={
+          known
+            ? hint(context.component, form.component, 'component')
+            : "Not known on this page: open the service's own page to see it. A ref typed here sets it."
+        }
+        onChange={component => onEdit({ component })}
+      />
+    </Box>
+  );
+}
+
+/**
+ * The settings of an endpoint service, to change: acceptance required, supported regions, private DNS name, IP
+ * address types, and its placement (owner, system, component). It sends only what changed. A change that cuts
+ * consumers off is refused by the backend naming them; the dialog shows that and offers Apply anyway, which sends
+ * the same change with `confirmCuts`. Any other refusal (e.g. a handover the account does not permit, a ref the
+ * catalog does not know) shows the backend's message.
  */
 export function ServiceSettingsDialog(props: ServiceSettingsDialogProps) {
   const { service, onClose, onDone } = props;
   const api = useApi(privatelinkApiRef);
   const alertApi = useApi(alertApiRef);
+  const [context] = useState<SettingsContext>(() =>
+    props.component === undefined ? {} : { component: props.component ?? '' },
+  );
   const [form, setForm] = useState<SettingsForm>(() =>
-    initialSettingsForm(service),
+    initialSettingsForm(service, context),
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   // The backend's message naming the consumers this very change cuts off; editing the form clears it.
   const [cuts, setCuts] = useState<string>();
 
-  const change = settingsChange(service, form);
+  const change = settingsChange(service, form, context);
   const empty = isEmptyChange(change);
+  const lines = describeSettingsChange(service, change, context);
   const dnsError = privateDnsNameError(form.privateDnsName);
-  const invalid = empty || !!dnsError || !!settingsChangeError(change);
+  const invalid =
+    empty ||
+    !!dnsError ||
+    form.ipAddressTypes.length === 0 ||
+    !!settingsChangeError(change);
   const title = service.title ?? service.serviceName;
 
   const edit = (patch: Partial<SettingsForm>) => {
@@ -215,11 +410,22 @@ export function ServiceSettingsDialog(props: ServiceSettingsDialogProps) {
           fullWidth
           margin="dense"
         />
-        {!empty && (
+        <IpAddressTypesField
+          types={form.ipAddressTypes}
+          onChange={ipAddressTypes => edit({ ipAddressTypes })}
+        />
+        <PlacementSection
+          service={service}
+          context={context}
+          form={form}
+          change={change}
+          onEdit={edit}
+        />
+        {lines.length > 0 && (
           <Box mt={2} aria-label="Changes to send" component="section">
             <Typography variant="subtitle2">Changes</Typography>
             <ul>
-              {describeSettingsChange(service, change).map(line => (
+              {lines.map(line => (
                 <li key={line}>
                   <Typography variant="body2">{line}</Typography>
                 </li>
@@ -265,6 +471,8 @@ export function ServiceSettingsDialog(props: ServiceSettingsDialogProps) {
 /** For those who may change the service's settings: the Settings button and its dialog. */
 export function ServiceSettings(props: {
   service: PrivateLinkServiceDetails;
+  /** The component the service exposes; see {@link ServiceSettingsDialogProps.component}. */
+  component?: string | null;
   onDone: () => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -281,6 +489,7 @@ export function ServiceSettings(props: {
       {open && (
         <ServiceSettingsDialog
           service={props.service}
+          component={props.component}
           onClose={() => setOpen(false)}
           onDone={props.onDone}
         />
