@@ -14,16 +14,18 @@ const privatelink = {
 async function start(config: object) {
   const addEntityProvider = jest.fn();
   const events = mockServices.events.mock();
+  const scheduler = mockServices.scheduler.mock();
   await startTestBackend({
     extensionPoints: [[catalogProcessingExtensionPoint, { addEntityProvider, addProcessor: jest.fn(), addPlaceholderResolver: jest.fn(), setOnProcessingErrorHandler: jest.fn() }]],
     features: [
       catalogModulePrivateLinkEntityProvider,
       mockServices.rootConfig.factory({ data: config }),
       events.factory,
+      scheduler.factory,
       catalogServiceMock.factory(),
     ],
   });
-  return { addEntityProvider, events };
+  return { addEntityProvider, events, scheduler };
 }
 
 describe('catalogModulePrivateLinkEntityProvider', () => {
@@ -46,6 +48,11 @@ describe('catalogModulePrivateLinkEntityProvider', () => {
       eventPayload: { accountId: '999999999999', region: 'us-east-1', serviceId: 'vpce-svc-0123456789abcdef0' },
     });
     expect(applyMutation).not.toHaveBeenCalled();
+  });
+
+  it("runs the full sync as a global task of Backstage's scheduler: once per interval across the replicas", async () => {
+    const { scheduler } = await start({ privatelink });
+    expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({ ...privatelink.sync.schedule, scope: 'global' });
   });
 
   it('adds nothing when the sync is off', async () => {
