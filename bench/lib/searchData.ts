@@ -11,9 +11,11 @@ import type {
 } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
 import { hex, prng } from './common.ts';
 
+/** The regions of every account of the bench organisation. */
 export const BENCH_REGIONS = ['us-east-1', 'eu-west-1'];
-/** The bench user and the team the guest sign-in gives them (auth.providers.guest.ownershipEntityRefs). */
+/** The bench user, as the guest sign-in names them (`auth.providers.guest.userEntityRef`). */
 export const BENCH_USER = 'user:default/bench';
+/** The bench user's one team (`auth.providers.guest.ownershipEntityRefs`). */
 export const BENCH_TEAM = 'group:default/team-07';
 
 const TEAMS = 50;
@@ -37,6 +39,7 @@ export function benchAccounts() {
   ];
 }
 
+/** The sync's snapshots of the bench organisation and the entity config to build its entities with. */
 export function generateSearchData(options: { services: number; endpoints: number }) {
   const rand = prng(16);
   const targets = PROVIDERS.flatMap(accountId => BENCH_REGIONS.map(region => ({ accountId, region })));

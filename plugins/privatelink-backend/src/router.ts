@@ -147,8 +147,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // (the access is theirs); the catalog reads with their credentials.
   router.get('/v1/services/search', async (req, res) => {
     const credentials = await user(req);
-    const { q, access, cursor, ...filters } = parse(serviceSearchQuerySchema, req.query, 'query');
-    res.json(await search.search(cursor ? { cursor, limit: filters.limit } : { ...filters, text: q, connectable: access === 'connectable' }, credentials));
+    const { q, access, cursor: after, ...filters } = parse(serviceSearchQuerySchema, req.query, 'query');
+    const request = after ? { cursor: after, limit: filters.limit } : { ...filters, text: q, connectable: access === 'connectable' };
+    res.json(await search.search(request, credentials));
   });
 
   router.get('/v1/consumers', async (req, res) => {

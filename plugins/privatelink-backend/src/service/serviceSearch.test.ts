@@ -23,9 +23,9 @@ const COUNT = 30;
 /** Every seventh service allows the team's account: 5 of the 30. */
 const ALLOWED = Array.from({ length: COUNT }, (_, i) => i).filter(i => i % 7 === 0);
 
-const name = (i: number) => `svc-${String(i).padStart(2, '0')}`;
+const name = (i: number) => `svc-${String(i).padStart(3, '0')}`;
 
-function service(i: number): Entity {
+function service(i: number, allowed: number[]): Entity {
   const location = privatelinkLocationRef({ accountId: PROVIDER, region: 'us-east-1' });
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -38,15 +38,15 @@ function service(i: number): Entity {
         [ANNOTATIONS.accountId]: PROVIDER,
         [ANNOTATIONS.region]: 'us-east-1',
         [ANNOTATIONS.serviceName]: `com.amazonaws.vpce.us-east-1.vpce-svc-${String(i).padStart(17, '0')}`,
-        [ANNOTATIONS.allowedPrincipals]: ALLOWED.includes(i) ? `arn:aws:iam::${TEAM_ACCOUNT}:root` : '',
+        [ANNOTATIONS.allowedPrincipals]: allowed.includes(i) ? `arn:aws:iam::${TEAM_ACCOUNT}:root` : '',
       },
     },
     spec: { type: VPC_ENDPOINT_SERVICE_TYPE, owner: 'group:default/platform', lifecycle: 'production' },
   };
 }
 
-function createSearch() {
-  const catalog = catalogServiceMock({ entities: Array.from({ length: COUNT }, (_, i) => service(i)) });
+function createSearch(count = COUNT, allowed = ALLOWED) {
+  const catalog = catalogServiceMock({ entities: Array.from({ length: count }, (_, i) => service(i, allowed)) });
   const access = createAccessResolver({
     catalog,
     store: { listRequests: async () => [] },
@@ -57,8 +57,7 @@ function createSearch() {
 }
 
 /** Every page of a search, following the cursor. */
-async function allPages(first: Parameters<ReturnType<typeof createSearch>['search']>[0]) {
-  const search = createSearch();
+async function allPages(first: Parameters<ReturnType<typeof createSearch>['search']>[0], search = createSearch()) {
   const credentials = mockCredentials.user(USER);
   const pages: EndpointServiceSearchPage[] = [await search.search(first, credentials)];
   while (pages[pages.length - 1].nextCursor) {
@@ -75,16 +74,37 @@ describe('createServiceSearch', () => {
     expect(pages.every(p => p.totalItems === COUNT && p.scanned === undefined)).toBe(true);
   });
 
-  it('finds every service the user can connect to exactly once, within a bounded read per answer', async () => {
+  it('finds every service the user can connect to exactly once, full pages, each catalog read taken up where it stopped', async () => {
     const pages = await allPages({ connectable: true, limit: 2 });
-    expect(pages.flatMap(p => p.items.map(i => i.name))).toEqual(ALLOWED.map(name));
+    expect(pages.map(p => p.items.map(i => i.name))).toEqual([
+      ['svc-000', 'svc-007'],
+      ['svc-014', 'svc-021'],
+      ['svc-028'],
+    ]);
     expect(pages.flatMap(p => p.items.map(i => i.access)).every(a => a === 'allowed')).toBe(true);
-    // Every service read once, across the answers; none holds more than its limit.
-    expect(pages.reduce((n, p) => n + (p.scanned ?? 0), 0)).toBe(COUNT);
-    expect(pages.every(p => p.items.length <= 2 && p.totalItems === COUNT)).toBe(true);
-    // The first answer found svc-00 in its first read of 2, then read one at a time (so as to lose nothing) and
-    // stopped after its fifth read with one item and the cursor of where it stopped.
-    expect(pages[0]).toMatchObject({ items: [{ name: 'svc-00' }], scanned: 6, nextCursor: expect.any(String) });
+    // The first answer stopped inside its read of 30, after svc-007: the next one read it again from svc-008.
+    expect(pages.map(p => p.scanned)).toEqual([8, 14, 8]);
+    expect(pages.every(p => p.totalItems === COUNT)).toBe(true);
+  });
+
+  it('stops after five reads of 100 with an empty page and the cursor of where it stopped, when none matches yet', async () => {
+    const search = createSearch(600, [550]);
+    const pages = await allPages({ connectable: true, limit: 20 }, search);
+    expect(pages.map(p => ({ names: p.items.map(i => i.name), scanned: p.scanned, more: Boolean(p.nextCursor) }))).toEqual([
+      { names: [], scanned: 500, more: true },
+      { names: ['svc-550'], scanned: 100, more: false },
+    ]);
+  });
+
+  it('repeats the first read with the search it carries when an answer stopped inside it', async () => {
+    // svc-020 … svc-029 match the words; of those, svc-021 and svc-028 are connectable.
+    const pages = await allPages({ text: 'svc-02', connectable: true, limit: 1 });
+    expect(pages.map(p => p.items.map(i => i.name))).toEqual([['svc-021'], ['svc-028'], []]);
+    expect(pages.map(p => [p.totalItems, p.scanned])).toEqual([
+      [10, 2],
+      [10, 7],
+      [10, 1],
+    ]);
   });
 
   it('keeps the access filter in the cursor: a later page needs nothing else', async () => {

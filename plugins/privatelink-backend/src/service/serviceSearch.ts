@@ -25,9 +25,13 @@ import { AccessResolver } from './yourAccess';
 export interface ServiceSearchRequest {
   /** Words to look for in the name, title or endpoint service name. */
   text?: string;
+  /** Owner entity ref; a bare name is a group's. */
   owner?: string;
+  /** System entity ref; a bare name is a system's. */
   system?: string;
+  /** 12-digit provider account id. */
   accountId?: string;
+  /** AWS region of the service. */
   region?: string;
   /** Only services the caller's teams can connect to (connected or allowed). */
   connectable?: boolean;
@@ -39,6 +43,7 @@ export interface ServiceSearchRequest {
 
 /** Searches the synced endpoint services a page at a time; see {@link createServiceSearch}. */
 export interface ServiceSearch {
+  /** One page of the search, read with the caller's credentials; an `InputError` for a cursor that is not ours. */
   search(request: ServiceSearchRequest, credentials: BackstageCredentials): Promise<EndpointServiceSearchPage>;
 }
 
@@ -65,16 +70,35 @@ const SYNCED_LOCATION_PREFIX = 'privatelink:aws/';
 const TEXT_FIELDS = ['metadata.name', 'metadata.title', `metadata.annotations.${ANNOTATIONS.serviceName}`];
 
 /**
- * How many catalog reads one `connectable` answer may make before it returns what it found with the cursor of
- * where it stopped: bounds the cost of a request when few services match (each read also resolves the access).
+ * With `connectable`: services per catalog read (at least the largest `limit`), and how many reads one answer may
+ * make before it returns what it found with the cursor of where it stopped. Bounds the cost of a request when few
+ * services match: each read also resolves the access of its services.
  */
+const CONNECTABLE_READ_SIZE = 100;
 const MAX_CONNECTABLE_READS = 5;
 
+/** The search's own fields, which a cursor carries when it must repeat the first read. */
+type SearchFields = Pick<ServiceSearchRequest, 'text' | 'owner' | 'system' | 'accountId' | 'region'>;
+
 /**
- * Our cursor wraps the catalog's: it also carries the `connectable` filter, which the catalog does not know, so
- * that a later page needs nothing but the cursor.
+ * Our cursor wraps the catalog's (`c`) and carries what the catalog does not know: the `connectable` filter, and,
+ * when an answer stopped inside a catalog read, how many of that read's services it had taken (`skip`), with the
+ * search's fields (`s`) when that read was the first. A later page then needs nothing but the cursor.
  */
-const cursorSchema = z.object({ c: z.string().min(1), connectable: z.literal(true).optional() }).strict();
+const cursorSchema = z
+  .object({
+    c: z.string().min(1).optional(),
+    s: z
+      .object({ text: z.string(), owner: z.string(), system: z.string(), accountId: z.string(), region: z.string() })
+      .partial()
+      .strict()
+      .optional(),
+    skip: z.number().int().min(1).max(CONNECTABLE_READ_SIZE).optional(),
+    connectable: z.literal(true).optional(),
+  })
+  .strict()
+  .refine(c => Boolean(c.c) !== Boolean(c.s), 'one of c and s')
+  .refine(c => c.connectable || (c.c && !c.skip), 'a skip only with connectable');
 type Cursor = z.infer<typeof cursorSchema>;
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
@@ -118,10 +142,12 @@ function toItem(entity: Entity, access: YourAccess): EndpointServiceSearchItem {
  * Creates the {@link ServiceSearch}. One catalog read per page, plus the access resolution (one catalog query and
  * one request query) of that page's services.
  *
- * With `connectable`, the services the caller cannot connect to are left out after each catalog read. To fill the
- * page without losing a service, each further read asks the catalog for only as many services as the page still
- * lacks, at most {@link MAX_CONNECTABLE_READS} reads; the answer then says how many services it read (`scanned`)
- * and gives the cursor of where it stopped, so a page may be short, or empty, with a `nextCursor`.
+ * With `connectable`, the services the caller cannot connect to are left out: the catalog cannot filter on where
+ * the caller stands, so the answer reads the catalog's pages ({@link CONNECTABLE_READ_SIZE} services each) and keeps
+ * the connectable ones until the page is full or it has made {@link MAX_CONNECTABLE_READS} reads. It says how many
+ * services it read (`scanned`), and its cursor says where it stopped, inside a read if need be (the next answer
+ * reads that catalog page again and skips what was taken), so that no service is lost or listed twice. A page can
+ * therefore be short, or empty, with a `nextCursor`.
  */
 export function createServiceSearch(options: { catalog: CatalogService; access: AccessResolver }): ServiceSearch {
   const { catalog, access } = options;
@@ -139,16 +165,16 @@ export function createServiceSearch(options: { catalog: CatalogService; access: 
     }
   }
 
-  function firstQuery(request: ServiceSearchRequest, limit: number) {
+  function firstQuery(search: SearchFields, limit: number) {
     const filter: Record<string, string> = { kind: 'Resource', 'spec.type': VPC_ENDPOINT_SERVICE_TYPE };
     // Refs as the sync writes them (in full), so that `payments` finds `group:default/payments`'s services.
-    const owner = request.owner && (toFullEntityRef(request.owner, 'group') ?? request.owner);
-    const system = request.system && (toFullEntityRef(request.system, 'system') ?? request.system);
+    const owner = search.owner && (toFullEntityRef(search.owner, 'group') ?? search.owner);
+    const system = search.system && (toFullEntityRef(search.system, 'system') ?? search.system);
     if (owner) filter['spec.owner'] = owner;
     if (system) filter['spec.system'] = system;
-    if (request.accountId) filter[`metadata.annotations.${ANNOTATIONS.accountId}`] = request.accountId;
-    if (request.region) filter[`metadata.annotations.${ANNOTATIONS.region}`] = request.region;
-    const text = request.text?.trim();
+    if (search.accountId) filter[`metadata.annotations.${ANNOTATIONS.accountId}`] = search.accountId;
+    if (search.region) filter[`metadata.annotations.${ANNOTATIONS.region}`] = search.region;
+    const text = search.text?.trim();
     return {
       filter,
       query: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: { $hasPrefix: SYNCED_LOCATION_PREFIX } },
@@ -159,38 +185,60 @@ export function createServiceSearch(options: { catalog: CatalogService; access: 
     };
   }
 
+  /** One catalog read: the first (of `search`) or the one at `cursor`; only the sync's own services, with access. */
+  async function readServices(from: { cursor?: string; search: SearchFields }, limit: number, credentials: BackstageCredentials) {
+    const page = await read(from.cursor ? { cursor: from.cursor, limit, fields: FIELDS } : firstQuery(from.search, limit), credentials);
+    // Only the sync's own entities: a registered file with the same annotations is no service of ours.
+    const services = page.items.filter(isSyncedEntity);
+    const standing = await access.accessTo(services, credentials);
+    return { page, services: services.map(s => ({ entity: s, access: standing.get(stringifyEntityRef(s)) ?? 'none' })) };
+  }
+
+  const fieldsOf = (request: ServiceSearchRequest): SearchFields => {
+    const { text, owner, system, accountId, region } = request;
+    return Object.fromEntries(Object.entries({ text, owner, system, accountId, region }).filter(([, v]) => v)) as SearchFields;
+  };
+
   return {
     async search(request, credentials) {
       const state = request.cursor ? decodeCursor(request.cursor) : undefined;
-      const connectable = state ? Boolean(state.connectable) : Boolean(request.connectable);
+      const search = state ? state.s ?? {} : fieldsOf(request);
+      if (!(state ? state.connectable : request.connectable)) {
+        const { page, services } = await readServices({ cursor: state?.c, search }, request.limit, credentials);
+        const next = page.pageInfo.nextCursor;
+        return { items: services.map(s => toItem(s.entity, s.access)), totalItems: page.totalItems, ...(next ? { nextCursor: encodeCursor({ c: next }) } : {}) };
+      }
+
       const items: EndpointServiceSearchItem[] = [];
-      let catalogCursor = state?.c;
+      let at: { cursor?: string; skip: number } | undefined = { cursor: state?.c, skip: state?.skip ?? 0 };
       let totalItems = 0;
       let scanned = 0;
-      for (let reads = 0; reads < (connectable ? MAX_CONNECTABLE_READS : 1); reads += 1) {
-        const want = request.limit - items.length;
-        const page = await read(
-          catalogCursor ? { cursor: catalogCursor, limit: want, fields: FIELDS } : firstQuery(request, want),
-          credentials,
-        );
+      for (let reads = 0; at && items.length < request.limit && reads < MAX_CONNECTABLE_READS; reads += 1) {
+        const { page, services } = await readServices({ cursor: at.cursor, search }, CONNECTABLE_READ_SIZE, credentials);
         totalItems = page.totalItems;
-        scanned += page.items.length;
-        catalogCursor = page.pageInfo.nextCursor;
-        // Only the sync's own entities: a registered file with the same annotations is no service of ours.
-        const services = page.items.filter(isSyncedEntity);
-        const standing = await access.accessTo(services, credentials);
+        // Positions in the catalog's page (a copy the sync did not write takes one too, and is skipped like any).
+        const position = new Map(page.items.map((e, i) => [e, i]));
+        let taken = page.items.length;
         for (const s of services) {
-          const a = standing.get(stringifyEntityRef(s)) ?? 'none';
-          if (!connectable || canConnect(a)) items.push(toItem(s, a));
+          const i = position.get(s.entity)!;
+          if (i < at.skip) continue;
+          if (canConnect(s.access)) items.push(toItem(s.entity, s.access));
+          if (items.length === request.limit) {
+            taken = i + 1;
+            break;
+          }
         }
-        if (!catalogCursor || items.length >= request.limit) break;
+        scanned += taken - at.skip;
+        const next = page.pageInfo.nextCursor;
+        if (taken < page.items.length) at = { cursor: at.cursor, skip: taken };
+        else at = next ? { cursor: next, skip: 0 } : undefined;
       }
-      return {
-        items,
-        totalItems,
-        ...(catalogCursor ? { nextCursor: encodeCursor({ c: catalogCursor, ...(connectable ? { connectable: true as const } : {}) }) } : {}),
-        ...(connectable ? { scanned } : {}),
-      };
+      let nextCursor: string | undefined;
+      if (at) {
+        const where = at.cursor ? { c: at.cursor } : { s: search };
+        nextCursor = encodeCursor({ ...where, ...(at.skip ? { skip: at.skip } : {}), connectable: true });
+      }
+      return { items, totalItems, ...(nextCursor ? { nextCursor } : {}), scanned };
     },
   };
 }

@@ -200,10 +200,20 @@ describe('PrivateLinkClient', () => {
   });
 
   it('searches the endpoint services with the search fields, leaving out the empty ones', async () => {
-    const page = { items: [{ entityRef: 'resource:default/a' }], totalItems: 41, nextCursor: 'c2' };
+    const page = {
+      items: [{ entityRef: 'resource:default/a' }],
+      totalItems: 41,
+      nextCursor: 'c2',
+    };
     const seen = record('get', '/v1/services/search', page);
     await expect(
-      client.searchServices({ q: 'orders & co', owner: 'group:default/orders', system: '', access: 'connectable', limit: 20 }),
+      client.searchServices({
+        q: 'orders & co',
+        owner: 'group:default/orders',
+        system: '',
+        access: 'connectable',
+        limit: 20,
+      }),
     ).resolves.toEqual(page);
     expect(Object.fromEntries(seen[0].url.searchParams)).toEqual({
       q: 'orders & co',
@@ -221,7 +231,9 @@ describe('PrivateLinkClient', () => {
         backstageError(400, 'InputError', 'Invalid query: limit: too big'),
       ),
     );
-    await expect(client.searchServices({ limit: 500 })).rejects.toBeInstanceOf(ResponseError);
+    await expect(client.searchServices({ limit: 500 })).rejects.toBeInstanceOf(
+      ResponseError,
+    );
   });
 
   it('reads the audit log', async () => {

@@ -54,8 +54,7 @@ export function CursorPager(props: {
   onPrevious: () => void;
   onNext: () => void;
 }) {
-  const { summary, hasPrevious, hasNext, disabled, onPrevious, onNext } =
-    props;
+  const { summary, hasPrevious, hasNext, disabled, onPrevious, onNext } = props;
   return (
     <Box display="flex" alignItems="center" justifyContent="flex-end" p={1}>
       <Typography variant="caption" aria-live="polite">

@@ -95,11 +95,7 @@ const ACCESS: Record<
  */
 export function AccessChip(props: { access: YourAccess }) {
   if (props.access === 'none') {
-    return (
-      <span title="None of your teams can connect yet">
-        —
-      </span>
-    );
+    return <span title="None of your teams can connect yet">—</span>;
   }
   const access = ACCESS[props.access];
   if (!access) return <>{props.access}</>;

@@ -11,6 +11,8 @@ import {
   tableTitled,
 } from '../../__testUtils__/renderWithApis';
 import { PrivateLinkApi } from '../../api';
+import { useState } from 'react';
+import { RemoveEndpoint } from '../actions/EndpointActions';
 import { EntityPrivateLinkContent } from './EntityPrivateLinkContent';
 
 // material-table renders slowly in jsdom, more so when the suites run in parallel.
@@ -115,23 +117,39 @@ describe('EntityPrivateLinkContent for the team of a consumer endpoint', () => {
   });
 
   it('does not offer Remove on an endpoint that is being deleted', async () => {
-    render({
-      getServiceDetails: jest.fn().mockResolvedValue(
-        makeDetails({
-          consumers: consumers.map(c =>
-            c.entityRef === CONSUMER_TEAM_ENDPOINT
-              ? { ...c, state: 'deleting' as const }
-              : c,
-          ),
-        }),
-      ),
+    // The same row, allowed to its team: Remove is offered while the endpoint is available (the decision is in),
+    // and goes once the endpoint is being deleted.
+    const own = consumers.find(c => c.entityRef === CONSUMER_TEAM_ENDPOINT)!;
+    function Row() {
+      const [state, setState] = useState(own.state);
+      return (
+        <>
+          <button type="button" onClick={() => setState('deleting')}>
+            mark deleting
+          </button>
+          <RemoveEndpoint
+            consumer={{ ...own, state }}
+            serviceTitle="Orders API"
+            onDone={() => {}}
+          />
+        </>
+      );
+    }
+    renderWithApis(<Row />, {
+      api: mockPrivateLinkApi(),
+      role: 'consumerTeam',
+      entity: makeService(),
     });
-    const connections = await tableTitled('Connections (3)');
-    expect(connections).toHaveTextContent('vpce-0123456789abcdef0');
-    // The decision for that row is in (cached from the tests before): still no button.
-    await new Promise(resolve => setTimeout(resolve, 50));
     expect(
-      within(connections).queryByRole('button', { name: /^Remove endpoint/ }),
+      await screen.findByRole('button', {
+        name: `Remove endpoint ${own.endpointId}`,
+      }),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'mark deleting' }),
+    );
+    expect(
+      screen.queryByRole('button', { name: /^Remove endpoint/ }),
     ).not.toBeInTheDocument();
   });
 });

@@ -101,11 +101,17 @@ function summaryOf(page: EndpointServiceSearchPage, at: PageRef): string {
   const shown = page.items.length;
   const range = `${number(at.offset + 1)}-${number(at.offset + shown)}`;
   if (page.scanned === undefined) {
-    return shown ? `${range} of ${number(page.totalItems)}` : `0 of ${number(page.totalItems)}`;
+    return shown
+      ? `${range} of ${number(page.totalItems)}`
+      : `0 of ${number(page.totalItems)}`;
   }
   // "I can connect" is applied after the catalog's pages: say how far through the matches the pages have read.
-  const read = `${number(at.scanned + page.scanned)} of ${number(page.totalItems)} services read`;
-  return shown ? `${range} you can connect to; ${read}` : `None you can connect to yet; ${read}`;
+  const read = `${number(at.scanned + page.scanned)} of ${number(
+    page.totalItems,
+  )} services read`;
+  return shown
+    ? `${range} you can connect to; ${read}`
+    : `None you can connect to yet; ${read}`;
 }
 
 function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
@@ -265,7 +271,10 @@ export function PrivateLinkServicesTable() {
     pages: [FIRST_PAGE],
   });
   const change = (update: Partial<Search>) =>
-    setState(s => ({ search: { ...s.search, ...update }, pages: [FIRST_PAGE] }));
+    setState(s => ({
+      search: { ...s.search, ...update },
+      pages: [FIRST_PAGE],
+    }));
   useDebounce(
     () => {
       if (text.trim() !== state.search.q) change({ q: text.trim() });
@@ -278,7 +287,9 @@ export function PrivateLinkServicesTable() {
   const { value, loading, error, retry } = useAsyncRetry(
     () =>
       api.searchServices(
-        at.cursor ? { cursor: at.cursor, limit: PAGE_SIZE } : toQuery(state.search),
+        at.cursor
+          ? { cursor: at.cursor, limit: PAGE_SIZE }
+          : toQuery(state.search),
       ),
     [api, state],
   );
@@ -291,12 +302,15 @@ export function PrivateLinkServicesTable() {
     };
     setState(s => ({ ...s, pages: [...s.pages, page] }));
   };
-  const previous = () =>
-    setState(s => ({ ...s, pages: s.pages.slice(0, -1) }));
+  const previous = () => setState(s => ({ ...s, pages: s.pages.slice(0, -1) }));
 
   const { search } = state;
   const searching = Boolean(
-    search.q || search.owner || search.system || search.accountId || search.connectable,
+    search.q ||
+      search.owner ||
+      search.system ||
+      search.accountId ||
+      search.connectable,
   );
   let empty: ReactNode = (
     <EmptyState
@@ -326,10 +340,11 @@ export function PrivateLinkServicesTable() {
     >
       <Box className={classes.filters} role="search">
         <TextField
+          id="privatelink-services-search"
           className={classes.search}
           size="small"
           variant="outlined"
-          label="Search"
+          label="Search services"
           placeholder="Name, title or service name"
           value={text}
           onChange={e => setText(e.target.value)}
