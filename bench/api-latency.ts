@@ -8,7 +8,8 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/api-latency.ts [options]
 //
 // Options: --consumers N (500) --concurrency N (200) --seconds N (10, per closed-loop scenario)
-// --service NAME (central-logging, a service of the demo org) --bursts N (20)
+// --service NAME (central-logging, a service of the demo org) --consumer REF (component:default/payments-api, whose
+// consumer card's data, GET /v1/consumers, is measured too) --bursts N (20)
 // --no-live --no-uncached --backend-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof" (extra node flags of the
 // backend process, e.g. to profile it)
 import { spawn } from 'node:child_process';
@@ -34,6 +35,8 @@ const CONCURRENCY = arg('concurrency', 200);
 const SECONDS = arg('seconds', 10);
 const BURSTS = arg('bursts', 20);
 const SERVICE = argOf('service') ?? 'central-logging';
+/** The component whose consumer card is measured: the demo's payments-api reaches three services privately. */
+const CONSUMER_REF = argOf('consumer') ?? 'component:default/payments-api';
 const TARGET_P99_MS = 25;
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 
@@ -367,6 +370,10 @@ async function main() {
     say(await closedLoop('product (cached)', product, browser, pid, loop));
     say(await bursts(`product (cached), ${BURSTS} bursts of ${CONCURRENCY} at once`, product, browser, pid, BURSTS));
     say(await closedLoop('product, revalidating (304)', product, { ...browser, 'If-None-Match': await etagOf(product, browser) }, pid, loop));
+    // The consumer card's data: a component's endpoints with the DNS name to use, from the synced catalog.
+    const consumerCard = `${base}/api/privatelink/v1/consumers?entityRef=${encodeURIComponent(CONSUMER_REF)}`;
+    say(await closedLoop('consumer card (/v1/consumers)', consumerCard, browser, pid, { concurrency: 1, seconds: 5, warmupSeconds: 1 }));
+    say(await closedLoop('consumer card (/v1/consumers)', consumerCard, browser, pid, loop));
     if (!flag('no-uncached')) {
       const uncached = `${base}/api/privatelink-bench/v1/uncached?${q}`;
       say(await closedLoop('no cache (catalog read per request)', uncached, browser, pid, { concurrency: 1, seconds: 5, warmupSeconds: 1 }));
@@ -406,7 +413,7 @@ async function main() {
     console.log('\n== ratios of p99 to the product (cached) at the same concurrency');
     printTable(
       ['variant', `p99 at 1`, 'ratio', `p99 at ${CONCURRENCY}`, 'ratio'],
-      ['product (cached)', 'no cache', 'asking moto'].flatMap(prefix => {
+      ['product (cached)', 'consumer card', 'no cache', 'asking moto'].flatMap(prefix => {
         const [one, many] = [p99(prefix, 1), p99(prefix, CONCURRENCY)];
         if (!Number.isFinite(many)) return [];
         const [base1, baseN] = [p99('product (cached)', 1), cached];
