@@ -1,5 +1,5 @@
 import { AccountRegionSnapshot, EndpointServiceRecord } from './aws/types';
-import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName } from './__fixtures__/ec2';
+import { CONSUMER, endpointId, PROVIDER, REGION, serviceId, serviceName, serviceRecord } from './__fixtures__/ec2';
 import { buildEntities, EntityConfig, fillAllowedPrincipals, snapshotsOfService } from './entities';
 
 const config: EntityConfig = {
@@ -8,21 +8,13 @@ const config: EntityConfig = {
   tagKeys: { owner: 'backstage:owner', system: 'backstage:system', component: 'backstage:component', name: 'backstage:name' },
 };
 
-const service = (n: number, allowedPrincipals: string[]): EndpointServiceRecord => ({
-  accountId: PROVIDER,
-  region: REGION,
-  serviceId: serviceId(n),
-  serviceName: serviceName(n),
-  state: 'Available',
-  acceptanceRequired: true,
-  baseEndpointDnsNames: [],
-  loadBalancerArns: [],
-  supportedIpAddressTypes: ['ipv4'],
-  supportedRegions: [],
-  tags: { 'backstage:name': `service-${n}` },
-  allowedPrincipals,
-  connections: [{ endpointId: endpointId(n), ownerAccountId: CONSUMER, state: 'available', dnsNames: [] }],
-});
+const service = (n: number, allowedPrincipals: string[]): EndpointServiceRecord =>
+  serviceRecord(n, {
+    supportedIpAddressTypes: ['ipv4'],
+    tags: { 'backstage:name': `service-${n}` },
+    allowedPrincipals,
+    connections: [{ endpointId: endpointId(n), ownerAccountId: CONSUMER, state: 'available', dnsNames: [] }],
+  });
 
 function snapshots(principals: string[][]): AccountRegionSnapshot[] {
   return [

@@ -11,7 +11,7 @@ import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { pendingConnectionEventSchema } from '@privatelink-backstage/plugin-privatelink-common';
 import { readPrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { mockClient } from 'aws-sdk-client-mock';
-import { configurationsPage, connection, CONSUMER, endpointId, PROVIDER, REGION, serviceConfiguration, serviceId } from './__fixtures__/ec2';
+import { configurationsPage, connection, CONSUMER, endpointId, PROVIDER, REGION, serviceConfiguration, serviceId, serviceRecord } from './__fixtures__/ec2';
 import { ConnectionRecord, EndpointServiceRecord } from './aws/types';
 import { FIRST_READ_WINDOW_MS, newPendingConnections, publishPendingConnections } from './pendingConnections';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
@@ -26,21 +26,7 @@ function conn(n: number, state: ConnectionRecord['state'], createdAt: string | n
 }
 
 function service(n: number, connections: ConnectionRecord[] | undefined): EndpointServiceRecord {
-  return {
-    accountId: PROVIDER,
-    region: REGION,
-    serviceId: serviceId(n),
-    serviceName: `com.amazonaws.vpce.${REGION}.${serviceId(n)}`,
-    state: 'Available',
-    acceptanceRequired: true,
-    baseEndpointDnsNames: [],
-    loadBalancerArns: [],
-    supportedIpAddressTypes: [],
-    supportedRegions: [],
-    tags: {},
-    allowedPrincipals: [],
-    connections,
-  };
+  return serviceRecord(n, { serviceName: `com.amazonaws.vpce.${REGION}.${serviceId(n)}`, connections });
 }
 
 const ids = (events: Array<{ endpointId: string }>) => events.map(e => e.endpointId);

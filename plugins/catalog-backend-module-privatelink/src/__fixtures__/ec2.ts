@@ -1,3 +1,4 @@
+import type { EndpointServiceRecord } from '../aws/types';
 import {
   DescribeVpcEndpointConnectionsCommandOutput,
   DescribeVpcEndpointsCommandOutput,
@@ -76,5 +77,28 @@ export function vpcEndpoint(n: number, service: number, extra: { owner?: string;
       ...(extra.owner ? [{ Key: 'backstage:owner', Value: extra.owner }] : []),
       ...(extra.component ? [{ Key: 'backstage:component', Value: extra.component }] : []),
     ],
+  };
+}
+
+/**
+ * Endpoint service `n` of the provider account as the inventory records it (an available service requiring
+ * acceptance, no tags, no principals, no connections), with `overrides`.
+ */
+export function serviceRecord(n: number, overrides: Partial<EndpointServiceRecord> = {}): EndpointServiceRecord {
+  return {
+    accountId: PROVIDER,
+    region: REGION,
+    serviceId: serviceId(n),
+    serviceName: serviceName(n),
+    state: 'Available',
+    acceptanceRequired: true,
+    baseEndpointDnsNames: [],
+    loadBalancerArns: [],
+    supportedIpAddressTypes: [],
+    supportedRegions: [],
+    tags: {},
+    allowedPrincipals: [],
+    connections: [],
+    ...overrides,
   };
 }
