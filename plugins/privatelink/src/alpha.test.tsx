@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ApiBlueprint,
   coreExtensionData,
@@ -221,7 +222,25 @@ describe('privatelink alpha plugin', () => {
             catalogApiRef,
             catalogApiMock({ entities: [service, ...endpoints] }),
           ],
-          [privatelinkApiRef, mockPrivateLinkApi()],
+          [
+            privatelinkApiRef,
+            mockPrivateLinkApi({
+              // The page's search, as the backend answers it from the catalog above.
+              searchServices: jest.fn().mockResolvedValue({
+                items: [
+                  {
+                    entityRef: stringifyEntityRef(service),
+                    name: service.metadata.name,
+                    title: service.metadata.title,
+                    owner: service.spec?.owner as string,
+                    consumers: endpoints.length,
+                    access: 'allowed',
+                  },
+                ],
+                totalItems: 1,
+              }),
+            }),
+          ],
           permissionApiFor('consumer'),
         ],
       });

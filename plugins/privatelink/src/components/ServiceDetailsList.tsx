@@ -1,5 +1,4 @@
 import { ReactNode, memo } from 'react';
-import { CopyTextButton } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -9,6 +8,7 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import { privateDnsStateLabel } from '../lib/model';
 import { StateChip } from './StateChip';
+import { TruncatedText } from './TruncatedText';
 
 const useDetailStyles = makeStyles(theme => ({
   list: {
@@ -23,17 +23,12 @@ const useDetailStyles = makeStyles(theme => ({
     color: theme.palette.text.secondary,
   },
   value: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
-  code: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
-  withButton: {
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    maxWidth: '100%',
-  },
+  code: { fontFamily: 'monospace', fontSize: '0.8125rem' },
   plainList: { listStyle: 'none', margin: 0, padding: 0 },
 }));
 
-function Detail(props: { label: string; children: ReactNode }) {
+/** One row of a {@link ServiceDetailsList}: a label and its value. */
+export function Detail(props: { label: string; children: ReactNode }) {
   const classes = useDetailStyles();
   return (
     <>
@@ -47,15 +42,22 @@ function Detail(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** A list of values in monospace, or a dash. */
-export function CodeList(props: { label: string; items: string[] }) {
+/**
+ * A list of long values (DNS names, ARNs) in monospace, each on one line with the whole value in a tooltip and a
+ * copy button; or a dash. `keep="end"` cuts them at the start (ARNs).
+ */
+export function CodeList(props: {
+  label: string;
+  items: string[];
+  keep?: 'start' | 'end';
+}) {
   const classes = useDetailStyles();
   if (props.items.length === 0) return <>—</>;
   return (
     <ul className={classes.plainList} aria-label={props.label}>
       {props.items.map(item => (
-        <li key={item} className={classes.code}>
-          {item}
+        <li key={item}>
+          <TruncatedText text={item} keep={props.keep} />
         </li>
       ))}
     </ul>
@@ -64,11 +66,12 @@ export function CodeList(props: { label: string; items: string[] }) {
 
 /**
  * The connection details of an endpoint service. `showServiceLink` adds a link to the service entity, for
- * when the card is on another entity's page.
+ * when the card is on another entity's page; `children` adds rows ({@link Detail}) at the end.
  */
 function DetailsList(props: {
   details: PrivateLinkServiceDetails;
   showServiceLink?: boolean;
+  children?: ReactNode;
 }) {
   const { details, showServiceLink } = props;
   const classes = useDetailStyles();
@@ -80,14 +83,12 @@ function DetailsList(props: {
         </Detail>
       )}
       <Detail label="Service name">
-        <span className={classes.withButton}>
-          <span className={classes.code}>{details.serviceName}</span>
-          <CopyTextButton
-            text={details.serviceName}
-            tooltipText="Service name copied to clipboard"
-            aria-label="Copy service name"
-          />
-        </span>
+        <TruncatedText
+          text={details.serviceName}
+          keep="end"
+          copiedText="Service name copied to clipboard"
+          copyLabel="Copy service name"
+        />
       </Detail>
       <Detail label="State">
         <StateChip state={normalizeEndpointState(details.state)} />
@@ -98,8 +99,12 @@ function DetailsList(props: {
       <Detail label="Private DNS name">
         {details.privateDnsName ? (
           <>
-            <span className={classes.code}>{details.privateDnsName}</span> (
-            {privateDnsStateLabel(details.privateDnsState)})
+            <TruncatedText
+              text={details.privateDnsName}
+              copiedText="Private DNS name copied to clipboard"
+              copyLabel="Copy private DNS name"
+            />{' '}
+            ({privateDnsStateLabel(details.privateDnsState)})
           </>
         ) : (
           '—'
@@ -116,6 +121,7 @@ function DetailsList(props: {
       <Detail label="Account">
         <span className={classes.code}>{details.accountId}</span>
       </Detail>
+      {props.children}
     </dl>
   );
 }

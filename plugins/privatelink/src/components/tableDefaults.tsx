@@ -14,3 +14,10 @@ export const pagedTableOptions = {
 export function EmptyTableText(props: { children: ReactNode }) {
   return <div style={{ padding: 16 }}>{props.children}</div>;
 }
+
+/**
+ * A table's title on one line, however narrow the toolbar: the core Table puts it in a heading of its own.
+ */
+export function tableTitle(text: string) {
+  return <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
+}

@@ -10,6 +10,7 @@ import { CompactColumn, CompactTable } from '../CompactTable';
 import { EntityLink } from '../EntityLink';
 import { Section } from '../Section';
 import { StateChip } from '../StateChip';
+import { Code } from '../TruncatedText';
 
 const useStyles = makeStyles(theme => ({
   counts: {
@@ -49,8 +50,8 @@ export function OwnerLink(props: { owner?: string }) {
 /** The columns of the card's consumers table. */
 const columns: CompactColumn<PrivateLinkConsumer>[] = [
   { title: 'Owner', render: c => <OwnerLink owner={c.owner} /> },
-  { title: 'Account', render: c => <code>{c.accountId ?? '—'}</code> },
-  { title: 'Endpoint', render: c => <code>{c.endpointId}</code> },
+  { title: 'Account', render: c => <Code>{c.accountId ?? '—'}</Code> },
+  { title: 'Endpoint', render: c => <Code>{c.endpointId}</Code> },
   { title: 'State', render: c => <StateChip state={c.state} /> },
   {
     title: 'Since',

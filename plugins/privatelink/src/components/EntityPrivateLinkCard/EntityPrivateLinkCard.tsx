@@ -70,6 +70,7 @@ function CardBody(props: {
         <CodeList
           label="Allowed principals"
           items={details.allowedPrincipals}
+          keep="end"
         />
       </Section>
       {roles.ready && (

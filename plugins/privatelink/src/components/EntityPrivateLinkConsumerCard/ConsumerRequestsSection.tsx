@@ -7,6 +7,7 @@ import { CompactColumn, CompactTable } from '../CompactTable';
 import { EntityLink } from '../EntityLink';
 import { Section } from '../Section';
 import { RequestStatusChip } from '../StateChip';
+import { Code } from '../TruncatedText';
 
 const useStyles = makeStyles({
   line: { display: 'block', overflowWrap: 'anywhere' },
@@ -67,7 +68,7 @@ function RequestsSection(props: {
         ),
       },
       { title: 'Status', render: r => <RequestStatusChip status={r.status} /> },
-      { title: 'Account', render: r => <code>{r.accountId}</code> },
+      { title: 'Account', render: r => <Code>{r.accountId}</Code> },
       {
         title: 'Requested',
         render: r => formatDate(r.requestedAt),

@@ -1,27 +1,13 @@
 import { useState } from 'react';
-import { CopyTextButton } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { PrivateLinkConsumerEndpoint } from '@privatelink-backstage/plugin-privatelink-common';
 import { isPrivateDnsVerified } from '../../lib/model';
+import { TruncatedText } from '../TruncatedText';
 
 const useStyles = makeStyles(theme => ({
-  name: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    minWidth: 0,
-  },
-  code: {
-    fontFamily: 'monospace',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-    minWidth: 0,
-    maxWidth: '22em',
-  },
   others: { listStyle: 'none', margin: 0, padding: 0 },
   toggle: {
     minWidth: 0,
@@ -32,18 +18,13 @@ const useStyles = makeStyles(theme => ({
 
 /** A DNS name in monospace, cut to the cell's width with the whole name in a tooltip, and a copy button. */
 function DnsName(props: { name: string; copyLabel: string }) {
-  const classes = useStyles();
   return (
-    <span className={classes.name}>
-      <Tooltip title={props.name}>
-        <span className={classes.code}>{props.name}</span>
-      </Tooltip>
-      <CopyTextButton
-        text={props.name}
-        tooltipText="DNS name copied to clipboard"
-        aria-label={props.copyLabel}
-      />
-    </span>
+    <TruncatedText
+      text={props.name}
+      maxWidth="24em"
+      copiedText="DNS name copied to clipboard"
+      copyLabel={props.copyLabel}
+    />
   );
 }
 

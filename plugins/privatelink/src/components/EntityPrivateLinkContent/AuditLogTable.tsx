@@ -7,7 +7,11 @@ import { AuditEntry } from '@privatelink-backstage/plugin-privatelink-common';
 import { useAuditLog } from '../../hooks/data';
 import { formatDateTime, humanizeRef } from '../../lib/format';
 import { ShowOlder } from '../ShowOlder';
-import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
+import {
+  EmptyTableText,
+  pagedTableOptions,
+  tableTitle,
+} from '../tableDefaults';
 
 interface Row {
   id: number;
@@ -69,15 +73,10 @@ export function AuditLogTable(props: { serviceRef: string }) {
   return (
     <>
       <Table<Row>
-        title="Audit log"
+        title={tableTitle('Audit log')}
         columns={columns}
         data={(value ?? []).map(toRow)}
         isLoading={loading}
-        filters={[
-          { column: 'Through', type: 'select' },
-          { column: 'Action', type: 'select' },
-          { column: 'Result', type: 'select' },
-        ]}
         options={pagedTableOptions}
         emptyContent={
           <EmptyTableText>Nothing has been changed here yet.</EmptyTableText>

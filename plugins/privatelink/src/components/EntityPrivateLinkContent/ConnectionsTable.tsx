@@ -6,7 +6,14 @@ import { EndpointActions } from '../actions/EndpointActions';
 import { EntityLink } from '../EntityLink';
 import { OwnerLink } from '../EntityPrivateLinkCard/ConsumersSection';
 import { StateChip } from '../StateChip';
-import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
+import {
+  EmptyTableText,
+  pagedTableOptions,
+  tableTitle,
+} from '../tableDefaults';
+
+/** Ids, accounts, dates and buttons stay on one line. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 interface Row {
   id: string;
@@ -35,7 +42,7 @@ function toRow(c: PrivateLinkConsumer): Row {
 }
 
 /**
- * Every connection to the service: sortable, filterable, paginated; owners accept or reject pending ones, and
+ * Every connection to the service: sortable, searchable, paginated; owners accept or reject pending ones, and
  * those who may delete an endpoint (its consumer team, by default) remove it.
  */
 export function ConnectionsTable(props: {
@@ -50,6 +57,7 @@ export function ConnectionsTable(props: {
       title: 'Endpoint',
       field: 'endpointId',
       highlight: true,
+      cellStyle: { ...NOWRAP },
       render: row => (
         <EntityLink entityRef={row.consumer.entityRef} defaultKind="resource">
           {row.endpointId}
@@ -71,19 +79,21 @@ export function ConnectionsTable(props: {
         />
       ),
     },
-    { title: 'Account', field: 'account' },
-    { title: 'Region', field: 'region' },
+    { title: 'Account', field: 'account', cellStyle: NOWRAP },
+    { title: 'Region', field: 'region', cellStyle: NOWRAP },
     {
       title: 'State',
       field: 'state',
+      cellStyle: NOWRAP,
       render: row => <StateChip state={row.consumer.state} />,
     },
-    { title: 'Since', field: 'since', defaultSort: 'desc' },
+    { title: 'Since', field: 'since', defaultSort: 'desc', cellStyle: NOWRAP },
   ];
   // Always there: whether an endpoint may be removed is decided row by row, for the rows on the page.
   columns.push({
     title: 'Actions',
     sorting: false,
+    cellStyle: NOWRAP,
     render: row => (
       <EndpointActions
         serviceRef={props.serviceRef}
@@ -96,14 +106,9 @@ export function ConnectionsTable(props: {
   });
   return (
     <Table<Row>
-      title={`Connections (${props.consumers.length})`}
+      title={tableTitle(`Connections (${props.consumers.length})`)}
       columns={columns}
       data={props.consumers.map(toRow)}
-      filters={[
-        { column: 'State', type: 'multiple-select' },
-        { column: 'Owner', type: 'select' },
-        { column: 'Account', type: 'select' },
-      ]}
       options={pagedTableOptions}
       emptyContent={
         <EmptyTableText>

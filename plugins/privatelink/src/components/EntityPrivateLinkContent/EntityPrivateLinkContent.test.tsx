@@ -67,11 +67,24 @@ describe('EntityPrivateLinkContent for owners', () => {
 
     const connections = await tableTitled('Connections (3)');
     expect(screen.getByText(SERVICE_NAME)).toBeInTheDocument();
+    // The counts per state are a row of the details of their own, not chips under the Account row.
+    const detail = (label: string) =>
+      screen.getByText(label, { selector: 'dt' })
+        .nextElementSibling as HTMLElement;
     expect(
-      within(screen.getByRole('list', { name: 'Consumers by state' }))
+      within(detail('Connections'))
         .getAllByRole('listitem')
         .map(li => li.textContent),
     ).toEqual(['Available: 2', 'Pending acceptance: 1']);
+    expect(
+      screen.getByRole('list', { name: 'Consumers by state' }),
+    ).toBeInTheDocument();
+    expect(detail('Account').querySelector('.MuiChip-root')).toBeNull();
+    // The whole service name in a tooltip, with a copy button.
+    expect(screen.getByTitle(SERVICE_NAME)).toHaveTextContent(SERVICE_NAME);
+    expect(
+      screen.getByRole('button', { name: 'Copy service name' }),
+    ).toBeInTheDocument();
 
     expect(
       within(connections).getByRole('link', { name: 'vpce-0fedcba9876543210' }),
@@ -114,6 +127,20 @@ describe('EntityPrivateLinkContent for owners', () => {
     expect(log).toHaveTextContent('AccessDenied');
     expect(log).toHaveTextContent('2024-03-02 10:00 UTC');
     expect(api.listAuditPage).toHaveBeenCalledWith(SERVICE_REF);
+    // No table shows the core Table's filters toggle ("Filters (0)") beside its title.
+    expect(screen.queryByText(/Filters/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'filter list' }),
+    ).not.toBeInTheDocument();
+    // A long ARN whole in a tooltip, with a copy button.
+    expect(
+      within(principals).getByTitle('arn:aws:iam::444444444444:role/ledger'),
+    ).toBeInTheDocument();
+    expect(
+      within(principals).getByRole('button', {
+        name: 'Copy arn:aws:iam::444444444444:role/ledger',
+      }),
+    ).toBeInTheDocument();
     // A single page each: nothing older to show.
     expect(
       screen.queryByRole('button', { name: /^Show older/ }),

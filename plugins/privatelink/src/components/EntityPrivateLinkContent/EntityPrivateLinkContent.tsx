@@ -6,13 +6,13 @@ import Grid from '@material-ui/core/Grid';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { usePendingWarningDays } from '../../hooks/usePendingWarningDays';
 import { usePrivateLinkRoles } from '../../hooks/useRoles';
-import { getExposedComponentRef } from '../../lib/model';
+import { getExposedComponentRef, sortCounts } from '../../lib/model';
 import { RetireService } from '../actions/RetireServiceDialog';
 import { ServiceSettings } from '../actions/ServiceSettingsDialog';
 import { StateCounts } from '../EntityPrivateLinkCard/ConsumersSection';
 import { AccessRequestsTable } from '../requests/AccessRequestsTable';
 import { RequestAccess } from '../requests/RequestAccess';
-import { ServiceDetailsList } from '../ServiceDetailsList';
+import { Detail, ServiceDetailsList } from '../ServiceDetailsList';
 import { ServiceStates } from '../ServiceStates';
 import { ServiceWarnings } from '../ServiceWarnings';
 import { AuditLogTable } from './AuditLogTable';
@@ -40,8 +40,14 @@ function ContentBody(props: {
             details={details}
             pendingWarningDays={pendingWarningDays}
           />
-          <ServiceDetailsList details={details} showServiceLink={!isService} />
-          <StateCounts counts={details.counts} />
+          <ServiceDetailsList details={details} showServiceLink={!isService}>
+            {/* A row of its own: under the list, the chips would read as the last row's (Account). */}
+            {sortCounts(details.counts).length > 0 && (
+              <Detail label="Connections">
+                <StateCounts counts={details.counts} />
+              </Detail>
+            )}
+          </ServiceDetailsList>
           {roles.ready &&
             (roles.canUpdateService || roles.canRetireService) && (
               <Box display="flex" gridGap={8} mt={2}>

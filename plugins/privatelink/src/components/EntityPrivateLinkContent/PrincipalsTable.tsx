@@ -2,7 +2,12 @@ import { Table, TableColumn } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { AllowPrincipals, RevokePrincipal } from '../actions/PrincipalActions';
-import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
+import {
+  EmptyTableText,
+  pagedTableOptions,
+  tableTitle,
+} from '../tableDefaults';
+import { TruncatedText } from '../TruncatedText';
 
 interface Row {
   id: string;
@@ -31,7 +36,15 @@ const columns: TableColumn<Row>[] = [
     title: 'Principal',
     field: 'principal',
     highlight: true,
-    render: row => <code>{row.principal}</code>,
+    render: row => (
+      <TruncatedText
+        text={row.principal}
+        keep="end"
+        maxWidth={420}
+        copiedText="Principal copied to clipboard"
+        copyLabel={`Copy ${row.principal}`}
+      />
+    ),
   },
   { title: 'Type', field: 'type' },
   { title: 'Account', field: 'account' },
@@ -69,10 +82,9 @@ export function PrincipalsTable(props: {
         </Box>
       )}
       <Table<Row>
-        title={`Allowed principals (${principals.length})`}
+        title={tableTitle(`Allowed principals (${principals.length})`)}
         columns={shown}
         data={principals.map(toRow)}
-        filters={[{ column: 'Type', type: 'select' }]}
         options={pagedTableOptions}
         emptyContent={
           <EmptyTableText>

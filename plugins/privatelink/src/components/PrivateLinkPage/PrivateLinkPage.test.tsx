@@ -216,9 +216,7 @@ describe('PrivateLinkPage', () => {
       '/catalog/default/system/payments',
     ]);
     expect(payments).toHaveTextContent(SERVICE_NAME);
-    expect(payments).toHaveTextContent(
-      'payments.internal.example.com (Verified)',
-    );
+    expect(payments).toHaveTextContent('payments.internal.example.comVerified');
     expect(payments).toHaveTextContent('Yes');
     expect(payments).toHaveTextContent(/3Connected$/);
     expect(
@@ -231,10 +229,54 @@ describe('PrivateLinkPage', () => {
     expect(inventory).toHaveTextContent('Unknown'); // acceptance
 
     expect(pagerText()).toBe('1-4 of 4');
-    // The filters are the page's own: no empty panel of the table's.
+    // The filters are the page's own: no empty panel of the table's, in neither table of the page.
     expect(
-      within(servicesCard()).queryByText(/Filters \(/),
+      await screen.findByRole('heading', { name: 'Your access requests' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Filters/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'filter list' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows long AWS names on one line, whole in a tooltip, with a copy button', async () => {
+    const long = 'com.amazonaws.vpce.us-east-1.vpce-svc-3f9e4672aabbccdd0';
+    const dns = 'a-rather-long-private-dns-name.internal.example.com';
+    render(
+      mockPrivateLinkApi({
+        searchServices: backendSearch([
+          item({
+            name: 'long-api',
+            serviceName: long,
+            privateDnsName: dns,
+            privateDnsState: 'pendingVerification',
+          }),
+        ]),
+      }),
+    );
+    await screen.findByRole('link', { name: 'long-api' });
+    const [row] = bodyRows();
+
+    // The value itself, cut with an ellipsis on one line (its element carries the whole value as its title).
+    const name = within(row).getByTitle(long);
+    expect(name).toHaveTextContent(long);
+    expect(name).toHaveStyle({
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    });
+    expect(
+      within(row).getByRole('button', {
+        name: 'Copy service name of long-api',
+      }),
+    ).toBeInTheDocument();
+
+    // The whole value in a tooltip on hover.
+    await userEvent.hover(name);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(long);
+
+    expect(within(row).getByTitle(dns)).toHaveStyle({ whiteSpace: 'nowrap' });
+    expect(row).toHaveTextContent('Pending verification');
   });
 
   it('shows that it is loading', async () => {

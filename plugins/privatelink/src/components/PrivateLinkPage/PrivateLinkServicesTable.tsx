@@ -1,6 +1,5 @@
 import { ReactNode, useState } from 'react';
 import {
-  CopyTextButton,
   EmptyState,
   InfoCard,
   ResponseErrorPanel,
@@ -14,6 +13,7 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import SearchIcon from '@material-ui/icons/Search';
 import Autocomplete from '@material-ui/lab/Autocomplete';
@@ -33,6 +33,7 @@ import { CursorPager } from '../Pager';
 import { RetryButton } from '../RetryButton';
 import { AccessChip } from '../StateChip';
 import { EmptyTableText } from '../tableDefaults';
+import { TruncatedText } from '../TruncatedText';
 
 /** Services per page. */
 const PAGE_SIZE = 20;
@@ -42,15 +43,6 @@ const SEARCH_DELAY_MS = 300;
 const ACCOUNT_FACET = `metadata.annotations.${ANNOTATIONS.accountId}`;
 
 const useStyles = makeStyles(theme => ({
-  code: {
-    fontFamily: 'monospace',
-    overflowWrap: 'anywhere',
-  },
-  withButton: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: 4,
-  },
   filters: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -114,13 +106,16 @@ function summaryOf(page: EndpointServiceSearchPage, at: PageRef): string {
     : `None you can connect to yet; ${read}`;
 }
 
+/** Keeps short values (titles, owners, Yes/No) on one line: the long AWS names are the ones cut, with a tooltip. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
-  const classes = useStyles();
   return [
     {
       title: 'Service',
       field: 'title',
       highlight: true,
+      cellStyle: { ...NOWRAP },
       render: row => (
         <EntityRefLink entityRef={row.entityRef} hideIcon>
           {row.title ?? row.name}
@@ -130,6 +125,7 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
     {
       title: 'Owner',
       field: 'owner',
+      cellStyle: NOWRAP,
       render: row =>
         row.owner ? (
           <EntityRefLink entityRef={row.owner} defaultKind="group" hideIcon />
@@ -140,6 +136,7 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
     {
       title: 'System',
       field: 'system',
+      cellStyle: NOWRAP,
       render: row =>
         row.system ? (
           <EntityRefLink entityRef={row.system} defaultKind="system" hideIcon />
@@ -152,14 +149,13 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
       field: 'serviceName',
       render: row =>
         row.serviceName ? (
-          <span className={classes.withButton}>
-            <span className={classes.code}>{row.serviceName}</span>
-            <CopyTextButton
-              text={row.serviceName}
-              tooltipText="Service name copied to clipboard"
-              aria-label={`Copy service name of ${row.title ?? row.name}`}
-            />
-          </span>
+          <TruncatedText
+            text={row.serviceName}
+            keep="end"
+            maxWidth={150}
+            copiedText="Service name copied to clipboard"
+            copyLabel={`Copy service name of ${row.title ?? row.name}`}
+          />
         ) : (
           '—'
         ),
@@ -170,8 +166,15 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
       render: row =>
         row.privateDnsName ? (
           <>
-            <span className={classes.code}>{row.privateDnsName}</span> (
-            {privateDnsStateLabel(row.privateDnsState)})
+            {/* No copy button: the service name is the one to copy here, and the row must fit. */}
+            <TruncatedText
+              text={row.privateDnsName}
+              maxWidth={130}
+              copy={false}
+            />
+            <Typography variant="caption" color="textSecondary" component="div">
+              {privateDnsStateLabel(row.privateDnsState)}
+            </Typography>
           </>
         ) : (
           '—'
@@ -180,6 +183,7 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
     {
       title: 'Acceptance required',
       field: 'acceptanceRequired',
+      cellStyle: NOWRAP,
       render: row => {
         if (row.acceptanceRequired === undefined) return 'Unknown';
         return row.acceptanceRequired ? 'Yes' : 'No';
@@ -189,6 +193,7 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
     {
       title: 'Your access',
       field: 'access',
+      cellStyle: NOWRAP,
       render: row => <AccessChip access={row.access} />,
     },
   ];

@@ -9,6 +9,7 @@ import { AccessRequestActions } from '../actions/AccessRequestActions';
 import { CompactColumn, CompactTable } from '../CompactTable';
 import { Section } from '../Section';
 import { RequestStatusChip } from '../StateChip';
+import { Code } from '../TruncatedText';
 import { RequestAccess } from './RequestAccess';
 
 function RequestsTable(props: {
@@ -19,7 +20,7 @@ function RequestsTable(props: {
   const { review } = props;
   const columns: CompactColumn<AccessRequest>[] = [
     { title: 'Consumer', render: r => humanizeRef(r.consumerRef, 'component') },
-    { title: 'Account', render: r => <code>{r.accountId}</code> },
+    { title: 'Account', render: r => <Code>{r.accountId}</Code> },
     review
       ? {
           title: 'Requested by',
@@ -95,7 +96,9 @@ export function AccessRequestsSection(props: {
   }
 
   return (
-    <Section title={roles.canReviewRequests ? 'Access requests' : 'Your access'}>
+    <Section
+      title={roles.canReviewRequests ? 'Access requests' : 'Your access'}
+    >
       <RequestAccess
         serviceRef={serviceRef}
         serviceTitle={props.serviceTitle}

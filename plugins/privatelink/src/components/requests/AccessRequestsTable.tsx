@@ -11,7 +11,14 @@ import { AccessRequestActions } from '../actions/AccessRequestActions';
 import { EntityLink } from '../EntityLink';
 import { ShowOlder } from '../ShowOlder';
 import { RequestStatusChip } from '../StateChip';
-import { EmptyTableText, pagedTableOptions } from '../tableDefaults';
+import {
+  EmptyTableText,
+  pagedTableOptions,
+  tableTitle,
+} from '../tableDefaults';
+
+/** Dates, chips and buttons stay on one line. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 interface Row {
   id: string;
@@ -82,11 +89,17 @@ export function AccessRequestsTable(props: {
     { title: 'Consumer', field: 'consumer', highlight: true },
     { title: 'Account', field: 'account' },
     { title: 'Requested by', field: 'requestedBy' },
-    { title: 'Requested', field: 'requested', defaultSort: 'desc' },
+    {
+      title: 'Requested',
+      field: 'requested',
+      defaultSort: 'desc',
+      cellStyle: NOWRAP,
+    },
     { title: 'Reason', field: 'request.reason', sorting: false },
     {
       title: 'Status',
       field: 'status',
+      cellStyle: NOWRAP,
       render: row => <RequestStatusChip status={row.request.status} />,
     },
     { title: 'Decision', field: 'decision', sorting: false },
@@ -104,6 +117,7 @@ export function AccessRequestsTable(props: {
     columns.push({
       title: 'Actions',
       sorting: false,
+      cellStyle: NOWRAP,
       render: row =>
         row.request.status === 'pending' ? (
           <AccessRequestActions
@@ -120,11 +134,10 @@ export function AccessRequestsTable(props: {
     <>
       {props.header?.(retry)}
       <Table<Row>
-        title={props.title ?? 'Access requests'}
+        title={tableTitle(props.title ?? 'Access requests')}
         columns={columns}
         data={(value ?? []).map(r => toRow(r, props.canReview === true))}
         isLoading={loading && !value}
-        filters={[{ column: 'Status', type: 'select' }]}
         options={pagedTableOptions}
         emptyContent={<EmptyTableText>No access requests yet.</EmptyTableText>}
       />
