@@ -59,7 +59,11 @@ function WhereLines(props: { endpoint: PrivateLinkConsumerEndpoint }) {
   const { endpoint } = props;
   const classes = useStyles();
   return (
-    <Typography variant="caption" color="textSecondary" className={classes.line}>
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      className={classes.line}
+    >
       <code>{endpoint.accountId ?? '—'}</code> · {endpoint.region}
       {endpoint.vpcId && <code className={classes.line}>{endpoint.vpcId}</code>}
     </Typography>
@@ -75,7 +79,12 @@ function StateCell(props: { endpoint: PrivateLinkConsumerEndpoint }) {
     <>
       <StateChip state={endpoint.state} />
       {since && (
-        <Typography variant="caption" color="textSecondary" className={classes.line} title={formatDateTime(endpoint.createdAt) || undefined}>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          className={classes.line}
+          title={formatDateTime(endpoint.createdAt) || undefined}
+        >
           since {since}
         </Typography>
       )}
