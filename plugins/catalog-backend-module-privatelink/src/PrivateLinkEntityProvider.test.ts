@@ -421,8 +421,17 @@ describe('PrivateLinkEntityProvider', () => {
     const loadLastEmitted = jest.fn(async (location: string) =>
       catalog.filter(e => e.metadata.annotations?.['backstage.io/managed-by-location'] === location),
     );
+    // A hand-registered copy of a consumer (a catalog file's location): never taken as the sync's state.
+    const forged: Entity = {
+      ...catalog.find(e => e.metadata.name === endpointId(12))!,
+      metadata: {
+        name: 'forged-endpoint',
+        namespace: 'default',
+        annotations: { 'backstage.io/managed-by-location': 'url:https://example.com/catalog-info.yaml' },
+      },
+    };
     const loadConsumers = jest.fn(async (serviceRef: string) =>
-      catalog.filter(e => e.spec?.type === 'vpc-endpoint' && (e.spec?.dependsOn as string[] | undefined)?.includes(serviceRef)),
+      [...catalog, forged].filter(e => e.spec?.type === 'vpc-endpoint' && (e.spec?.dependsOn as string[] | undefined)?.includes(serviceRef)),
     );
     const fresh = () => {
       const replica = new PrivateLinkEntityProvider({ config, clients: factory, logger: mockServices.logger.mock(), loadLastEmitted, loadConsumers });

@@ -2,7 +2,7 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
@@ -12,6 +12,7 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
 import { AwsClientFactory, withAbortSignal } from './aws/clients';
+import { PRIVATELINK_LOCATION_TYPE } from './PrivateLinkEntityGuard';
 import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
 import { AccountRegionSnapshot } from './aws/types';
 import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
@@ -500,6 +501,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     if (!serviceRef || !this.#loadConsumers) return;
     try {
       for (const e of await this.#loadConsumers(serviceRef)) {
+        // Only what this provider emitted: a catalog entity from anywhere else is never taken as the sync's state.
+        if (!e.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith(`${PRIVATELINK_LOCATION_TYPE}:`)) continue;
         const ref = stringifyEntityRef(e);
         if (!this.#lastEntities.has(ref)) this.#lastEntities.set(ref, asEmitted(e));
       }
