@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -34,7 +37,10 @@ import {
 } from './service/changeSubscriptions';
 import { serviceIsGone } from './service/retirements';
 import { PrivateLinkService } from './service/PrivateLinkService';
-import { ServiceDetailsCache } from './service/detailsCache';
+import {
+  ConsumerEndpointsCache,
+  ServiceDetailsCache,
+} from './service/detailsCache';
 import { createServiceDetailsReader } from './service/serviceDetails';
 import { createConsumerDetailsReader } from './service/consumerDetails';
 import { createPrivateLinkStore } from './service/store';
@@ -75,14 +81,33 @@ export const privatelinkPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
-        const { config, logger, httpAuth, httpRouter, auditor, database, permissions, permissionsRegistry, scheduler, lifecycle, auth, userInfo, catalog, events, notifications, actionsRegistry } = deps;
+        const {
+          config,
+          logger,
+          httpAuth,
+          httpRouter,
+          auditor,
+          database,
+          permissions,
+          permissionsRegistry,
+          scheduler,
+          lifecycle,
+          auth,
+          userInfo,
+          catalog,
+          events,
+          notifications,
+          actionsRegistry,
+        } = deps;
         // Validated at start (a malformed block stops the backend with the bad field named); accounts are live.
         const privatelinkConfig = deps.privatelinkConfig.config;
         logger.info('PrivateLink configured', {
           accounts: privatelinkConfig.accounts.length,
           regions: privatelinkConfig.regions.join(','),
           // scheme://host:port only: never a path, query or (refused anyway) user name or password.
-          endpointOverride: privatelinkConfig.endpoint ? redactEndpoint(privatelinkConfig.endpoint) : 'none',
+          endpointOverride: privatelinkConfig.endpoint
+            ? redactEndpoint(privatelinkConfig.endpoint)
+            : 'none',
           emulator: privatelinkConfig.emulator,
           syncEnabled: privatelinkConfig.sync.enabled,
         });
@@ -92,24 +117,51 @@ export const privatelinkPlugin = createBackendPlugin({
           resourceRef: privatelinkAccountResourceRef,
           permissions: privatelinkAccountPermissions,
           rules: Object.values(privatelinkAccountRules),
-          getResources: async refs => refs.map(ref => accountResource(privatelinkConfig, ref)),
+          getResources: async refs =>
+            refs.map(ref => accountResource(privatelinkConfig, ref)),
         });
 
         const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
-        const reader = createServiceDetailsReader(catalog, { gracePeriodMs: privatelinkConfig.retirement.gracePeriodMs });
-        const details = new ServiceDetailsCache({
-          load: (ref, credentials) => reader.getDetails(ref, credentials),
+        const reader = createServiceDetailsReader(catalog, {
+          gracePeriodMs: privatelinkConfig.retirement.gracePeriodMs,
+        });
+        const cacheOptions = {
           permissions,
           auth,
           ttlMs: privatelinkConfig.detailsCache.ttlSeconds * 1000,
+          // The consumer cards' entries are small; the service cards' take most of the bound.
           maxBytes: privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024,
+        };
+        const details = new ServiceDetailsCache({
+          ...cacheOptions,
+          load: (ref, credentials) => reader.getDetails(ref, credentials),
         });
-        // Changes made anywhere (this plugin, the scaffolder actions, another replica) reach the cache as events.
-        await subscribeDetailsCacheToChanges({ events, details, logger, instanceId: randomUUID() });
+        const consumerReader = createConsumerDetailsReader(catalog);
+        const consumerEndpoints = new ConsumerEndpointsCache({
+          ...cacheOptions,
+          maxBytes: Math.max(1, cacheOptions.maxBytes / 4),
+          load: (ref, credentials) =>
+            consumerReader.getEndpoints(ref, credentials),
+        });
+        // Changes made anywhere (this plugin, the scaffolder actions, another replica) reach the caches as events.
+        await subscribeDetailsCacheToChanges({
+          events,
+          caches: [details, consumerEndpoints],
+          logger,
+          instanceId: randomUUID(),
+        });
 
         const store = await createPrivateLinkStore(database);
-        const gate = new WriteGate({ permissions, audit: store, publish: eventsPublisher(events), logger });
-        const ec2 = createEc2ClientFactory({ config, endpoint: privatelinkConfig.endpoint });
+        const gate = new WriteGate({
+          permissions,
+          audit: store,
+          publish: eventsPublisher(events),
+          logger,
+        });
+        const ec2 = createEc2ClientFactory({
+          config,
+          endpoint: privatelinkConfig.endpoint,
+        });
         const operations = createServiceOperations({
           gate,
           ec2,
@@ -121,11 +173,16 @@ export const privatelinkPlugin = createBackendPlugin({
         });
         const entityLink = (ref: string) => {
           const { kind, namespace, name } = parseEntityRef(ref);
-          return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
+          return `${appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase(
+            'en-US',
+          )}/${name}`;
         };
         const service = new PrivateLinkService({
           reader,
-          consumers: createConsumerDetailsReader(catalog),
+          consumers: {
+            getEndpoints: (ref, credentials) =>
+              consumerEndpoints.get(ref, credentials),
+          },
           store,
           operations,
           config: privatelinkConfig,
@@ -138,41 +195,55 @@ export const privatelinkPlugin = createBackendPlugin({
         });
 
         // One search for the PrivateLink page and the find action, with where the caller's teams stand.
-        const search = createServiceSearch({ catalog, access: createAccessResolver({ catalog, store, config: privatelinkConfig, userInfo }) });
+        const search = createServiceSearch({
+          catalog,
+          access: createAccessResolver({
+            catalog,
+            store,
+            config: privatelinkConfig,
+            userInfo,
+          }),
+        });
 
         // The actions registry (served to AI agents over MCP): the same services, with each caller's credentials.
-        registerPrivateLinkActions(actionsRegistry, privatelinkConfig.actions.enabled, {
-          catalog,
-          reader,
-          search,
-          service,
-          permissions,
-          auditor,
-        });
+        registerPrivateLinkActions(
+          actionsRegistry,
+          privatelinkConfig.actions.enabled,
+          {
+            catalog,
+            reader,
+            search,
+            service,
+            permissions,
+            auditor,
+          },
+        );
 
         // A retirement made anywhere closes the service's open access requests, once AWS says it is gone.
         await subscribeRetirementsToChanges({
           events,
           logger,
-          isGone: target => serviceIsGone({ ec2, config: privatelinkConfig, target }),
+          isGone: target =>
+            serviceIsGone({ ec2, config: privatelinkConfig, target }),
           close: target => service.closeRequestsOfRetired(undefined, target),
         });
 
         // The sync announces each connection that newly awaits acceptance: its service's owners hear of it once.
-        const pendingNotifications = await subscribePendingConnectionNotifications({
-          events,
-          logger,
-          notifier: new PendingConnectionNotifier({
-            catalog,
-            auth,
-            config: privatelinkConfig,
-            ec2,
-            store: createPendingNotificationStore(await database.getClient()),
-            notifications,
-            entityLink,
+        const pendingNotifications =
+          await subscribePendingConnectionNotifications({
+            events,
             logger,
-          }),
-        });
+            notifier: new PendingConnectionNotifier({
+              catalog,
+              auth,
+              config: privatelinkConfig,
+              ec2,
+              store: createPendingNotificationStore(await database.getClient()),
+              notifications,
+              entityLink,
+              logger,
+            }),
+          });
         lifecycle.addShutdownHook(() => pendingNotifications.stop());
 
         if (privatelinkConfig.sync.enabled) {
@@ -180,9 +251,17 @@ export const privatelinkPlugin = createBackendPlugin({
           // at once when a change to the service is announced; both through one queue, drained at shutdown.
           const followUps = createApprovalFollowUpQueue(logger);
           lifecycle.addShutdownHook(() => followUps.idle());
-          const followUp = async (signal?: AbortSignal, only?: ServiceChangedEvent) => {
+          const followUp = async (
+            signal?: AbortSignal,
+            only?: ServiceChangedEvent,
+          ) => {
             const credentials = await auth.getOwnServiceCredentials();
-            return service.acceptApprovedConnections(ref => catalog.getEntityByRef(ref, { credentials }), credentials, signal, only);
+            return service.acceptApprovedConnections(
+              ref => catalog.getEntityByRef(ref, { credentials }),
+              credentials,
+              signal,
+              only,
+            );
           };
           await scheduler.scheduleTask({
             id: 'privatelink-accept-approved-connections',
@@ -190,13 +269,29 @@ export const privatelinkPlugin = createBackendPlugin({
             timeout: { minutes: 2 },
             initialDelay: { seconds: 30 },
             // Past its timeout (or once its run is taken over), the job stops between services and accounts.
-            fn: (abortSignal: AbortSignal) => followUps.run('all', () => followUp(abortSignal)),
+            fn: (abortSignal: AbortSignal) =>
+              followUps.run('all', () => followUp(abortSignal)),
           });
-          await subscribeApprovalFollowUpToChanges({ events, logger, queue: followUps, followUp: change => followUp(undefined, change) });
+          await subscribeApprovalFollowUpToChanges({
+            events,
+            logger,
+            queue: followUps,
+            followUp: change => followUp(undefined, change),
+          });
         }
 
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, auditor, config: privatelinkConfig, service, details, store, search }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            auditor,
+            config: privatelinkConfig,
+            service,
+            details,
+            store,
+            search,
+          }),
+        );
       },
     });
   },

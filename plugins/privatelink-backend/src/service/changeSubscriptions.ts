@@ -2,10 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
 import { ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
 import { subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
-import { ServiceDetailsCache } from './detailsCache';
+import { CatalogReadCache } from './catalogReadCache';
 
 /**
- * Drops what the details cache holds of a service whenever a change to it is announced, whoever made it: this
+ * Drops what the caches of the cards' data hold of a service whenever a change to it is announced, whoever made it: this
  * plugin's API, the scaffolder actions, or another backend replica (through the events backend).
  *
  * Every replica has a cache of its own, so every replica must hear every change: the subscription's id carries
@@ -15,7 +15,7 @@ import { ServiceDetailsCache } from './detailsCache';
  */
 export async function subscribeDetailsCacheToChanges(options: {
   events: EventsService;
-  details: Pick<ServiceDetailsCache, 'invalidate'>;
+  caches: ReadonlyArray<Pick<CatalogReadCache<unknown>, 'invalidate'>>;
   logger: LoggerService;
   /** Unique to this backend process, e.g. a random UUID drawn at start. */
   instanceId: string;
@@ -24,7 +24,9 @@ export async function subscribeDetailsCacheToChanges(options: {
     events: options.events,
     id: `privatelink-details-cache-${options.instanceId}`,
     logger: options.logger,
-    onChange: change => options.details.invalidate(change.serviceId),
+    onChange: change => {
+      for (const cache of options.caches) cache.invalidate(change.serviceId);
+    },
   });
 }
 
@@ -44,7 +46,9 @@ export interface ApprovalFollowUpQueue {
 }
 
 /** Creates an {@link ApprovalFollowUpQueue}. */
-export function createApprovalFollowUpQueue(logger: LoggerService): ApprovalFollowUpQueue {
+export function createApprovalFollowUpQueue(
+  logger: LoggerService,
+): ApprovalFollowUpQueue {
   let tail: Promise<void> = Promise.resolve();
   const waiting = new Map<string, Promise<void>>();
   return {
@@ -56,7 +60,10 @@ export function createApprovalFollowUpQueue(logger: LoggerService): ApprovalFoll
         try {
           await fn();
         } catch (e) {
-          logger.error('The follow-up of approved access requests failed', { key, error: (e as Error).message });
+          logger.error('The follow-up of approved access requests failed', {
+            key,
+            error: (e as Error).message,
+          });
         }
       });
       waiting.set(key, next);
@@ -86,7 +93,10 @@ export async function subscribeApprovalFollowUpToChanges(options: {
     id: 'privatelink-approval-follow-up',
     logger: options.logger,
     onChange: change => {
-      void options.queue.run(`${change.accountId}/${change.region}/${change.serviceId}`, () => options.followUp(change));
+      void options.queue.run(
+        `${change.accountId}/${change.region}/${change.serviceId}`,
+        () => options.followUp(change),
+      );
     },
   });
 }
@@ -110,13 +120,22 @@ export async function subscribeRetirementsToChanges(options: {
       if (!change.retired) return;
       try {
         if (!(await options.isGone(change))) {
-          options.logger.warn('A retirement was announced for a service that AWS still has; its requests stay open', { ...change });
+          options.logger.warn(
+            'A retirement was announced for a service that AWS still has; its requests stay open',
+            { ...change },
+          );
           return;
         }
         const closed = await options.close(change);
-        if (closed) options.logger.info(`Closed ${closed} access request(s) of the retired service ${change.serviceId}`);
+        if (closed)
+          options.logger.info(
+            `Closed ${closed} access request(s) of the retired service ${change.serviceId}`,
+          );
       } catch (e) {
-        options.logger.warn('Could not close the access requests of a retired service', { ...change, error: (e as Error).message });
+        options.logger.warn(
+          'Could not close the access requests of a retired service',
+          { ...change, error: (e as Error).message },
+        );
       }
     },
   });

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { AuthService, BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
+import { CatalogReadCache } from './catalogReadCache';
+import { ConsumerEndpoints } from './consumerDetails';
 
 const gzipAsync = promisify(gzip);
 
@@ -20,195 +24,65 @@ export interface DetailsPayload {
   serviceId?: string;
 }
 
-export interface ServiceDetailsCacheOptions {
-  /** Reads the details from the synced catalog with the given credentials (the catalog's read permission applies). */
-  load(entityRef: string, credentials: BackstageCredentials): Promise<PrivateLinkServiceDetails>;
+/** Options of the two caches of the cards' data. */
+export interface DetailsCacheOptions<T> {
+  /** Reads from the synced catalog with the given credentials (the catalog's read permission applies). */
+  load(entityRef: string, credentials: BackstageCredentials): Promise<T>;
   permissions: PermissionsService;
   auth: AuthService;
   /** How long a read (and a caller's catalog read decision) is reused. 0 turns the cache off. */
   ttlMs: number;
-  /** Bound on the bytes held (JSON + gzip of every entry); least recently used entries go first. */
+  /** Bound on the bytes held; least recently used entries go first. */
   maxBytes: number;
   now?: () => number;
 }
 
-interface Entry {
-  payload: DetailsPayload;
-  expiresAt: number;
-  /** How long after expiry the entry is still served while it is reloaded. */
-  graceMs: number;
-  bytes: number;
+/**
+ * The hot path of the entity card: `GET /v1/services` is asked by every visitor of every page that shows the card,
+ * and each answer is a catalog query of up to hundreds of consumer entities. The answer is held serialised and
+ * compressed (JSON, gzip, ETag), ready to write; a change to the service drops it. See {@link CatalogReadCache} for
+ * who shares what.
+ */
+export class ServiceDetailsCache extends CatalogReadCache<DetailsPayload> {
+  constructor(options: DetailsCacheOptions<PrivateLinkServiceDetails>) {
+    super({
+      ...options,
+      load: async (ref, credentials) =>
+        toPayload(await options.load(ref, credentials)),
+      sizeOf: payload => payload.json.length + payload.gzip.length,
+      servicesOf: payload => (payload.serviceId ? [payload.serviceId] : []),
+    });
+  }
 }
 
 /**
- * After the plugin changed a service, the catalog shows the change once the targeted refresh has been applied and
- * processed, seconds later. For this long, the service's answers are kept only briefly and never served stale,
- * so that the card shows the change about as soon as the catalog has it.
+ * The catalog part of the consumer card (`GET /v1/consumers`): a component's or group's synced endpoints and the
+ * services they reach, read three times from the catalog per answer. The access requests, which are the caller's
+ * own, are not part of it. Any announced change drops every entry: a consumer's list gains the service it has just
+ * connected to, which the entry could not name before.
  */
-const CHANGE_WINDOW_MS = 60_000;
-const CHANGING_TTL_MS = 1_000;
-
-/** Decisions are tiny; this bounds them against a flood of distinct principals. */
-const MAX_DECISIONS = 10_000;
-
-/**
- * The hot path of the entity card: `GET /v1/services` is asked by every visitor of every page that shows the
- * card, and each answer is a catalog query of up to hundreds of consumer entities, serialised and compressed.
- *
- * - **Who may read what is decided per caller**: a caller's `catalog.entity.read` decision (the one the catalog
- *   itself applies) is asked of the permission framework and kept for the TTL. When it is an unconditional
- *   ALLOW, the caller could read every entity the answer is built from, so the answer is shared: loaded once
- *   with the plugin's own credentials for all such callers. When it is conditional (a policy that hides some
- *   entities from some users) or a denial, the answer is loaded with the caller's own credentials and kept for
- *   that caller alone, so nobody ever sees an entity the catalog would not show them.
- * - **One load per key at a time** (concurrent misses wait for the same load), stale-while-revalidate for one more
- *   TTL (an expired entry is served while one reload runs), errors never cached, entries of a service dropped
- *   when the plugin changes it in AWS (a load that started before the change is not stored), a byte bound with
- *   least-recently-used eviction.
- *
- * The cache is in-process on purpose: what it holds are compressed bytes ready to write, reused for seconds; a
- * shared cache (the CacheService's Redis or Memcache) would cost a network round trip per request to save a
- * catalog query that is itself a round trip, and each replica fills its own within one TTL.
- */
-export class ServiceDetailsCache {
-  readonly #o: ServiceDetailsCacheOptions;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #loading = new Map<string, Promise<DetailsPayload>>();
-  readonly #decisions = new Map<string, { readsAll: boolean; expiresAt: number }>();
-  readonly #deciding = new Map<string, Promise<boolean>>();
-  /** Services the plugin changed lately: service id → end of their change window. */
-  readonly #changing = new Map<string, number>();
-  #bytes = 0;
-  #generation = 0;
-
-  constructor(options: ServiceDetailsCacheOptions) {
-    this.#o = options;
-    this.#now = options.now ?? (() => performance.now());
-  }
-
-  /** The details of the service an entity refers to, as the caller may see them. */
-  async get(entityRef: string, credentials: BackstageCredentials): Promise<DetailsPayload> {
-    if (this.#o.ttlMs <= 0) return toPayload(await this.#o.load(entityRef, credentials));
-    const ref = entityRef.toLocaleLowerCase('en-US');
-    const shared = await this.#readsAll(credentials);
-    const key = shared ? `*\n${ref}` : `${principalKey(credentials)}\n${ref}`;
-    const loadAs = () => (shared ? this.#o.auth.getOwnServiceCredentials() : Promise.resolve(credentials));
-
-    const entry = this.#entries.get(key);
-    const now = this.#now();
-    if (entry && now < entry.expiresAt + entry.graceMs) {
-      // Most recently used last: eviction takes the first.
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-      if (now >= entry.expiresAt) this.#load(key, entityRef, loadAs).catch(() => {}); // revalidate in the background
-      return entry.payload;
-    }
-    return this.#load(key, entityRef, loadAs);
-  }
-
-  /** Drops what is held of a service, e.g. after the plugin changed it in AWS. */
-  invalidate(serviceId: string) {
-    this.#generation += 1;
-    const now = this.#now();
-    for (const [id, until] of this.#changing) if (until <= now) this.#changing.delete(id);
-    this.#changing.set(serviceId, now + CHANGE_WINDOW_MS);
-    for (const [key, entry] of this.#entries) {
-      if (entry.payload.serviceId === serviceId) this.#drop(key);
-    }
-  }
-
-  /** Resolves when every load under way (background reloads included) has ended. */
-  async idle(): Promise<void> {
-    while (this.#loading.size > 0) await Promise.allSettled([...this.#loading.values()]);
-  }
-
-  /** Bytes held, for the benchmark and the tests. */
-  get size() {
-    return { entries: this.#entries.size, bytes: this.#bytes };
-  }
-
-  #load(key: string, entityRef: string, loadAs: () => Promise<BackstageCredentials>): Promise<DetailsPayload> {
-    let loading = this.#loading.get(key);
-    if (!loading) {
-      const generation = this.#generation;
-      loading = loadAs()
-        .then(credentials => this.#o.load(entityRef, credentials))
-        .then(toPayload)
-        .then(
-          payload => {
-            if (generation === this.#generation) this.#store(key, payload);
-            return payload;
-          },
-          error => {
-            // Gone, or no longer visible: the next request asks again and gets the error itself.
-            this.#drop(key);
-            throw error;
-          },
-        )
-        .finally(() => this.#loading.delete(key));
-      this.#loading.set(key, loading);
-    }
-    return loading;
-  }
-
-  #store(key: string, payload: DetailsPayload) {
-    this.#drop(key);
-    const bytes = payload.json.length + payload.gzip.length;
-    const now = this.#now();
-    const changing = payload.serviceId !== undefined && (this.#changing.get(payload.serviceId) ?? 0) > now;
-    const ttlMs = changing ? Math.min(this.#o.ttlMs, CHANGING_TTL_MS) : this.#o.ttlMs;
-    this.#entries.set(key, { payload, bytes, expiresAt: now + ttlMs, graceMs: changing ? 0 : ttlMs });
-    this.#bytes += bytes;
-    for (const oldest of this.#entries.keys()) {
-      if (this.#bytes <= this.#o.maxBytes || oldest === key) break;
-      this.#drop(oldest);
-    }
-  }
-
-  #drop(key: string) {
-    const entry = this.#entries.get(key);
-    if (!entry) return;
-    this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
-  }
-
-  /** Whether the caller may read every catalog entity: the catalog's own read decision, kept for the TTL. */
-  async #readsAll(credentials: BackstageCredentials): Promise<boolean> {
-    const key = principalKey(credentials);
-    const known = this.#decisions.get(key);
-    if (known && this.#now() < known.expiresAt) return known.readsAll;
-    let deciding = this.#deciding.get(key);
-    if (!deciding) {
-      deciding = this.#o.permissions
-        .authorizeConditional([{ permission: catalogEntityReadPermission }], { credentials })
-        .then(([decision]) => {
-          const readsAll = decision?.result === AuthorizeResult.ALLOW;
-          this.#decisions.delete(key);
-          this.#decisions.set(key, { readsAll, expiresAt: this.#now() + this.#o.ttlMs });
-          if (this.#decisions.size > MAX_DECISIONS) this.#decisions.delete(this.#decisions.keys().next().value!);
-          return readsAll;
-        })
-        .finally(() => this.#deciding.delete(key));
-      this.#deciding.set(key, deciding);
-    }
-    return deciding;
+export class ConsumerEndpointsCache extends CatalogReadCache<ConsumerEndpoints> {
+  constructor(options: DetailsCacheOptions<ConsumerEndpoints>) {
+    super({
+      ...options,
+      // An estimate (the entity and rows as JSON): the bound is on memory, not on bytes sent.
+      sizeOf: value => 2 * JSON.stringify(value).length,
+      servicesOf: () => 'any',
+    });
   }
 }
 
-function principalKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  if (p.type === 'user') return `user:${p.userEntityRef}`;
-  if (p.type === 'service') return `service:${p.subject}`;
-  return p.type;
-}
-
-async function toPayload(details: PrivateLinkServiceDetails): Promise<DetailsPayload> {
+async function toPayload(
+  details: PrivateLinkServiceDetails,
+): Promise<DetailsPayload> {
   const json = Buffer.from(JSON.stringify(details), 'utf8');
   return {
     json,
     gzip: await gzipAsync(json),
-    etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`,
+    etag: `"${createHash('sha256')
+      .update(json)
+      .digest('base64url')
+      .slice(0, 32)}"`,
     serviceRef: details.entityRef,
     serviceId: details.serviceId,
   };

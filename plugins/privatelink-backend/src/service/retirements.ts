@@ -1,5 +1,10 @@
 import { ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
-import { configuredAccount, Ec2ClientFactory, PrivateLinkConfig, readServiceConfiguration } from '@privatelink-backstage/plugin-privatelink-node';
+import {
+  configuredAccount,
+  Ec2ClientFactory,
+  PrivateLinkConfig,
+  readServiceConfiguration,
+} from '@privatelink-backstage/plugin-privatelink-node';
 
 /**
  * Whether AWS no longer has an endpoint service, read with the plugin's role in its account: what a retirement's
@@ -13,9 +18,14 @@ export async function serviceIsGone(options: {
 }): Promise<boolean> {
   const { target } = options;
   if (!configuredAccount(options.config, target.accountId)) return false;
-  const client = await options.ec2({ accountId: target.accountId, region: target.region });
+  const client = await options.ec2({
+    accountId: target.accountId,
+    region: target.region,
+  });
   try {
-    return (await readServiceConfiguration(client, target.serviceId)) === undefined;
+    return (
+      (await readServiceConfiguration(client, target.serviceId)) === undefined
+    );
   } finally {
     client.destroy();
   }
