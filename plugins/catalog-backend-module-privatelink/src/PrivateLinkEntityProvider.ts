@@ -1,9 +1,20 @@
 import {
+  AuthService,
   LoggerService,
+  RootConfigService,
+  SchedulerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_LOCATION,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  CatalogService,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
   decodeAnnotationList,
@@ -11,14 +22,38 @@ import {
   VPC_ENDPOINT_SERVICE_TYPE,
 } from '@privatelink-backstage/plugin-privatelink-common';
 import pLimit from 'p-limit';
-import { AwsClientFactory, withAbortSignal } from './aws/clients';
+import {
+  AwsClientFactory,
+  createAwsClientFactory,
+  withAbortSignal,
+} from './aws/clients';
+import { catalogStateLoaders } from './catalogState';
 import { PRIVATELINK_LOCATION_TYPE } from './PrivateLinkEntityGuard';
-import { readAccountRegion, readEndpointsTo, readService } from './aws/inventory';
+import {
+  readAccountRegion,
+  readEndpointsTo,
+  readService,
+} from './aws/inventory';
 import { AccountRegionSnapshot } from './aws/types';
-import { AccountRegion, accountRegions, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
-import { buildEntities, fillAllowedPrincipals, locationOf, snapshotsOfService, wantedNameCounts, wantedServiceName } from './entities';
+import {
+  AccountRegion,
+  accountRegions,
+  PrivateLinkConfig,
+} from '@privatelink-backstage/plugin-privatelink-node';
+import {
+  buildEntities,
+  fillAllowedPrincipals,
+  locationOf,
+  snapshotsOfService,
+  wantedNameCounts,
+  wantedServiceName,
+} from './entities';
 import { EndpointServiceRecord } from './aws/types';
-import { newPendingConnections, PendingConnectionPublisher, publishPendingConnections } from './pendingConnections';
+import {
+  newPendingConnections,
+  PendingConnectionPublisher,
+  publishPendingConnections,
+} from './pendingConnections';
 import { PendingConnectionEvent } from '@privatelink-backstage/plugin-privatelink-common';
 
 /** How many account × region reads run at once in a full sync. */
@@ -58,7 +93,15 @@ export interface SyncReport {
    * Each configured account × region, in the order their reads ended: whether it was read, how many services
    * and endpoints it had, why it failed and what its read warned about.
    */
-  targets: Array<AccountRegion & { ok: boolean; services: number; endpoints: number; error?: string; warnings: string[] }>;
+  targets: Array<
+    AccountRegion & {
+      ok: boolean;
+      services: number;
+      endpoints: number;
+      error?: string;
+      warnings: string[];
+    }
+  >;
   /** 'full' replaced every entity; 'delta' only added, because an account's last state could not be found. */
   mutation: 'full' | 'delta';
   /**
@@ -81,13 +124,26 @@ const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
 
 /** An entity read back from the catalog, with only what the sync emits (no relations, status, uid or etag). */
 function asEmitted(e: Entity): Entity {
-  const { name, namespace, title, description, labels, tags, annotations } = e.metadata;
+  const { name, namespace, title, description, labels, tags, annotations } =
+    e.metadata;
   const metadata: Entity['metadata'] = { name };
   // Only the fields the entity has: an emitted entity compares equal to the one rebuilt from the same state.
-  for (const [key, value] of Object.entries({ namespace, title, description, labels, tags, annotations })) {
+  for (const [key, value] of Object.entries({
+    namespace,
+    title,
+    description,
+    labels,
+    tags,
+    annotations,
+  })) {
     if (value !== undefined) (metadata as Record<string, unknown>)[key] = value;
   }
-  return { apiVersion: e.apiVersion, kind: e.kind, metadata, ...(e.spec ? { spec: e.spec } : {}) };
+  return {
+    apiVersion: e.apiVersion,
+    kind: e.kind,
+    metadata,
+    ...(e.spec ? { spec: e.spec } : {}),
+  };
 }
 
 /**
@@ -113,7 +169,9 @@ function refsByService(entities: Iterable<Entity>): Map<string, Set<string>> {
   for (const e of all) {
     if (e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE) continue;
     const dependsOn = (e.spec?.dependsOn as string[] | undefined)?.[0];
-    const name = e.metadata.annotations?.[ANNOTATIONS.serviceName] ?? (dependsOn ? byRef.get(dependsOn) : undefined);
+    const name =
+      e.metadata.annotations?.[ANNOTATIONS.serviceName] ??
+      (dependsOn ? byRef.get(dependsOn) : undefined);
     if (name) add(name, stringifyEntityRef(e));
   }
   return index;
@@ -171,7 +229,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     taskRunner?: SchedulerServiceTaskRunner;
     loadLastEmitted?: LastEmittedLoader;
     loadConsumers?: ConsumersLoader;
-    events?: { publish(params: { topic: string; eventPayload: unknown }): Promise<void> };
+    events?: {
+      publish(params: { topic: string; eventPayload: unknown }): Promise<void>;
+    };
   }) {
     this.#config = options.config;
     this.#clients = options.clients;
@@ -182,7 +242,52 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#events = options.events;
   }
 
-  /** The provider's name, `PrivateLinkEntityProvider`: also the location key of every entity it emits. */
+  /**
+   * Creates the provider of an installation from its services, as the catalog module does: EC2 clients per
+   * account × region from the root `aws` block (with the sync's rate limit), the full sync as a `global` task on
+   * `privatelink.sync.schedule` (one run per interval across backend replicas), its state taken back from the
+   * catalog with the plugin's own credentials, and pending connections announced on the events service.
+   *
+   * @param config - the validated `privatelink` block (its accounts live: configured, and discovered when set up).
+   */
+  static fromConfig(
+    config: PrivateLinkConfig,
+    options: {
+      rootConfig: RootConfigService;
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      catalog: CatalogService;
+      auth: AuthService;
+      events?: {
+        publish(params: {
+          topic: string;
+          eventPayload: unknown;
+        }): Promise<void>;
+      };
+    },
+  ): PrivateLinkEntityProvider {
+    return new PrivateLinkEntityProvider({
+      config,
+      clients: createAwsClientFactory({
+        config: options.rootConfig,
+        endpoint: config.endpoint,
+        rateLimit: config.sync.rateLimit,
+      }),
+      logger: options.logger,
+      taskRunner: options.scheduler.createScheduledTaskRunner({
+        ...config.sync.schedule,
+        scope: 'global',
+      }),
+      ...catalogStateLoaders(options.catalog, options.auth),
+      events: options.events,
+    });
+  }
+
+  /**
+   * The provider's name, `PrivateLinkEntityProvider`: also the location key of every entity it emits. It carries
+   * no id: one installation has one `privatelink` block (its accounts are all read by this one provider), and a
+   * name that changed would leave every installed entity referenced by the old one, never removed again.
+   */
   getProviderName(): string {
     return 'PrivateLinkEntityProvider';
   }
@@ -197,7 +302,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     await this.#taskRunner?.run({
       id: `${this.getProviderName()}:refresh`,
       fn: async (abortSignal: AbortSignal) => {
-        const logger = this.#logger.child({ taskId: `${this.getProviderName()}:refresh` });
+        const logger = this.#logger.child({
+          taskId: `${this.getProviderName()}:refresh`,
+        });
         try {
           await this.refresh(logger, abortSignal);
         } catch (error) {
@@ -212,7 +319,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * scheduler's, at the task's timeout), no further account × region read starts, the calls in flight are
    * abandoned, and no mutation is applied: the catalog keeps its last state, and the next run reads again.
    */
-  async refresh(logger: LoggerService = this.#logger, signal?: AbortSignal): Promise<SyncReport> {
+  async refresh(
+    logger: LoggerService = this.#logger,
+    signal?: AbortSignal,
+  ): Promise<SyncReport> {
     const connection = this.#requireConnection();
     const started = Date.now();
     const targets = accountRegions(this.#config);
@@ -226,8 +336,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     // An account × region no longer in the account list (it left the organisation, stopped matching the
     // discovery's filters, or its configuration went) loses its entities with this run's full mutation.
     const current = new Set(keys);
-    for (const key of [...this.#snapshots.keys()]) if (!current.has(key)) this.#snapshots.delete(key);
-    for (const key of [...this.#preserved.keys()]) if (!current.has(key)) this.#preserved.delete(key);
+    for (const key of [...this.#snapshots.keys()])
+      if (!current.has(key)) this.#snapshots.delete(key);
+    for (const key of [...this.#preserved.keys()])
+      if (!current.has(key)) this.#preserved.delete(key);
     const early = new Map<string, AccountRegionSnapshot>();
     const read = new Map<string, AccountRegionSnapshot>();
     let prebuilt: Entity[] | undefined;
@@ -235,9 +347,15 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       early.set(key, snapshot);
       if (early.size < keys.length) return;
       try {
-        prebuilt = buildEntities(keys.map(k => early.get(k)!), this.#config);
+        prebuilt = buildEntities(
+          keys.map(k => early.get(k)!),
+          this.#config,
+        );
       } catch (e) {
-        logger.debug('Could not build the entities before the last permissions calls', { error: (e as Error).message });
+        logger.debug(
+          'Could not build the entities before the last permissions calls',
+          { error: (e as Error).message },
+        );
       }
     };
 
@@ -245,11 +363,21 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       targets.map(target =>
         limit(async () => {
           if (signal?.aborted) {
-            report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error: 'AbortError: not read, the sync was aborted', warnings: [] });
+            report.targets.push({
+              ...target,
+              ok: false,
+              services: 0,
+              endpoints: 0,
+              error: 'AbortError: not read, the sync was aborted',
+              warnings: [],
+            });
             return;
           }
           try {
-            const ec2 = withAbortSignal(await this.#clients.ec2(target), signal);
+            const ec2 = withAbortSignal(
+              await this.#clients.ec2(target),
+              signal,
+            );
             const snapshot = await readAccountRegion(ec2, target, {
               concurrency: this.#config.sync.concurrency,
               listsAfter: this.#config.sync.rateLimit.burst,
@@ -257,23 +385,57 @@ export class PrivateLinkEntityProvider implements EntityProvider {
             });
             read.set(keyOf(target), snapshot);
             // Announced once the run has applied its mutation (or aborted): the snapshot moves on either way.
-            this.#unannounced.push(...newPendingConnections(this.#snapshots.get(keyOf(target))?.services, snapshot.services, { now: Date.now() }));
+            this.#unannounced.push(
+              ...newPendingConnections(
+                this.#snapshots.get(keyOf(target))?.services,
+                snapshot.services,
+                { now: Date.now() },
+              ),
+            );
             this.#snapshots.set(keyOf(target), snapshot);
             this.#preserved.delete(keyOf(target));
-            for (const warning of snapshot.warnings) logger.warn(warning, { ...target });
-            report.targets.push({ ...target, ok: true, services: snapshot.services.length, endpoints: snapshot.endpoints.length, warnings: snapshot.warnings });
+            for (const warning of snapshot.warnings)
+              logger.warn(warning, { ...target });
+            report.targets.push({
+              ...target,
+              ok: true,
+              services: snapshot.services.length,
+              endpoints: snapshot.endpoints.length,
+              warnings: snapshot.warnings,
+            });
           } catch (e) {
             const error = `${(e as Error).name}: ${(e as Error).message}`;
             if (signal?.aborted) {
               // Not a failure of the account: its last state stays as it is, in the catalog and here.
-              report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error, warnings: [] });
+              report.targets.push({
+                ...target,
+                ok: false,
+                services: 0,
+                endpoints: 0,
+                error,
+                warnings: [],
+              });
               return;
             }
-            logger.warn('Could not read PrivateLink resources; keeping the last good state, marked stale', { ...target, error });
-            report.targets.push({ ...target, ok: false, services: 0, endpoints: 0, error, warnings: [] });
+            logger.warn(
+              'Could not read PrivateLink resources; keeping the last good state, marked stale',
+              { ...target, error },
+            );
+            report.targets.push({
+              ...target,
+              ok: false,
+              services: 0,
+              endpoints: 0,
+              error,
+              warnings: [],
+            });
             const previous = this.#snapshots.get(keyOf(target));
             if (previous) {
-              this.#snapshots.set(keyOf(target), { ...previous, staleSince: previous.staleSince ?? new Date().toISOString(), error });
+              this.#snapshots.set(keyOf(target), {
+                ...previous,
+                staleSince: previous.staleSince ?? new Date().toISOString(),
+                error,
+              });
               return;
             }
             if (this.#preserved.has(keyOf(target))) return;
@@ -289,11 +451,14 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       // The snapshots read moved on all the same: what they saw newly pending would not be new at the next run.
       await this.#announce(logger);
       report.aborted = true;
-      logger.warn('PrivateLink sync aborted (past its timeout, or its run taken over); no mutation applied, the catalog keeps its last state', {
-        targets: targets.length,
-        read: report.targets.filter(t => t.ok).length,
-        durationMs: Date.now() - started,
-      });
+      logger.warn(
+        'PrivateLink sync aborted (past its timeout, or its run taken over); no mutation applied, the catalog keeps its last state',
+        {
+          targets: targets.length,
+          read: report.targets.filter(t => t.ok).length,
+          durationMs: Date.now() - started,
+        },
+      );
       return report;
     }
     const entities = this.#entitiesAfterSync(keys, early, read, prebuilt);
@@ -301,17 +466,26 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     if (report.mutation === 'full') {
       await connection.applyMutation({
         type: 'full',
-        entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+        entities: entities.map(entity => ({
+          entity,
+          locationKey: this.getProviderName(),
+        })),
       });
     } else {
       // Without the last state of a failed account, a full mutation would delete its entities: add only.
       await connection.applyMutation({
         type: 'delta',
-        added: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+        added: entities.map(entity => ({
+          entity,
+          locationKey: this.getProviderName(),
+        })),
         removed: [],
       });
     }
-    this.#remember(new Map(entities.map(e => [stringifyEntityRef(e), e])), wantedNameCounts(this.#orderedSnapshots(), this.#config));
+    this.#remember(
+      new Map(entities.map(e => [stringifyEntityRef(e), e])),
+      wantedNameCounts(this.#orderedSnapshots(), this.#config),
+    );
     const announced = await this.#announce(logger);
     logger.info('PrivateLink sync done', {
       entities: entities.length,
@@ -328,11 +502,22 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * Re-reads one endpoint service and its consumers and applies only what changed, as a delta mutation: the
    * way the scaffolder actions and the API make their changes visible within seconds.
    */
-  async refreshService(change: ServiceChange, logger: LoggerService = this.#logger): Promise<{ added: number; removed: number }> {
+  async refreshService(
+    change: ServiceChange,
+    logger: LoggerService = this.#logger,
+  ): Promise<{ added: number; removed: number }> {
     const connection = this.#requireConnection();
     const key = keyOf(change);
-    if (!this.#config.accounts.some(a => a.accountId === change.accountId && a.regions.includes(change.region))) {
-      logger.warn('Ignoring a change in an account or region that is not configured', { ...change });
+    if (
+      !this.#config.accounts.some(
+        a =>
+          a.accountId === change.accountId && a.regions.includes(change.region),
+      )
+    ) {
+      logger.warn(
+        'Ignoring a change in an account or region that is not configured',
+        { ...change },
+      );
       return { added: 0, removed: 0 };
     }
     const ec2 = await this.#clients.ec2(change);
@@ -344,15 +529,23 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       this.#snapshots.set(key, snapshot);
     }
     if (firstRead) await this.#recoverConsumers(change, logger);
-    const previous = snapshot.services.find(s => s.serviceId === change.serviceId);
+    const previous = snapshot.services.find(
+      s => s.serviceId === change.serviceId,
+    );
     const { service } = await readService(ec2, change, change.serviceId);
-    const services = snapshot.services.filter(s => s.serviceId !== change.serviceId);
+    const services = snapshot.services.filter(
+      s => s.serviceId !== change.serviceId,
+    );
     const refreshed = service ? [...services, service] : services;
     this.#snapshots.set(key, { ...snapshot, services: refreshed });
     this.#unannounced.push(
       ...(firstRead
         ? newPendingConnections(undefined, refreshed, { now: Date.now() })
-        : newPendingConnections(previous ? [previous] : [], service ? [service] : [], { now: Date.now() })),
+        : newPendingConnections(
+            previous ? [previous] : [],
+            service ? [service] : [],
+            { now: Date.now() },
+          )),
     );
 
     // The consumer side: endpoints to this service, read in the accounts that the provider's own connection
@@ -368,12 +561,16 @@ export class PrivateLinkEntityProvider implements EntityProvider {
         // The accounts of the service's endpoint entities as last applied: the index, not a scan of every endpoint.
         for (const ref of this.#refsByService.get(serviceName) ?? []) {
           const entity = this.#lastEntities.get(ref);
-          const accountId = entity?.metadata.annotations?.[ANNOTATIONS.accountId];
-          if (accountId && entity?.spec?.type !== VPC_ENDPOINT_SERVICE_TYPE) accounts.add(accountId);
+          const accountId =
+            entity?.metadata.annotations?.[ANNOTATIONS.accountId];
+          if (accountId && entity?.spec?.type !== VPC_ENDPOINT_SERVICE_TYPE)
+            accounts.add(accountId);
         }
       }
       const consumers = accountRegions(this.#config).filter(
-        t => t.region === change.region && (!accounts || accounts.has(t.accountId)),
+        t =>
+          t.region === change.region &&
+          (!accounts || accounts.has(t.accountId)),
       );
       await Promise.all(
         consumers.map(async target => {
@@ -383,30 +580,62 @@ export class PrivateLinkEntityProvider implements EntityProvider {
               // Never read here (a replica that did not run the last full sync, or a refresh before the first):
               // the account and region's lists once, so that the consumers' entities are as complete as a full
               // sync makes them, instead of the provider's bare view of their connections.
-              this.#snapshots.set(keyOf(target), await this.#readUnread(await this.#clients.ec2(target), target, logger));
+              this.#snapshots.set(
+                keyOf(target),
+                await this.#readUnread(
+                  await this.#clients.ec2(target),
+                  target,
+                  logger,
+                ),
+              );
               return;
             }
-            const endpoints = await readEndpointsTo(await this.#clients.ec2(target), target, serviceName);
+            const endpoints = await readEndpointsTo(
+              await this.#clients.ec2(target),
+              target,
+              serviceName,
+            );
             this.#snapshots.set(keyOf(target), {
               ...current,
-              endpoints: [...current.endpoints.filter(e => e.serviceName !== serviceName), ...endpoints],
+              endpoints: [
+                ...current.endpoints.filter(e => e.serviceName !== serviceName),
+                ...endpoints,
+              ],
             });
           } catch (e) {
-            logger.warn('Could not read consumer endpoints for a targeted refresh', { ...target, error: (e as Error).message });
+            logger.warn(
+              'Could not read consumer endpoints for a targeted refresh',
+              { ...target, error: (e as Error).message },
+            );
           }
         }),
       );
     }
 
-    const { added, removed, commit } = this.#refreshedEntities(serviceName, previous, service);
+    const { added, removed, commit } = this.#refreshedEntities(
+      serviceName,
+      previous,
+      service,
+    );
     await connection.applyMutation({
       type: 'delta',
-      added: added.map(entity => ({ entity, locationKey: this.getProviderName() })),
-      removed: removed.map(entity => ({ entity, locationKey: this.getProviderName() })),
+      added: added.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
+      removed: removed.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
     });
     commit();
     const announced = await this.#announce(logger);
-    logger.info('PrivateLink targeted refresh done', { ...change, added: added.length, removed: removed.length, pendingAnnounced: announced });
+    logger.info('PrivateLink targeted refresh done', {
+      ...change,
+      added: added.length,
+      removed: removed.length,
+      pendingAnnounced: announced,
+    });
     return { added: added.length, removed: removed.length };
   }
 
@@ -423,38 +652,70 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     current: EndpointServiceRecord | undefined,
   ): { added: Entity[]; removed: Entity[]; commit: () => void } {
     const before = this.#lastEntities;
-    const changed = (ref: string, entity: Entity) => JSON.stringify(before.get(ref)) !== JSON.stringify(entity);
+    const changed = (ref: string, entity: Entity) =>
+      JSON.stringify(before.get(ref)) !== JSON.stringify(entity);
     // The entity names of the other services stay as they are unless this service starts or stops asking for a
     // name another service asks for too.
     const oldWanted = previous && wantedServiceName(previous, this.#config);
     const newWanted = current && wantedServiceName(current, this.#config);
-    const others = (wanted: string) => (this.#wantedNames.get(wanted) ?? 0) - (wanted === oldWanted ? 1 : 0);
+    const others = (wanted: string) =>
+      (this.#wantedNames.get(wanted) ?? 0) - (wanted === oldWanted ? 1 : 0);
     const namesKept =
-      oldWanted === newWanted || ((!oldWanted || others(oldWanted) === 0) && (!newWanted || others(newWanted) === 0));
+      oldWanted === newWanted ||
+      ((!oldWanted || others(oldWanted) === 0) &&
+        (!newWanted || others(newWanted) === 0));
     if (!serviceName || !namesKept || this.#preserved.size > 0) {
-      const after = new Map(this.#buildEntities().map(e => [stringifyEntityRef(e), e]));
+      const after = new Map(
+        this.#buildEntities().map(e => [stringifyEntityRef(e), e]),
+      );
       return {
-        added: [...after].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
-        removed: [...before].filter(([ref]) => !after.has(ref)).map(([, e]) => e),
-        commit: () => this.#remember(after, wantedNameCounts(this.#orderedSnapshots(), this.#config)),
+        added: [...after]
+          .filter(([ref, e]) => changed(ref, e))
+          .map(([, e]) => e),
+        removed: [...before]
+          .filter(([ref]) => !after.has(ref))
+          .map(([, e]) => e),
+        commit: () =>
+          this.#remember(
+            after,
+            wantedNameCounts(this.#orderedSnapshots(), this.#config),
+          ),
       };
     }
-    const entityName = newWanted && (others(newWanted) > 0 ? current!.serviceId : newWanted);
+    const entityName =
+      newWanted && (others(newWanted) > 0 ? current!.serviceId : newWanted);
     const rebuilt = new Map(
-      buildEntities(snapshotsOfService(this.#orderedSnapshots(), serviceName), this.#config, {
-        serviceEntityName: name => (name === serviceName ? entityName : undefined),
-      }).map(e => [stringifyEntityRef(e), e]),
+      buildEntities(
+        snapshotsOfService(this.#orderedSnapshots(), serviceName),
+        this.#config,
+        {
+          serviceEntityName: name =>
+            name === serviceName ? entityName : undefined,
+        },
+      ).map(e => [stringifyEntityRef(e), e]),
     );
     const earlier = this.#refsByService.get(serviceName) ?? new Set<string>();
     return {
-      added: [...rebuilt].filter(([ref, e]) => changed(ref, e)).map(([, e]) => e),
-      removed: [...earlier].filter(ref => !rebuilt.has(ref)).map(ref => before.get(ref)!),
+      added: [...rebuilt]
+        .filter(([ref, e]) => changed(ref, e))
+        .map(([, e]) => e),
+      removed: [...earlier]
+        .filter(ref => !rebuilt.has(ref))
+        .map(ref => before.get(ref)!),
       commit: () => {
         for (const ref of earlier) before.delete(ref);
         for (const [ref, e] of rebuilt) before.set(ref, e);
         this.#refsByService.set(serviceName, new Set(rebuilt.keys()));
-        if (oldWanted) this.#wantedNames.set(oldWanted, (this.#wantedNames.get(oldWanted) ?? 1) - 1);
-        if (newWanted) this.#wantedNames.set(newWanted, (this.#wantedNames.get(newWanted) ?? 0) + 1);
+        if (oldWanted)
+          this.#wantedNames.set(
+            oldWanted,
+            (this.#wantedNames.get(oldWanted) ?? 1) - 1,
+          );
+        if (newWanted)
+          this.#wantedNames.set(
+            newWanted,
+            (this.#wantedNames.get(newWanted) ?? 0) + 1,
+          );
       },
     };
   }
@@ -467,16 +728,29 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * and knows the entity names the account's services ask for). Without it, or when the catalog cannot be read,
    * the whole account and region is read.
    */
-  async #readUnread(ec2: Awaited<ReturnType<AwsClientFactory['ec2']>>, target: AccountRegion, logger: LoggerService): Promise<AccountRegionSnapshot> {
+  async #readUnread(
+    ec2: Awaited<ReturnType<AwsClientFactory['ec2']>>,
+    target: AccountRegion,
+    logger: LoggerService,
+  ): Promise<AccountRegionSnapshot> {
     const emitted = await this.#lastEmitted(target, logger);
     const knownPrincipals = new Map<string, string[]>();
     for (const e of emitted ?? []) {
       const a = e.metadata.annotations ?? {};
-      if (e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE && a[ANNOTATIONS.serviceId]) {
-        knownPrincipals.set(a[ANNOTATIONS.serviceId], decodeAnnotationList(a[ANNOTATIONS.allowedPrincipals]));
+      if (
+        e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE &&
+        a[ANNOTATIONS.serviceId]
+      ) {
+        knownPrincipals.set(
+          a[ANNOTATIONS.serviceId],
+          decodeAnnotationList(a[ANNOTATIONS.allowedPrincipals]),
+        );
       }
     }
-    const snapshot = await readAccountRegion(ec2, target, { concurrency: this.#config.sync.concurrency, knownPrincipals });
+    const snapshot = await readAccountRegion(ec2, target, {
+      concurrency: this.#config.sync.concurrency,
+      knownPrincipals,
+    });
     if (emitted && emitted.length > 0) {
       for (const e of emitted) {
         const ref = stringifyEntityRef(e);
@@ -496,35 +770,52 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    */
   async #recoverConsumers(change: ServiceChange, logger: LoggerService) {
     const serviceRef = [...this.#lastEntities].find(
-      ([, e]) => e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE && e.metadata.annotations?.[ANNOTATIONS.serviceId] === change.serviceId,
+      ([, e]) =>
+        e.spec?.type === VPC_ENDPOINT_SERVICE_TYPE &&
+        e.metadata.annotations?.[ANNOTATIONS.serviceId] === change.serviceId,
     )?.[0];
     if (!serviceRef || !this.#loadConsumers) return;
     try {
       for (const e of await this.#loadConsumers(serviceRef)) {
         // Only what this provider emitted: a catalog entity from anywhere else is never taken as the sync's state.
-        if (!e.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith(`${PRIVATELINK_LOCATION_TYPE}:`)) continue;
+        if (
+          !e.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith(
+            `${PRIVATELINK_LOCATION_TYPE}:`,
+          )
+        )
+          continue;
         const ref = stringifyEntityRef(e);
-        if (!this.#lastEntities.has(ref)) this.#lastEntities.set(ref, asEmitted(e));
+        if (!this.#lastEntities.has(ref))
+          this.#lastEntities.set(ref, asEmitted(e));
       }
       this.#refsByService = refsByService(this.#lastEntities.values());
     } catch (e) {
-      logger.warn("Could not load a service's consumers from the catalog; reading the accounts its connections name", {
-        ...change,
-        error: (e as Error).message,
-      });
+      logger.warn(
+        "Could not load a service's consumers from the catalog; reading the accounts its connections name",
+        {
+          ...change,
+          error: (e as Error).message,
+        },
+      );
     }
   }
 
   /** The entities the sync last emitted for an account × region, as it emitted them; undefined when unknown. */
-  async #lastEmitted(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {
+  async #lastEmitted(
+    target: AccountRegion,
+    logger: LoggerService,
+  ): Promise<Entity[] | undefined> {
     if (!this.#loadLastEmitted) return undefined;
     try {
       return (await this.#loadLastEmitted(locationOf(target))).map(asEmitted);
     } catch (e) {
-      logger.warn('Could not load the last emitted entities from the catalog; reading the account and region whole', {
-        ...target,
-        error: (e as Error).message,
-      });
+      logger.warn(
+        'Could not load the last emitted entities from the catalog; reading the account and region whole',
+        {
+          ...target,
+          error: (e as Error).message,
+        },
+      );
       return undefined;
     }
   }
@@ -562,18 +853,26 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       keys.every((key, i) => {
         const [final, partial] = [read.get(key), early.get(key)];
         // readAccountRegion's final snapshot shares its endpoints with the one it passed to onLists.
-        return snapshots[i] === final && partial !== undefined && final.endpoints === partial.endpoints;
+        return (
+          snapshots[i] === final &&
+          partial !== undefined &&
+          final.endpoints === partial.endpoints
+        );
       });
-    if (unchanged && fillAllowedPrincipals(prebuilt, snapshots)) return prebuilt;
+    if (unchanged && fillAllowedPrincipals(prebuilt, snapshots))
+      return prebuilt;
     return this.#buildEntities();
   }
 
   /** The snapshots in the order of the configured account × regions (not in the order their reads ended). */
   #orderedSnapshots(): AccountRegionSnapshot[] {
     const order = new Map<string, number>();
-    for (const t of accountRegions(this.#config)) if (!order.has(keyOf(t))) order.set(keyOf(t), order.size);
+    for (const t of accountRegions(this.#config))
+      if (!order.has(keyOf(t))) order.set(keyOf(t), order.size);
     const rank = (key: string) => order.get(key) ?? order.size;
-    return [...this.#snapshots].sort(([a], [b]) => rank(a) - rank(b)).map(([, snapshot]) => snapshot);
+    return [...this.#snapshots]
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([, snapshot]) => snapshot);
   }
 
   #buildEntities(): Entity[] {
@@ -583,20 +882,35 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const entities = buildEntities(this.#orderedSnapshots(), this.#config);
     if (preserved.length === 0) return entities;
     const kept = new Set(preserved.map(e => stringifyEntityRef(e)));
-    return [...entities.filter(e => !kept.has(stringifyEntityRef(e))), ...preserved];
+    return [
+      ...entities.filter(e => !kept.has(stringifyEntityRef(e))),
+      ...preserved,
+    ];
   }
 
-  async #fromCatalog(target: AccountRegion, logger: LoggerService): Promise<Entity[] | undefined> {
+  async #fromCatalog(
+    target: AccountRegion,
+    logger: LoggerService,
+  ): Promise<Entity[] | undefined> {
     const now = new Date().toISOString();
     const entities = await this.#lastEmitted(target, logger);
     return entities?.map(e => ({
       ...e,
-      metadata: { ...e.metadata, annotations: { [ANNOTATIONS.staleSince]: now, ...e.metadata.annotations } },
+      metadata: {
+        ...e.metadata,
+        annotations: {
+          [ANNOTATIONS.staleSince]: now,
+          ...e.metadata.annotations,
+        },
+      },
     }));
   }
 
   #requireConnection(): EntityProviderConnection {
-    if (!this.#connection) throw new Error('PrivateLinkEntityProvider is not connected to the catalog yet');
+    if (!this.#connection)
+      throw new Error(
+        'PrivateLinkEntityProvider is not connected to the catalog yet',
+      );
     return this.#connection;
   }
 }

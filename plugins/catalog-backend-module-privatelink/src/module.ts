@@ -1,12 +1,18 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
-import { createAwsClientFactory } from './aws/clients';
-import { privatelinkConfigServiceRef, subscribeToServiceChanges } from '@privatelink-backstage/plugin-privatelink-node';
+import {
+  privatelinkConfigServiceRef,
+  subscribeToServiceChanges,
+} from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkEntityGuard } from './PrivateLinkEntityGuard';
 import { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
-import { VPC_ENDPOINT_TYPE } from '@privatelink-backstage/plugin-privatelink-common';
 
 /**
  * Catalog module that syncs AWS PrivateLink into the catalog: a scheduled full sync of every configured
@@ -31,36 +37,33 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
         events: eventsServiceRef,
         privatelinkConfig: privatelinkConfigServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, auth, catalogApi, events, privatelinkConfig }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        auth,
+        catalogApi,
+        events,
+        privatelinkConfig,
+      }) {
         // One validated block per backend; its accounts are live (configured, and discovered when set up).
         const privatelink = privatelinkConfig.config;
         // On whether or not the sync runs: no other location may add PrivateLink resources to the catalog.
         catalog.addProcessor(new PrivateLinkEntityGuard());
         if (!privatelink.sync.enabled) {
-          logger.info('PrivateLink sync is off (privatelink.sync.enabled: false)');
+          logger.info(
+            'PrivateLink sync is off (privatelink.sync.enabled: false)',
+          );
           return;
         }
-        const provider = new PrivateLinkEntityProvider({
-          config: privatelink,
-          clients: createAwsClientFactory({ config, endpoint: privatelink.endpoint, rateLimit: privatelink.sync.rateLimit }),
+        // Pending connections are announced on the events service: the backend plugin notifies the owners.
+        const provider = PrivateLinkEntityProvider.fromConfig(privatelink, {
+          rootConfig: config,
           logger,
-          // A global task runs once per interval across every backend replica.
-          taskRunner: scheduler.createScheduledTaskRunner({ ...privatelink.sync.schedule, scope: 'global' }),
-          loadLastEmitted: async location => {
-            const { items } = await catalogApi.getEntities(
-              { filter: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: location } },
-              { credentials: await auth.getOwnServiceCredentials() },
-            );
-            return items;
-          },
-          loadConsumers: async serviceRef => {
-            const { items } = await catalogApi.getEntities(
-              { filter: { kind: 'Resource', 'spec.type': VPC_ENDPOINT_TYPE, 'relations.dependsOn': serviceRef } },
-              { credentials: await auth.getOwnServiceCredentials() },
-            );
-            return items;
-          },
-          // Connections that newly await acceptance: the backend plugin notifies the service's owners.
+          scheduler,
+          catalog: catalogApi,
+          auth,
           events,
         });
         catalog.addEntityProvider(provider);
@@ -70,7 +73,8 @@ export const catalogModulePrivateLinkEntityProvider = createBackendModule({
           events,
           id: 'privatelink-entity-provider',
           logger,
-          onChange: change => provider.refreshService(change).then(() => undefined),
+          onChange: change =>
+            provider.refreshService(change).then(() => undefined),
         });
       },
     });
