@@ -472,6 +472,106 @@ describe('PrivateLinkEntityProvider', () => {
     expect(loadConsumers).toHaveBeenCalledWith('resource:default/auth-service');
   });
 
+  it("on a replica that has not read every account, never gives a service a name another account's service holds in the catalog", async () => {
+    // A third account this replica never reads in the refresh: its service holds `orders-api` in the catalog.
+    const OTHER_ACCOUNT = '333344445555';
+    const wide = readPrivateLinkConfig(
+      new ConfigReader({
+        privatelink: {
+          regions: [REGION],
+          accounts: [
+            {
+              accountId: PROVIDER,
+              name: 'shared-services',
+              owner: 'group:default/platform',
+            },
+            {
+              accountId: CONSUMER,
+              name: 'payments-prod',
+              owner: 'group:default/payments',
+            },
+            {
+              accountId: OTHER_ACCOUNT,
+              name: 'analytics',
+              owner: 'group:default/analytics',
+            },
+          ],
+          defaultOwner: 'group:default/cloud',
+        },
+      }),
+    );
+    const theirs: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'orders-api',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/managed-by-location': `privatelink:aws/${OTHER_ACCOUNT}/${REGION}`,
+          'privatelink.io/service-id': 'vpce-svc-0ther0000000000000',
+        },
+      },
+      spec: { type: 'vpc-endpoint-service', owner: 'group:default/analytics' },
+    };
+    const refreshOrders = async (
+      loadEntity: (ref: string) => Promise<Entity | undefined>,
+    ) => {
+      const t = setup();
+      givenDemo(t.mocks);
+      t.mocks[PROVIDER].on(DescribeVpcEndpointServiceConfigurationsCommand, {
+        ServiceIds: [serviceId(1)],
+      }).resolves(
+        configurationsPage([
+          serviceConfiguration(1, {
+            name: 'orders-api',
+            owner: 'group:default/orders',
+          }),
+        ]),
+      );
+      const replica = new PrivateLinkEntityProvider({
+        config: wide,
+        clients: t.factory,
+        logger: mockServices.logger.mock(),
+        loadLastEmitted: async () => [],
+        loadConsumers: async () => [],
+        loadEntity: jest.fn(loadEntity),
+      });
+      await replica.connect(t.connection);
+      await replica.refreshService({
+        accountId: PROVIDER,
+        region: REGION,
+        serviceId: serviceId(1),
+      });
+      const added: Entity[] = t.mutations[0].added.map(
+        ({ entity }: { entity: Entity }) => entity,
+      );
+      return added.find(e => e.spec?.type === 'vpc-endpoint-service')!;
+    };
+
+    const loadEntity = jest.fn(async (ref: string) =>
+      ref === 'resource:default/orders-api' ? theirs : undefined,
+    );
+    const ours = await refreshOrders(loadEntity);
+    // Its service id, not `orders-api`: the delta would have replaced the other account's entity.
+    expect(ours.metadata.name).toBe(serviceId(1));
+    expect(ours.metadata.annotations?.['privatelink.io/service-id']).toBe(
+      serviceId(1),
+    );
+    expect(loadEntity).toHaveBeenCalledWith('resource:default/orders-api');
+    // The name is free in the catalog: the service takes it.
+    expect((await refreshOrders(async () => undefined)).metadata.name).toBe(
+      'orders-api',
+    );
+    // The catalog cannot be asked: the safe choice, its service id.
+    expect(
+      (
+        await refreshOrders(async () => {
+          throw new Error('catalog unavailable');
+        })
+      ).metadata.name,
+    ).toBe(serviceId(1));
+  });
+
   it('reads the account whole on a replica whose catalog cannot be read', async () => {
     const { mocks, factory, mutations, connection: conn } = setup();
     givenDemo(mocks);

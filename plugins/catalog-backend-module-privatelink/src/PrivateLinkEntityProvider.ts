@@ -80,6 +80,15 @@ export type LastEmittedLoader = (location: string) => Promise<Entity[]>;
 export type ConsumersLoader = (serviceRef: string) => Promise<Entity[]>;
 
 /**
+ * Finds one entity in the catalog by its ref (`undefined` when it has none).
+ *
+ * Not a stable API: for this repository's benchmarks and tests.
+ *
+ * @public
+ */
+export type EntityLoader = (entityRef: string) => Promise<Entity | undefined>;
+
+/**
  * What one full sync did, for logs, tests and benchmarks.
  *
  * Not a stable API: for this repository's benchmarks and tests.
@@ -195,6 +204,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
   readonly #taskRunner?: SchedulerServiceTaskRunner;
   readonly #loadLastEmitted?: LastEmittedLoader;
   readonly #loadConsumers?: ConsumersLoader;
+  readonly #loadEntity?: EntityLoader;
   readonly #events?: PendingConnectionPublisher;
   /**
    * Connections found newly pending by a read whose snapshot is kept, not announced yet: announced at the end of
@@ -219,7 +229,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
    * `loadLastEmitted`: takes an unreadable account's entities back from the catalog after a restart (none: the
    * sync then only adds until that account is read); `loadConsumers`: on a replica that did not run the last full
    * sync, finds the consumers' entities of a refreshed service in the catalog, so that a refresh knows the
-   * accounts that held its endpoints (none: only the accounts its connections name); `events`: where each connection that newly awaits acceptance
+   * accounts that held its endpoints (none: only the accounts its connections name); `loadEntity`: on a
+   * replica that has not read every account, tells whether an entity name a refreshed service asks for is another
+   * service's in the catalog (none: the names of the accounts read decide); `events`: where each connection that newly awaits acceptance
    * is announced, on `privatelink.connection.pending` (none: not announced).
    */
   constructor(options: {
@@ -229,6 +241,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     taskRunner?: SchedulerServiceTaskRunner;
     loadLastEmitted?: LastEmittedLoader;
     loadConsumers?: ConsumersLoader;
+    loadEntity?: EntityLoader;
     events?: {
       publish(params: { topic: string; eventPayload: unknown }): Promise<void>;
     };
@@ -239,6 +252,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#taskRunner = options.taskRunner;
     this.#loadLastEmitted = options.loadLastEmitted;
     this.#loadConsumers = options.loadConsumers;
+    this.#loadEntity = options.loadEntity;
     this.#events = options.events;
   }
 
@@ -616,6 +630,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       serviceName,
       previous,
       service,
+      service && this.#partialView()
+        ? await this.#nameOnPartialView(service, previous, logger)
+        : undefined,
     );
     await connection.applyMutation({
       type: 'delta',
@@ -650,6 +667,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     serviceName: string | undefined,
     previous: EndpointServiceRecord | undefined,
     current: EndpointServiceRecord | undefined,
+    decidedName?: string,
   ): { added: Entity[]; removed: Entity[]; commit: () => void } {
     const before = this.#lastEntities;
     const changed = (ref: string, entity: Entity) =>
@@ -660,7 +678,9 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const newWanted = current && wantedServiceName(current, this.#config);
     const others = (wanted: string) =>
       (this.#wantedNames.get(wanted) ?? 0) - (wanted === oldWanted ? 1 : 0);
+    // A name decided on a partial view touches no other service's name.
     const namesKept =
+      decidedName !== undefined ||
       oldWanted === newWanted ||
       ((!oldWanted || others(oldWanted) === 0) &&
         (!newWanted || others(newWanted) === 0));
@@ -683,7 +703,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       };
     }
     const entityName =
-      newWanted && (others(newWanted) > 0 ? current!.serviceId : newWanted);
+      decidedName ??
+      (newWanted && (others(newWanted) > 0 ? current!.serviceId : newWanted));
     const rebuilt = new Map(
       buildEntities(
         snapshotsOfService(this.#orderedSnapshots(), serviceName),
@@ -718,6 +739,61 @@ export class PrivateLinkEntityProvider implements EntityProvider {
           );
       },
     };
+  }
+
+  /** True while some configured account × region has not been read since start (no full sync ran here yet). */
+  #partialView(): boolean {
+    return accountRegions(this.#config).some(
+      t => !this.#snapshots.has(keyOf(t)),
+    );
+  }
+
+  /**
+   * The entity name of a refreshed service on a replica that has not read every account, where the names other
+   * accounts' services ask for are unknown: the name the catalog has for it when that is still the one it asks for
+   * (or its service id); a new name only when no other entity of the catalog has it, else its service id. So a
+   * service of one account never takes, and overwrites, the entity of a service of an account this replica did
+   * not read; the next full sync settles the names among every service. `undefined`: no catalog to ask (the names
+   * of the accounts read decide).
+   */
+  async #nameOnPartialView(
+    service: EndpointServiceRecord,
+    previous: EndpointServiceRecord | undefined,
+    logger: LoggerService,
+  ): Promise<string | undefined> {
+    const held = [...(this.#refsByService.get(service.serviceName) ?? [])]
+      .map(ref => this.#lastEntities.get(ref))
+      .find(
+        e =>
+          e?.spec?.type === VPC_ENDPOINT_SERVICE_TYPE &&
+          e.metadata.annotations?.[ANNOTATIONS.serviceId] === service.serviceId,
+      )?.metadata.name;
+    const wanted = wantedServiceName(service, this.#config);
+    if (held && (held === wanted || held === service.serviceId)) return held;
+    if (!this.#loadEntity) return undefined;
+    // Asked by another service of the accounts read (the counts hold this service as it was before), or held in the
+    // catalog by an entity that is not this service's.
+    const self =
+      previous && wantedServiceName(previous, this.#config) === wanted ? 1 : 0;
+    if ((this.#wantedNames.get(wanted) ?? 0) - self > 0)
+      return service.serviceId;
+    try {
+      const other = await this.#loadEntity(`resource:default/${wanted}`);
+      return other &&
+        other.metadata.annotations?.[ANNOTATIONS.serviceId] !==
+          service.serviceId
+        ? service.serviceId
+        : wanted;
+    } catch (e) {
+      logger.warn(
+        'Could not look up an entity name in the catalog; the refreshed service takes its service id',
+        {
+          serviceId: service.serviceId,
+          error: (e as Error).message,
+        },
+      );
+      return service.serviceId;
+    }
   }
 
   /**

@@ -47,14 +47,15 @@ describe('catalogStateLoaders', () => {
     ),
   ];
 
-  it('reads with the plugin own credentials: the entities at one location, and the consumers of one service', async () => {
+  it('reads with the plugin own credentials: the entities at one location, the consumers of one service, one entity', async () => {
     const catalog = catalogServiceMock({ entities });
     const getEntities = jest.spyOn(catalog, 'getEntities');
     const auth = mockServices.auth.mock({
       getOwnServiceCredentials: async () =>
         mockCredentials.service('plugin:catalog'),
     });
-    const { loadLastEmitted, loadConsumers } = catalogStateLoaders(
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const { loadLastEmitted, loadConsumers, loadEntity } = catalogStateLoaders(
       catalog,
       auth,
     );
@@ -67,8 +68,15 @@ describe('catalogStateLoaders', () => {
         e => e.metadata.name,
       ),
     ).toEqual(['vpce-1']);
-    for (const [, options] of getEntities.mock.calls) {
-      expect(options?.credentials).toEqual(
+    expect(
+      (await loadEntity('resource:default/elsewhere'))?.metadata.name,
+    ).toBe('elsewhere');
+    expect(await loadEntity('resource:default/nothing')).toBeUndefined();
+    for (const [, options] of [
+      ...getEntities.mock.calls,
+      ...getEntityByRef.mock.calls,
+    ]) {
+      expect((options as { credentials?: unknown })?.credentials).toEqual(
         mockCredentials.service('plugin:catalog'),
       );
     }

@@ -4,19 +4,24 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { VPC_ENDPOINT_TYPE } from '@privatelink-backstage/plugin-privatelink-common';
 import type {
   ConsumersLoader,
+  EntityLoader,
   LastEmittedLoader,
 } from './PrivateLinkEntityProvider';
 
 /**
- * The two reads through which the provider takes its state back from the catalog (after a restart, or on a
- * replica that did not run the last full sync), with the plugin's own credentials: the entities it emitted at one
- * location, and the consumer endpoints of one service. The provider itself keeps only what it emitted (the
+ * The reads through which the provider takes its state back from the catalog (after a restart, or on a replica
+ * that did not run the last full sync), with the plugin's own credentials: the entities it emitted at one
+ * location, the consumer endpoints of one service, and one entity by ref (is a name taken). The provider itself keeps only what it emitted (the
  * location of its own entities): a hand-registered copy never becomes state.
  */
 export function catalogStateLoaders(
   catalog: CatalogService,
   auth: AuthService,
-): { loadLastEmitted: LastEmittedLoader; loadConsumers: ConsumersLoader } {
+): {
+  loadLastEmitted: LastEmittedLoader;
+  loadConsumers: ConsumersLoader;
+  loadEntity: EntityLoader;
+} {
   const credentials = () => auth.getOwnServiceCredentials();
   return {
     loadLastEmitted: async location => {
@@ -41,5 +46,7 @@ export function catalogStateLoaders(
       );
       return items;
     },
+    loadEntity: async entityRef =>
+      catalog.getEntityByRef(entityRef, { credentials: await credentials() }),
   };
 }

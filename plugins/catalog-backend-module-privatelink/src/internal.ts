@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 export { PrivateLinkEntityProvider } from './PrivateLinkEntityProvider';
-export type { SyncReport, ServiceChange, LastEmittedLoader, ConsumersLoader } from './PrivateLinkEntityProvider';
+export type {
+  SyncReport,
+  ServiceChange,
+  LastEmittedLoader,
+  ConsumersLoader,
+  EntityLoader,
+} from './PrivateLinkEntityProvider';
 export { buildEntities } from './entities';
 export type { EntityConfig } from './entities';
 export { createAwsClientFactory } from './aws/clients';
