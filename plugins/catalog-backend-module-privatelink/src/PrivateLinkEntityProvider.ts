@@ -28,6 +28,7 @@ import {
   withAbortSignal,
 } from './aws/clients';
 import { catalogStateLoaders } from './catalogState';
+import { EarlyEntityBuild } from './entities/earlyBuild';
 import { PRIVATELINK_LOCATION_TYPE } from './PrivateLinkEntityGuard';
 import {
   readAccountRegion,
@@ -42,7 +43,6 @@ import {
 } from '@privatelink-backstage/plugin-privatelink-node';
 import {
   buildEntities,
-  fillAllowedPrincipals,
   locationOf,
   snapshotsOfService,
   wantedNameCounts,
@@ -343,9 +343,6 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     const limit = pLimit(PARALLEL_TARGETS);
     const report: SyncReport = { entities: 0, targets: [], mutation: 'full' };
 
-    // Everything but the services' allowed principals is known once every account × region has read its
-    // lists, well before the last of the paced permissions calls: the entities are built then, in the time
-    // those calls take anyway, and only their allowed principals are filled in at the end.
     const keys = [...new Set(targets.map(keyOf))];
     // An account × region no longer in the account list (it left the organisation, stopped matching the
     // discovery's filters, or its configuration went) loses its entities with this run's full mutation.
@@ -354,25 +351,8 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       if (!current.has(key)) this.#snapshots.delete(key);
     for (const key of [...this.#preserved.keys()])
       if (!current.has(key)) this.#preserved.delete(key);
-    const early = new Map<string, AccountRegionSnapshot>();
     const read = new Map<string, AccountRegionSnapshot>();
-    let prebuilt: Entity[] | undefined;
-    const onLists = (key: string, snapshot: AccountRegionSnapshot) => {
-      early.set(key, snapshot);
-      if (early.size < keys.length) return;
-      try {
-        prebuilt = buildEntities(
-          keys.map(k => early.get(k)!),
-          this.#config,
-        );
-      } catch (e) {
-        logger.debug(
-          'Could not build the entities before the last permissions calls',
-          { error: (e as Error).message },
-        );
-      }
-    };
-
+    const early = new EarlyEntityBuild(keys, snapshots => buildEntities(snapshots, this.#config), logger);
     await Promise.all(
       targets.map(target =>
         limit(async () => {
@@ -395,7 +375,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
             const snapshot = await readAccountRegion(ec2, target, {
               concurrency: this.#config.sync.concurrency,
               listsAfter: this.#config.sync.rateLimit.burst,
-              onLists: partial => onLists(keyOf(target), partial),
+              onLists: lists => early.onLists(keyOf(target), lists),
             });
             read.set(keyOf(target), snapshot);
             // Announced once the run has applied its mutation (or aborted): the snapshot moves on either way.
@@ -475,7 +455,10 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       );
       return report;
     }
-    const entities = this.#entitiesAfterSync(keys, early, read, prebuilt);
+    // Built early unless entities kept from the catalog for a failing account are in play, or the snapshots moved.
+    const entities =
+      (this.#preserved.size === 0 ? early.entitiesFor(this.#orderedSnapshots(), read) : undefined) ??
+      this.#buildEntities();
     report.entities = entities.length;
     if (report.mutation === 'full') {
       await connection.applyMutation({
@@ -908,36 +891,6 @@ export class PrivateLinkEntityProvider implements EntityProvider {
     this.#lastEntities = entities;
     this.#refsByService = refsByService(entities.values());
     this.#wantedNames = wantedNames;
-  }
-
-  /**
-   * The entities after a full sync: the ones built when every list was read, with their allowed principals
-   * filled in, when every account × region was read and nothing else changed the snapshots since (a targeted
-   * refresh may have); else built anew.
-   */
-  #entitiesAfterSync(
-    keys: string[],
-    early: Map<string, AccountRegionSnapshot>,
-    read: Map<string, AccountRegionSnapshot>,
-    prebuilt: Entity[] | undefined,
-  ): Entity[] {
-    const snapshots = this.#orderedSnapshots();
-    const unchanged =
-      prebuilt !== undefined &&
-      this.#preserved.size === 0 &&
-      snapshots.length === keys.length &&
-      keys.every((key, i) => {
-        const [final, partial] = [read.get(key), early.get(key)];
-        // readAccountRegion's final snapshot shares its endpoints with the one it passed to onLists.
-        return (
-          snapshots[i] === final &&
-          partial !== undefined &&
-          final.endpoints === partial.endpoints
-        );
-      });
-    if (unchanged && fillAllowedPrincipals(prebuilt, snapshots))
-      return prebuilt;
-    return this.#buildEntities();
   }
 
   /** The snapshots in the order of the configured account × regions (not in the order their reads ended). */
