@@ -7,17 +7,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   AccessRequest,
   AccessRequestFollowUp,
@@ -77,23 +69,12 @@ export interface PageRequest {
 
 const DEFAULT_PAGE = 200;
 
-const encodeRequestCursor = (r: AccessRequest) =>
-  Buffer.from(JSON.stringify([r.requestedAt, r.id])).toString('base64url');
+const encodeRequestCursor = (r: AccessRequest) => Buffer.from(JSON.stringify([r.requestedAt, r.id])).toString('base64url');
 
-function decodeRequestCursor(cursor: string): {
-  requestedAt: string;
-  id: string;
-} {
+function decodeRequestCursor(cursor: string): { requestedAt: string; id: string } {
   try {
-    const [requestedAt, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    );
-    if (
-      typeof requestedAt === 'string' &&
-      !Number.isNaN(Date.parse(requestedAt)) &&
-      typeof id === 'string'
-    )
-      return { requestedAt, id };
+    const [requestedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof requestedAt === 'string' && !Number.isNaN(Date.parse(requestedAt)) && typeof id === 'string') return { requestedAt, id };
   } catch {
     // answered below
   }
@@ -101,8 +82,7 @@ function decodeRequestCursor(cursor: string): {
 }
 
 /** What a request records when the acceptance of its connections failed. */
-const failedAcceptance = (message: string) =>
-  `accepting pending connections failed: ${message}`;
+const failedAcceptance = (message: string) => `accepting pending connections failed: ${message}`;
 
 export interface PrivateLinkServiceOptions {
   reader: ServiceDetailsReader;
@@ -136,22 +116,12 @@ export class PrivateLinkService {
     this.#o = options;
   }
 
-  async createAccessRequest(
-    body: CreateAccessRequest,
-    credentials: UserCredentials,
-  ): Promise<AccessRequest> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      body.serviceRef,
-      credentials,
-    );
+  async createAccessRequest(body: CreateAccessRequest, credentials: UserCredentials): Promise<AccessRequest> {
+    const entity = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
     // Only on a service the sync wrote: a forged entity's "owner" would be notified and the request stuck.
     const service = trustService(entity, this.#o.config);
     const serviceRef = service.ref;
-    await this.#authorize(
-      privatelinkAccessRequestCreatePermission,
-      serviceRef,
-      credentials,
-    );
+    await this.#authorize(privatelinkAccessRequestCreatePermission, serviceRef, credentials);
     const { consumerRef, external } = await checkAccessRequest({
       body,
       serviceRef,
@@ -162,48 +132,24 @@ export class PrivateLinkService {
       store: this.#o.store,
     });
     const requestedBy = credentials.principal.userEntityRef;
-    const open = await this.#o.store.listRequests({
-      serviceRef,
-      requestedBy,
-      status: 'pending',
-    });
-    if (
-      open.some(
-        r => r.accountId === body.accountId && r.consumerRef === consumerRef,
-      )
-    ) {
-      throw new ConflictError(
-        `There is already a pending request for ${consumerRef} from account ${body.accountId}`,
-      );
+    const open = await this.#o.store.listRequests({ serviceRef, requestedBy, status: 'pending' });
+    if (open.some(r => r.accountId === body.accountId && r.consumerRef === consumerRef)) {
+      throw new ConflictError(`There is already a pending request for ${consumerRef} from account ${body.accountId}`);
     }
     // The check above gives a readable answer; the store's unique index settles two concurrent identical requests.
-    const request = await this.#o.store.createRequest({
-      ...body,
-      consumerRef,
-      serviceRef,
-      requestedBy,
-      external,
-      target: service.target,
-    });
+    const request = await this.#o.store.createRequest({ ...body, consumerRef, serviceRef, requestedBy, external, target: service.target });
     await this.#o.store.audit({
       actor: requestedBy,
       via: 'api',
       action: 'accessRequest.create',
       serviceRef,
       ...service.target,
-      details: {
-        requestId: request.id,
-        consumerRef,
-        accountId: body.accountId,
-        external,
-      },
+      details: { requestId: request.id, consumerRef, accountId: body.accountId, external },
       result: 'success',
     });
     await this.#notify(entity, {
       title: `Access request to ${titleOf(entity)}`,
-      description: `${requestedBy} asks to connect ${consumerRef} from ${
-        external ? 'the external account' : 'account'
-      } ${body.accountId}: ${body.reason}`,
+      description: `${requestedBy} asks to connect ${consumerRef} from ${external ? 'the external account' : 'account'} ${body.accountId}: ${body.reason}`,
     });
     return request;
   }
@@ -212,77 +158,36 @@ export class PrivateLinkService {
    * Owners (who may review) see every request of the service; anyone else sees their own. Newest first, a page
    * at a time: `nextBefore` is the cursor of the next (older) page, when there is one.
    */
-  async listAccessRequests(
-    serviceRef: string | undefined,
-    credentials: UserCredentials,
-    page: PageRequest = {},
-  ): Promise<Page<AccessRequest>> {
+  async listAccessRequests(serviceRef: string | undefined, credentials: UserCredentials, page: PageRequest = {}): Promise<Page<AccessRequest>> {
     const requestedBy = credentials.principal.userEntityRef;
     const limit = page.limit ?? DEFAULT_PAGE;
     const before = page.before ? decodeRequestCursor(page.before) : undefined;
     let filter: { serviceRef?: string; requestedBy?: string } = { requestedBy };
     if (serviceRef) {
-      const service = await this.#o.reader.resolveServiceEntity(
-        serviceRef,
-        credentials,
-      );
+      const service = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
       const ref = stringifyEntityRef(service);
-      const owner = await this.#allowed(
-        privatelinkAccessRequestReviewPermission,
-        ref,
-        credentials,
-      );
+      const owner = await this.#allowed(privatelinkAccessRequestReviewPermission, ref, credentials);
       filter = owner ? { serviceRef: ref } : { serviceRef: ref, requestedBy };
     }
-    const rows = await this.#o.store.listRequests(filter, {
-      limit: limit + 1,
-      before,
-    });
+    const rows = await this.#o.store.listRequests(filter, { limit: limit + 1, before });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return {
-      items,
-      ...(rows.length > limit && last
-        ? { nextBefore: encodeRequestCursor(last) }
-        : {}),
-    };
+    return { items, ...(rows.length > limit && last ? { nextBefore: encodeRequestCursor(last) } : {}) };
   }
 
-  async approve(
-    id: string,
-    reason: string | undefined,
-    credentials: UserCredentials,
-  ): Promise<AccessRequest> {
+  async approve(id: string, reason: string | undefined, credentials: UserCredentials): Promise<AccessRequest> {
     const actor = { credentials, via: 'api' as const };
-    const { request, entity, service } = await this.#decidable(
-      id,
-      'accessRequest.approve',
-      actor,
-    );
+    const { request, entity, service } = await this.#decidable(id, 'accessRequest.approve', actor);
     const principal = `arn:aws:iam::${request.accountId}:root`;
     const details = { requestId: id };
-    const auditId = await this.#claim(
-      id,
-      actor,
-      'accessRequest.approve',
-      service,
-      { ...details, principal },
-    );
+    const auditId = await this.#claim(id, actor, 'accessRequest.approve', service, { ...details, principal });
     let decided: AccessRequest;
     let accepted: { changed: string[]; error?: string; rejected?: string[] };
     try {
-      await this.#o.operations.allowPrincipals(actor, { entity }, [principal], {
-        details,
-      });
+      await this.#o.operations.allowPrincipals(actor, { entity }, [principal], { details });
       // The consumer's endpoint may exist already; if not, the follow-up accepts it when it appears.
       // What the owners rejected before approving does not stop the follow-up; a rejection after it will.
-      accepted = await this.#acceptPendingFrom(
-        actor,
-        service,
-        request.accountId,
-        details,
-        { ignoreRejected: 'all' },
-      );
+      accepted = await this.#acceptPendingFrom(actor, service, request.accountId, details, { ignoreRejected: 'all' });
       decided = await this.#o.store.decide(id, {
         status: 'approved',
         decidedBy: credentials.principal.userEntityRef,
@@ -296,55 +201,24 @@ export class PrivateLinkService {
       await this.#unclaim(id, auditId, e as Error);
       throw e;
     }
-    await this.#o.store.complete(auditId, {
-      result: 'success',
-      details: { acceptedEndpointIds: accepted.changed },
-    });
-    await this.#notifyUser(
-      request.requestedBy,
-      `Access to ${titleOf(entity)} approved`,
-      `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(),
-      service.ref,
-    );
+    await this.#o.store.complete(auditId, { result: 'success', details: { acceptedEndpointIds: accepted.changed } });
+    await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} approved`, `Account ${request.accountId} may now connect. ${reason ?? ''}`.trim(), service.ref);
     return decided;
   }
 
-  async deny(
-    id: string,
-    reason: string,
-    credentials: UserCredentials,
-  ): Promise<AccessRequest> {
+  async deny(id: string, reason: string, credentials: UserCredentials): Promise<AccessRequest> {
     const actor = { credentials, via: 'api' as const };
-    const { request, entity, service } = await this.#decidable(
-      id,
-      'accessRequest.deny',
-      actor,
-    );
-    const auditId = await this.#claim(
-      id,
-      actor,
-      'accessRequest.deny',
-      service,
-      { requestId: id, reason },
-    );
+    const { request, entity, service } = await this.#decidable(id, 'accessRequest.deny', actor);
+    const auditId = await this.#claim(id, actor, 'accessRequest.deny', service, { requestId: id, reason });
     let decided: AccessRequest;
     try {
-      decided = await this.#o.store.decide(id, {
-        status: 'denied',
-        decidedBy: credentials.principal.userEntityRef,
-        decisionReason: reason,
-      });
+      decided = await this.#o.store.decide(id, { status: 'denied', decidedBy: credentials.principal.userEntityRef, decisionReason: reason });
     } catch (e) {
       await this.#unclaim(id, auditId, e as Error);
       throw e;
     }
     await this.#o.store.complete(auditId, { result: 'success' });
-    await this.#notifyUser(
-      request.requestedBy,
-      `Access to ${titleOf(entity)} denied`,
-      reason,
-      service.ref,
-    );
+    await this.#notifyUser(request.requestedBy, `Access to ${titleOf(entity)} denied`, reason, service.ref);
     return decided;
   }
 
@@ -353,65 +227,20 @@ export class PrivateLinkService {
    * request's ref is still the synced service it was filed for, the caller may review its requests, and the
    * caller did not file it (unless `accessRequests.allowSelfApproval`). A refusal leaves one refused row.
    */
-  async #decidable(
-    id: string,
-    action: string,
-    actor: WriteActor & { credentials: UserCredentials },
-  ) {
+  async #decidable(id: string, action: string, actor: WriteActor & { credentials: UserCredentials }) {
     const request = await this.#request(id);
-    const entity = await this.#o.reader.resolveServiceEntity(
-      request.serviceRef,
-      actor.credentials,
-    );
-    const service = await this.#o.operations.resolve(
-      actor,
-      { entity },
-      action,
-      { requestId: id },
-    );
-    const refuse = (error: Error) =>
-      this.#o.operations.refuse(
-        actor,
-        action,
-        service,
-        { requestId: id },
-        error,
-      );
+    const entity = await this.#o.reader.resolveServiceEntity(request.serviceRef, actor.credentials);
+    const service = await this.#o.operations.resolve(actor, { entity }, action, { requestId: id });
+    const refuse = (error: Error) => this.#o.operations.refuse(actor, action, service, { requestId: id }, error);
     const t = request.target;
-    if (
-      t &&
-      (t.accountId !== service.target.accountId ||
-        t.region !== service.target.region ||
-        t.serviceId !== service.target.serviceId)
-    ) {
-      await refuse(
-        new ConflictError(
-          `${service.ref} is no longer the endpoint service ${t.serviceId} this request was filed for; it cannot be decided`,
-        ),
-      );
+    if (t && (t.accountId !== service.target.accountId || t.region !== service.target.region || t.serviceId !== service.target.serviceId)) {
+      await refuse(new ConflictError(`${service.ref} is no longer the endpoint service ${t.serviceId} this request was filed for; it cannot be decided`));
     }
-    if (
-      !(await this.#allowed(
-        privatelinkAccessRequestReviewPermission,
-        service.ref,
-        actor.credentials,
-      ))
-    ) {
-      await refuse(
-        new NotAllowedError(
-          `${privatelinkAccessRequestReviewPermission.name} is not allowed on ${service.ref}`,
-        ),
-      );
+    if (!(await this.#allowed(privatelinkAccessRequestReviewPermission, service.ref, actor.credentials))) {
+      await refuse(new NotAllowedError(`${privatelinkAccessRequestReviewPermission.name} is not allowed on ${service.ref}`));
     }
-    if (
-      request.requestedBy === actor.credentials.principal.userEntityRef &&
-      !this.#o.config.accessRequests.allowSelfApproval
-    ) {
-      await refuse(
-        new NotAllowedError(
-          `You filed access request ${id}; another owner of ${service.ref} decides it (privatelink.accessRequests.allowSelfApproval)`,
-        ),
-      );
+    if (request.requestedBy === actor.credentials.principal.userEntityRef && !this.#o.config.accessRequests.allowSelfApproval) {
+      await refuse(new NotAllowedError(`You filed access request ${id}; another owner of ${service.ref} decides it (privatelink.accessRequests.allowSelfApproval)`));
     }
     return { request, entity, service };
   }
@@ -422,17 +251,8 @@ export class PrivateLinkService {
     endpointIds: string[],
     credentials: UserCredentials,
   ): Promise<ConnectionDecisionResult> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      serviceRef,
-      credentials,
-    );
-    const { changed, unchanged, failed } =
-      await this.#o.operations.reviewConnections(
-        decision,
-        { credentials, via: 'api' },
-        { entity },
-        endpointIds,
-      );
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const { changed, unchanged, failed } = await this.#o.operations.reviewConnections(decision, { credentials, via: 'api' }, { entity }, endpointIds);
     return { changed, unchanged, failed };
   }
 
@@ -442,24 +262,13 @@ export class PrivateLinkService {
     principals: string[],
     credentials: UserCredentials,
   ): Promise<{ changed: string[] }> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      serviceRef,
-      credentials,
-    );
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
     const actor: WriteActor = { credentials, via: 'api' };
     if (change === 'allow') {
-      const { added } = await this.#o.operations.allowPrincipals(
-        actor,
-        { entity },
-        principals,
-      );
+      const { added } = await this.#o.operations.allowPrincipals(actor, { entity }, principals);
       return { changed: added };
     }
-    const { removed } = await this.#o.operations.revokePrincipals(
-      actor,
-      { entity },
-      principals,
-    );
+    const { removed } = await this.#o.operations.revokePrincipals(actor, { entity }, principals);
     return { changed: removed };
   }
 
@@ -468,50 +277,22 @@ export class PrivateLinkService {
    * catalog (no AWS call), and its pending and denied access requests, for those who filed them or are among the
    * consumer's owners (the group itself, or the component's owner, in the caller's ownership refs).
    */
-  async getConsumerDetails(
-    entityRef: string,
-    credentials: UserCredentials,
-  ): Promise<PrivateLinkConsumerDetails> {
-    const { consumer, endpoints } = await this.#o.consumers.getEndpoints(
-      entityRef,
-      credentials,
-    );
+  async getConsumerDetails(entityRef: string, credentials: UserCredentials): Promise<PrivateLinkConsumerDetails> {
+    const { consumer, endpoints } = await this.#o.consumers.getEndpoints(entityRef, credentials);
     const consumerRef = stringifyEntityRef(consumer);
-    const { ownershipEntityRefs } = await this.#o.userInfo.getUserInfo(
-      credentials,
-    );
-    const owners =
-      consumer.kind.toLocaleLowerCase('en-US') === 'group'
-        ? [consumerRef]
-        : [consumer.spec?.owner as string | undefined];
+    const { ownershipEntityRefs } = await this.#o.userInfo.getUserInfo(credentials);
+    const owners = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? [consumerRef] : [consumer.spec?.owner as string | undefined];
     const owning = owners.some(o => o && ownershipEntityRefs.includes(o));
     const me = credentials.principal.userEntityRef;
-    const rows = await this.#o.store.listRequests(
-      { consumerRef, ...(owning ? {} : { requestedBy: me }) },
-      { limit: 200 },
-    );
-    const requests = rows
-      .filter(r => r.status === 'pending' || r.status === 'denied')
-      .slice(0, 50);
+    const rows = await this.#o.store.listRequests({ consumerRef, ...(owning ? {} : { requestedBy: me }) }, { limit: 200 });
+    const requests = rows.filter(r => r.status === 'pending' || r.status === 'denied').slice(0, 50);
     return { entityRef: consumerRef, endpoints, requests };
   }
 
   /** Changes a service's settings through the one write path (see {@link ServiceOperations.updateSettings}). */
-  async updateSettings(
-    serviceRef: string,
-    change: EndpointServiceSettingsChange,
-    credentials: UserCredentials,
-  ): Promise<EndpointServiceSettingsResult> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      serviceRef,
-      credentials,
-    );
-    const { service: _service, ...result } =
-      await this.#o.operations.updateSettings(
-        { credentials, via: 'api' },
-        { entity },
-        change,
-      );
+  async updateSettings(serviceRef: string, change: EndpointServiceSettingsChange, credentials: UserCredentials): Promise<EndpointServiceSettingsResult> {
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
+    const { service: _service, ...result } = await this.#o.operations.updateSettings({ credentials, via: 'api' }, { entity }, change);
     return result;
   }
 
@@ -519,27 +300,11 @@ export class PrivateLinkService {
    * Retires a service through the one write path (see {@link ServiceOperations.retireService}), then closes its open
    * access requests (the retirement's event closes them too when it came through the scaffolder).
    */
-  async retireService(
-    body: RetireEndpointServiceRequest,
-    credentials: UserCredentials,
-  ): Promise<RetireEndpointServiceResult> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      body.serviceRef,
-      credentials,
-    );
-    const openOf = async (ref: string) =>
-      (
-        await this.#o.store.listRequests(
-          { serviceRef: ref, status: 'pending' },
-          { limit: 1000 },
-        )
-      ).length;
+  async retireService(body: RetireEndpointServiceRequest, credentials: UserCredentials): Promise<RetireEndpointServiceResult> {
+    const entity = await this.#o.reader.resolveServiceEntity(body.serviceRef, credentials);
+    const openOf = async (ref: string) => (await this.#o.store.listRequests({ serviceRef: ref, status: 'pending' }, { limit: 1000 })).length;
     const before = await openOf(stringifyEntityRef(entity));
-    const { service, ...result } = await this.#o.operations.retireService(
-      { credentials, via: 'api' },
-      { entity },
-      { confirmName: body.confirmName, force: body.force },
-    );
+    const { service, ...result } = await this.#o.operations.retireService({ credentials, via: 'api' }, { entity }, { confirmName: body.confirmName, force: body.force });
     // The retirement's announcement may have closed them already (the listener of this or another replica); what
     // is left is closed here. The answer counts both.
     await this.closeRequestsOfRetired(service.ref, service.target);
@@ -550,16 +315,9 @@ export class PrivateLinkService {
    * Closes the open access requests of a retired service, with one audit row when any were closed. Only for a
    * service that AWS no longer has: the caller checked it (the API retired it, or the event listener read it).
    */
-  async closeRequestsOfRetired(
-    serviceRef: string | undefined,
-    target: ServiceChangedEvent,
-  ): Promise<number> {
+  async closeRequestsOfRetired(serviceRef: string | undefined, target: ServiceChangedEvent): Promise<number> {
     const { accountId, region, serviceId } = target;
-    const ids = await this.#o.store.closeRequestsOfService(
-      { serviceRef, accountId, region, serviceId },
-      PLUGIN_ACTOR,
-      'The endpoint service was retired',
-    );
+    const ids = await this.#o.store.closeRequestsOfService({ serviceRef, accountId, region, serviceId }, PLUGIN_ACTOR, 'The endpoint service was retired');
     if (ids.length) {
       await this.#o.store.audit({
         actor: PLUGIN_ACTOR,
@@ -577,30 +335,15 @@ export class PrivateLinkService {
   }
 
   /** Deletes a consumer's VPC endpoint through the one write path (see {@link ServiceOperations.deleteEndpoint}). */
-  async deleteEndpoint(
-    endpointRef: string,
-    credentials: UserCredentials,
-  ): Promise<DeleteEndpointResult> {
-    const entity = await this.#o.catalog.getEntityByRef(endpointRef, {
-      credentials,
-    });
+  async deleteEndpoint(endpointRef: string, credentials: UserCredentials): Promise<DeleteEndpointResult> {
+    const entity = await this.#o.catalog.getEntityByRef(endpointRef, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${endpointRef}`);
-    return this.#o.operations.deleteEndpoint(
-      { credentials, via: 'api' },
-      { entity },
-    );
+    return this.#o.operations.deleteEndpoint({ credentials, via: 'api' }, { entity });
   }
 
   /** The service's audit log, newest first, a page at a time (`nextBefore`: the cursor of the older page). */
-  async listAudit(
-    serviceRef: string,
-    credentials: UserCredentials,
-    page: PageRequest = {},
-  ): Promise<Page<AuditEntry>> {
-    const entity = await this.#o.reader.resolveServiceEntity(
-      serviceRef,
-      credentials,
-    );
+  async listAudit(serviceRef: string, credentials: UserCredentials, page: PageRequest = {}): Promise<Page<AuditEntry>> {
+    const entity = await this.#o.reader.resolveServiceEntity(serviceRef, credentials);
     const ref = stringifyEntityRef(entity);
     await this.#authorize(privatelinkAuditReadPermission, ref, credentials);
     let target;
@@ -611,20 +354,10 @@ export class PrivateLinkService {
     }
     const limit = page.limit ?? DEFAULT_PAGE;
     const before = page.before === undefined ? undefined : Number(page.before);
-    if (before !== undefined && !(Number.isInteger(before) && before > 0))
-      throw new InputError(`before: '${page.before}' is not an audit cursor`);
-    const rows = await this.#o.store.listAudit(
-      { serviceRef: ref, target },
-      limit + 1,
-      before,
-    );
+    if (before !== undefined && !(Number.isInteger(before) && before > 0)) throw new InputError(`before: '${page.before}' is not an audit cursor`);
+    const rows = await this.#o.store.listAudit({ serviceRef: ref, target }, limit + 1, before);
     const items = rows.slice(0, limit);
-    return {
-      items,
-      ...(rows.length > limit
-        ? { nextBefore: String(items[items.length - 1].id) }
-        : {}),
-    };
+    return { items, ...(rows.length > limit ? { nextBefore: String(items[items.length - 1].id) } : {}) };
   }
 
   /**
@@ -645,25 +378,13 @@ export class PrivateLinkService {
     only?: ServiceChangedEvent,
   ): Promise<number> {
     if (!only) {
-      const swept = await this.#o.store.sweepClaims(
-        new Date(Date.now() - CLAIM_TIMEOUT_MS),
-      );
-      if (swept > 0)
-        this.#o.logger.warn(
-          'Gave back access requests whose decision did not finish',
-          { count: swept },
-        );
+      const swept = await this.#o.store.sweepClaims(new Date(Date.now() - CLAIM_TIMEOUT_MS));
+      if (swept > 0) this.#o.logger.warn('Gave back access requests whose decision did not finish', { count: swept });
     }
     const groups = new Map<string, AccessRequest[]>();
-    const awaiting = await this.#o.store.listAwaitingAcceptance(
-      new Date(Date.now() - ACCEPT_WINDOW_MS),
-      { limit: FOLLOW_UP_BATCH, service: only },
-    );
+    const awaiting = await this.#o.store.listAwaitingAcceptance(new Date(Date.now() - ACCEPT_WINDOW_MS), { limit: FOLLOW_UP_BATCH, service: only });
     if (awaiting.length === FOLLOW_UP_BATCH) {
-      this.#o.logger.warn(
-        'More approved access requests await acceptance than one follow-up run takes',
-        { batch: FOLLOW_UP_BATCH },
-      );
+      this.#o.logger.warn('More approved access requests await acceptance than one follow-up run takes', { batch: FOLLOW_UP_BATCH });
     }
     for (const request of awaiting) {
       const key = `${request.serviceRef}\n${request.accountId}`;
@@ -677,69 +398,33 @@ export class PrivateLinkService {
       if (!service || (only && !sameService(service.target, only))) continue;
       const { accountId } = requests[0];
       const lastErrors = new Set(requests.map(r => r.error));
-      const result = await this.#acceptPendingFrom(
-        actor,
-        service,
-        accountId,
-        { requestIds: requests.map(r => r.id) },
-        {
-          quietWhenNothing: true,
-          ignoreRejected: requests.flatMap(r => r.rejectedAtApproval ?? []),
-          // A failure like the last one is not written again: one row per streak, not one a minute.
-          recordFailure: message => !lastErrors.has(failedAcceptance(message)),
-        },
-      );
-      const followUp =
-        result.stop ?? (result.changed.length > 0 ? 'accepted' : undefined);
-      if (
-        result.changed.length === 0 &&
-        !followUp &&
-        result.error === requests[0].error
-      )
-        continue;
+      const result = await this.#acceptPendingFrom(actor, service, accountId, { requestIds: requests.map(r => r.id) }, {
+        quietWhenNothing: true,
+        ignoreRejected: requests.flatMap(r => r.rejectedAtApproval ?? []),
+        // A failure like the last one is not written again: one row per streak, not one a minute.
+        recordFailure: message => !lastErrors.has(failedAcceptance(message)),
+      });
+      const followUp = result.stop ?? (result.changed.length > 0 ? 'accepted' : undefined);
+      if (result.changed.length === 0 && !followUp && result.error === requests[0].error) continue;
       for (const request of requests) {
-        const all = [
-          ...new Set([
-            ...(request.acceptedEndpointIds ?? []),
-            ...result.changed,
-          ]),
-        ];
-        await this.#o.store.setAccepted(
-          request.id,
-          all,
-          result.error,
-          followUp,
-        );
+        const all = [...new Set([...(request.acceptedEndpointIds ?? []), ...result.changed])];
+        await this.#o.store.setAccepted(request.id, all, result.error, followUp);
       }
-      if (result.stop)
-        this.#o.logger.info(
-          'Stopped accepting connections of an approved account',
-          { ...service.target, accountId, reason: result.stop },
-        );
+      if (result.stop) this.#o.logger.info('Stopped accepting connections of an approved account', { ...service.target, accountId, reason: result.stop });
       accepted += result.changed.length;
     }
     return accepted;
   }
 
   /** The synced service an approved request is followed on, while it is still the one the request was filed for. */
-  async #followedService(
-    request: AccessRequest,
-    loadService: (ref: string) => Promise<Entity | undefined>,
-  ) {
+  async #followedService(request: AccessRequest, loadService: (ref: string) => Promise<Entity | undefined>) {
     const entity = await loadService(request.serviceRef);
-    if (
-      !entity ||
-      entity.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true'
-    )
-      return undefined;
+    if (!entity || entity.metadata.annotations?.[ANNOTATIONS.acceptanceRequired] !== 'true') return undefined;
     let service: TrustedService;
     try {
       service = trustService(entity, this.#o.config);
     } catch (e) {
-      this.#o.logger.warn(
-        'Not accepting connections on an entity the sync did not write',
-        { serviceRef: request.serviceRef, error: (e as Error).message },
-      );
+      this.#o.logger.warn('Not accepting connections on an entity the sync did not write', { serviceRef: request.serviceRef, error: (e as Error).message });
       return undefined;
     }
     const t = request.target;
@@ -752,37 +437,18 @@ export class PrivateLinkService {
     service: TrustedService,
     accountId: string,
     details: Record<string, unknown>,
-    options: Pick<
-      ChangeOptions,
-      'quietWhenNothing' | 'recordFailure' | 'ignoreRejected'
-    > = {},
-  ): Promise<{
-    changed: string[];
-    error?: string;
-    stop?: AccessRequestFollowUp;
-    rejected?: string[];
-  }> {
+    options: Pick<ChangeOptions, 'quietWhenNothing' | 'recordFailure' | 'ignoreRejected'> = {},
+  ): Promise<{ changed: string[]; error?: string; stop?: AccessRequestFollowUp; rejected?: string[] }> {
     try {
-      const outcome = await this.#o.operations.acceptPendingFrom(
-        actor,
-        service,
-        accountId,
-        { details, ...options },
-      );
+      const outcome = await this.#o.operations.acceptPendingFrom(actor, service, accountId, { details, ...options });
       return {
         changed: outcome.changed,
-        error: outcome.failed.length
-          ? outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ')
-          : undefined,
+        error: outcome.failed.length ? outcome.failed.map(f => `${f.endpointId}: ${f.reason}`).join('; ') : undefined,
         stop: outcome.stop,
         rejected: outcome.rejected,
       };
     } catch (e) {
-      this.#o.logger.warn('Could not accept pending connections', {
-        ...service.target,
-        accountId,
-        error: (e as Error).message,
-      });
+      this.#o.logger.warn('Could not accept pending connections', { ...service.target, accountId, error: (e as Error).message });
       return { changed: [], error: failedAcceptance((e as Error).message) };
     }
   }
@@ -791,16 +457,9 @@ export class PrivateLinkService {
    * Takes the request for one decision, writing the decision's started row in the same transaction; a concurrent
    * or earlier decision makes this a conflict. Returns the row's id.
    */
-  async #claim(
-    id: string,
-    actor: WriteActor,
-    action: string,
-    service: TrustedService,
-    details: Record<string, unknown>,
-  ): Promise<number> {
+  async #claim(id: string, actor: WriteActor, action: string, service: TrustedService, details: Record<string, unknown>): Promise<number> {
     const auditId = await this.#o.store.claim(id, {
-      actor: (actor.credentials.principal as BackstageUserPrincipal)
-        .userEntityRef,
+      actor: (actor.credentials.principal as BackstageUserPrincipal).userEntityRef,
       via: actor.via,
       action,
       serviceRef: service.ref,
@@ -819,10 +478,7 @@ export class PrivateLinkService {
   /** Not decided: the request is given back, so that it can be decided again, and its row says why. */
   async #unclaim(id: string, auditId: number, error: Error) {
     await this.#o.store.releaseClaim(id, error.message);
-    await this.#o.store.complete(auditId, {
-      result: 'error',
-      message: error.message,
-    });
+    await this.#o.store.complete(auditId, { result: 'error', message: error.message });
   }
 
   async #request(id: string): Promise<AccessRequest> {
@@ -831,78 +487,37 @@ export class PrivateLinkService {
     return request;
   }
 
-  async #allowed(
-    permission: ResourcePermission<'catalog-entity'>,
-    resourceRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await this.#o.permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
+  async #allowed(permission: ResourcePermission<'catalog-entity'>, resourceRef: string, credentials: BackstageCredentials) {
+    const [decision] = await this.#o.permissions.authorize([{ permission, resourceRef }], { credentials });
     return decision.result === AuthorizeResult.ALLOW;
   }
 
-  async #authorize(
-    permission: ResourcePermission<'catalog-entity'>,
-    resourceRef: string,
-    credentials: BackstageCredentials,
-  ) {
+  async #authorize(permission: ResourcePermission<'catalog-entity'>, resourceRef: string, credentials: BackstageCredentials) {
     if (!(await this.#allowed(permission, resourceRef, credentials))) {
-      throw new NotAllowedError(
-        `${permission.name} is not allowed on ${resourceRef}`,
-      );
+      throw new NotAllowedError(`${permission.name} is not allowed on ${resourceRef}`);
     }
   }
 
-  async #notify(
-    service: Entity,
-    payload: { title: string; description: string },
-  ) {
+  async #notify(service: Entity, payload: { title: string; description: string }) {
     const owner = service.spec?.owner as string | undefined;
     if (!owner || !this.#o.notifications) return;
-    await this.#send(
-      { type: 'entity', entityRef: owner },
-      payload,
-      stringifyEntityRef(service),
-    );
+    await this.#send({ type: 'entity', entityRef: owner }, payload, stringifyEntityRef(service));
   }
 
-  async #notifyUser(
-    userRef: string,
-    title: string,
-    description: string,
-    serviceRef: string,
-  ) {
+  async #notifyUser(userRef: string, title: string, description: string, serviceRef: string) {
     if (!this.#o.notifications) return;
-    await this.#send(
-      { type: 'entity', entityRef: userRef },
-      { title, description },
-      serviceRef,
-    );
+    await this.#send({ type: 'entity', entityRef: userRef }, { title, description }, serviceRef);
   }
 
-  async #send(
-    recipients: { type: 'entity'; entityRef: string },
-    payload: { title: string; description: string },
-    serviceRef: string,
-  ) {
+  async #send(recipients: { type: 'entity'; entityRef: string }, payload: { title: string; description: string }, serviceRef: string) {
     try {
       await this.#o.notifications!.send({
         recipients,
-        payload: {
-          ...payload,
-          topic: 'privatelink',
-          severity: 'normal',
-          link: this.#o.entityLink?.(serviceRef),
-        },
+        payload: { ...payload, topic: 'privatelink', severity: 'normal', link: this.#o.entityLink?.(serviceRef) },
       });
     } catch (e) {
       // A notification that cannot be delivered does not undo the change it reports.
-      this.#o.logger.warn('Could not send a PrivateLink notification', {
-        serviceRef,
-        error: (e as Error).message,
-      });
+      this.#o.logger.warn('Could not send a PrivateLink notification', { serviceRef, error: (e as Error).message });
     }
   }
 }
@@ -912,9 +527,5 @@ function titleOf(service: Entity): string {
 }
 
 function sameService(a: ServiceChangedEvent, b: ServiceChangedEvent): boolean {
-  return (
-    a.accountId === b.accountId &&
-    a.region === b.region &&
-    a.serviceId === b.serviceId
-  );
+  return a.accountId === b.accountId && a.region === b.region && a.serviceId === b.serviceId;
 }

@@ -1,22 +1,8 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
-import {
-  CustomErrorBase,
-  InputError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { BackstageCredentials, BackstageUserPrincipal, UserInfoService } from '@backstage/backend-plugin-api';
+import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  CreateAccessRequest,
-  toFullEntityRef,
-} from '@privatelink-backstage/plugin-privatelink-common';
-import {
-  configuredAccount,
-  PrivateLinkConfig,
-} from '@privatelink-backstage/plugin-privatelink-node';
+import { CreateAccessRequest, toFullEntityRef } from '@privatelink-backstage/plugin-privatelink-common';
+import { configuredAccount, PrivateLinkConfig } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkStore } from './store';
 
 /** Answered 429: the caller has too many open requests on this service. */
@@ -47,34 +33,17 @@ export async function checkAccessRequest(options: {
 }): Promise<{ consumerRef: string; external: boolean }> {
   const { body, serviceRef, credentials, config } = options;
   const consumerRef = toFullEntityRef(body.consumerRef, 'component');
-  if (!consumerRef)
-    throw new InputError(
-      `consumerRef: '${body.consumerRef}' is not an entity ref`,
-    );
-  const consumer = await options.catalog.getEntityByRef(consumerRef, {
-    credentials,
-  });
-  if (!consumer)
-    throw new InputError(
-      `consumerRef: there is no entity ${consumerRef} in the catalog`,
-    );
+  if (!consumerRef) throw new InputError(`consumerRef: '${body.consumerRef}' is not an entity ref`);
+  const consumer = await options.catalog.getEntityByRef(consumerRef, { credentials });
+  if (!consumer) throw new InputError(`consumerRef: there is no entity ${consumerRef} in the catalog`);
   if (!CONSUMER_KINDS.has(consumer.kind.toLocaleLowerCase('en-US'))) {
-    throw new InputError(
-      `consumerRef: ${consumerRef} is a ${consumer.kind}; a consumer is a Component, Resource or Group`,
-    );
+    throw new InputError(`consumerRef: ${consumerRef} is a ${consumer.kind}; a consumer is a Component, Resource or Group`);
   }
-  const mine = new Set(
-    (await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs,
-  );
-  const owner =
-    consumer.kind.toLocaleLowerCase('en-US') === 'group'
-      ? consumerRef
-      : toFullEntityRef(consumer.spec?.owner, 'group');
+  const mine = new Set((await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs);
+  const owner = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? consumerRef : toFullEntityRef(consumer.spec?.owner, 'group');
   if (!owner || !mine.has(owner)) {
     throw new NotAllowedError(
-      `You may request access only for what you or a group you belong to owns; ${consumerRef} is owned by ${
-        owner ?? 'nobody'
-      }`,
+      `You may request access only for what you or a group you belong to owns; ${consumerRef} is owned by ${owner ?? 'nobody'}`,
     );
   }
 
@@ -85,10 +54,7 @@ export async function checkAccessRequest(options: {
     );
   }
 
-  const open = await options.store.countOpen({
-    serviceRef,
-    requestedBy: credentials.principal.userEntityRef,
-  });
+  const open = await options.store.countOpen({ serviceRef, requestedBy: credentials.principal.userEntityRef });
   if (open >= config.accessRequests.maxOpenPerUser) {
     throw new TooManyRequestsError(
       `You have ${open} open requests on ${serviceRef}, the most allowed (privatelink.accessRequests.maxOpenPerUser); wait for the owners to decide`,

@@ -1,36 +1,14 @@
-import {
-  BackstageCredentials,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { BackstageCredentials, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { buildEntities } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
-import {
-  entityConfig,
-  PROVIDER,
-  REGION,
-  SERVICE_REF,
-  snapshots,
-} from '../__testUtils__/entities';
+import { entityConfig, PROVIDER, REGION, SERVICE_REF, snapshots } from '../__testUtils__/entities';
 import { privatelinkPlugin } from '../plugin';
 
 /**
@@ -48,8 +26,7 @@ const OUTSIDER = mockCredentials.user('user:default/outsider');
 const OUTSIDER_CLAIMS = ['group:default/billing'];
 
 const claimsOf = (credentials: BackstageCredentials) => {
-  const ref = (credentials.principal as { userEntityRef?: string })
-    .userEntityRef;
+  const ref = (credentials.principal as { userEntityRef?: string }).userEntityRef;
   if (ref === 'user:default/restricted') return RESTRICTED_CLAIMS;
   if (ref === 'user:default/outsider') return OUTSIDER_CLAIMS;
   return undefined;
@@ -69,11 +46,7 @@ const synced: Entity[] = buildEntities(snapshots, entityConfig).map(e => ({
 }));
 const consumersOf = (owners?: string[]) =>
   synced
-    .filter(
-      e =>
-        e.spec?.type === 'vpc-endpoint' &&
-        (e.spec?.dependsOn as string[] | undefined)?.includes(SERVICE_REF),
-    )
+    .filter(e => e.spec?.type === 'vpc-endpoint' && (e.spec?.dependsOn as string[] | undefined)?.includes(SERVICE_REF))
     .filter(e => !owners || owners.includes(e.spec?.owner as string))
     .map(e => stringifyEntityRef(e))
     .sort();
@@ -90,10 +63,7 @@ const syncedEntities = createBackendModule({
           connect: connection =>
             connection.applyMutation({
               type: 'full',
-              entities: synced.map(entity => ({
-                entity,
-                locationKey: 'privatelink-test',
-              })),
+              entities: synced.map(entity => ({ entity, locationKey: 'privatelink-test' })),
             }),
         });
       },
@@ -103,27 +73,18 @@ const syncedEntities = createBackendModule({
 
 async function start() {
   const permissions = mockServices.permissions.mock({
-    authorize: (async (requests: unknown[]) =>
-      requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
-    authorizeConditional: (async (
-      requests: unknown[],
-      { credentials }: { credentials: BackstageCredentials },
-    ) => {
+    authorize: (async (requests: unknown[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as any,
+    authorizeConditional: (async (requests: unknown[], { credentials }: { credentials: BackstageCredentials }) => {
       const claims = claimsOf(credentials);
-      return requests.map(
-        (): PolicyDecision =>
-          claims
-            ? {
-                result: AuthorizeResult.CONDITIONAL,
-                pluginId: 'catalog',
-                resourceType: 'catalog-entity',
-                conditions: {
-                  rule: 'IS_ENTITY_OWNER',
-                  resourceType: 'catalog-entity',
-                  params: { claims },
-                },
-              }
-            : { result: AuthorizeResult.ALLOW },
+      return requests.map((): PolicyDecision =>
+        claims
+          ? {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: { claims } },
+            }
+          : { result: AuthorizeResult.ALLOW },
       );
     }) as any,
   });
@@ -135,10 +96,7 @@ async function start() {
       permissions.factory,
       mockServices.rootConfig.factory({
         data: {
-          catalog: {
-            rules: [{ allow: ['Component', 'Resource', 'Location'] }],
-            processingInterval: { seconds: 1 },
-          },
+          catalog: { rules: [{ allow: ['Component', 'Resource', 'Location'] }], processingInterval: { seconds: 1 } },
           privatelink: {
             endpoint: 'http://127.0.0.1:9',
             regions: [REGION],
@@ -147,52 +105,31 @@ async function start() {
           },
         },
       }),
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({ send: async () => {} }),
-      }),
+      createServiceFactory({ service: notificationService, deps: {}, factory: () => ({ send: async () => {} }) }),
     ],
   });
   return { server, permissions };
 }
 
-const details = (
-  server: Parameters<typeof request>[0],
-  credentials: BackstageCredentials,
-) =>
+const details = (server: Parameters<typeof request>[0], credentials: BackstageCredentials) =>
   request(server)
     .get(`/api/privatelink/v1/services?entityRef=${SERVICE_REF}`)
-    .set(
-      'Authorization',
-      mockCredentials.user.header(
-        (credentials.principal as { userEntityRef: string }).userEntityRef,
-      ),
-    );
+    .set('Authorization', mockCredentials.user.header((credentials.principal as { userEntityRef: string }).userEntityRef));
 
 /** Polls the catalog's own API until every consumer carries its dependsOn relation to the service. */
-async function untilStitched(
-  server: Parameters<typeof request>[0],
-  consumers: number,
-) {
+async function untilStitched(server: Parameters<typeof request>[0], consumers: number) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const res = await request(server)
-      .get(
-        `/api/catalog/entities/by-query?filter=relations.dependsOn=${SERVICE_REF}&limit=100`,
-      )
+      .get(`/api/catalog/entities/by-query?filter=relations.dependsOn=${SERVICE_REF}&limit=100`)
       .set('Authorization', mockCredentials.user.header('user:default/admin'));
     if (res.status === 200 && res.body.items.length === consumers) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `the catalog did not stitch ${consumers} consumers: ${res.status} ${res.body.items?.length}`,
-      );
+    if (Date.now() > deadline) throw new Error(`the catalog did not stitch ${consumers} consumers: ${res.status} ${res.body.items?.length}`);
     await new Promise(resolve => setTimeout(resolve, 250)); // the catalog's processing loop runs on its own clock
   }
 }
 
-const refsOf = (body: { consumers: Array<{ entityRef: string }> }) =>
-  body.consumers.map(c => c.entityRef).sort();
+const refsOf = (body: { consumers: Array<{ entityRef: string }> }) => body.consumers.map(c => c.entityRef).sort();
 
 describe('the details cache on the real catalog', () => {
   it('shares answers only between callers who may read everything; others get what the catalog shows them', async () => {
@@ -207,16 +144,12 @@ describe('the details cache on the real catalog', () => {
     // no partial answer lands in the cache).
     await untilStitched(server, all.length);
     // An answer for the whole catalog, now cached and shared.
-    expect(refsOf((await details(server, ADMIN).expect(200)).body)).toEqual(
-      all,
-    );
+    expect(refsOf((await details(server, ADMIN).expect(200)).body)).toEqual(all);
 
     const restricted = await details(server, RESTRICTED).expect(200);
     expect(refsOf(restricted.body)).toEqual(visible);
     expect(restricted.body.entityRef).toBe(SERVICE_REF);
-    expect(restricted.headers.etag).not.toBe(
-      (await details(server, ADMIN)).headers.etag,
-    );
+    expect(restricted.headers.etag).not.toBe((await details(server, ADMIN)).headers.etag);
 
     const outsider = await details(server, OUTSIDER);
     expect(outsider.status).toBe(404);
@@ -226,17 +159,12 @@ describe('the details cache on the real catalog', () => {
     const asked = (user: string) =>
       permissions.authorizeConditional.mock.calls.filter(
         ([requests, { credentials }]) =>
-          (credentials.principal as { userEntityRef?: string })
-            .userEntityRef === user &&
-          requests.some(
-            r => r.permission.name === catalogEntityReadPermission.name,
-          ),
+          (credentials.principal as { userEntityRef?: string }).userEntityRef === user &&
+          requests.some(r => r.permission.name === catalogEntityReadPermission.name),
       ).length;
     const before = asked('user:default/restricted');
     await details(server, RESTRICTED).expect(200);
-    expect(
-      refsOf((await details(server, RESTRICTED).expect(200)).body),
-    ).toEqual(visible);
+    expect(refsOf((await details(server, RESTRICTED).expect(200)).body)).toEqual(visible);
     // The catalog itself asks for each of its own reads; the plugin asked no more after the first answer.
     expect(asked('user:default/restricted')).toBe(before);
   }, 90_000);

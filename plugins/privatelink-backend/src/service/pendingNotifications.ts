@@ -1,9 +1,5 @@
 import { DescribeVpcEndpointConnectionsCommand } from '@aws-sdk/client-ec2';
-import {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
@@ -31,10 +27,7 @@ import { Knex } from 'knex';
 const TABLE = 'privatelink_pending_notifications';
 
 /** One connection: the endpoint service it is to, and the consumer's endpoint. */
-export type PendingConnectionKey = Pick<
-  PendingConnectionEvent,
-  'accountId' | 'region' | 'serviceId' | 'endpointId'
->;
+export type PendingConnectionKey = Pick<PendingConnectionEvent, 'accountId' | 'region' | 'serviceId' | 'endpointId'>;
 
 /** The record of the connections whose owners were notified, shared by every replica through the database. */
 export interface PendingNotificationStore {
@@ -42,12 +35,7 @@ export interface PendingNotificationStore {
    * Records that the owners of this connection are being notified. True only for the one caller whose insert
    * created the row; false when the row was there (another replica, or an earlier announcement, notified).
    */
-  claim(
-    connection: PendingConnectionKey & {
-      serviceRef: string;
-      consumerAccountId?: string;
-    },
-  ): Promise<boolean>;
+  claim(connection: PendingConnectionKey & { serviceRef: string; consumerAccountId?: string }): Promise<boolean>;
   /** Removes the record again (the notification could not be sent), so that a later attempt may notify. */
   release(connection: PendingConnectionKey): Promise<void>;
 }
@@ -56,9 +44,7 @@ export interface PendingNotificationStore {
  * The {@link PendingNotificationStore} in the plugin's database (SQLite or PostgreSQL). Its table comes with the
  * plugin's migrations, which `createPrivateLinkStore` runs: create this one after it.
  */
-export function createPendingNotificationStore(
-  db: Knex,
-): PendingNotificationStore {
+export function createPendingNotificationStore(db: Knex): PendingNotificationStore {
   const keyOf = (c: PendingConnectionKey) => ({
     account_id: c.accountId,
     region: c.region,
@@ -97,13 +83,7 @@ export function createPendingNotificationStore(
  *   sync's mutation), to be tried again;
  * - `no-owner`: the service's entity names no owner.
  */
-export type PendingNotificationOutcome =
-  | 'notified'
-  | 'already-notified'
-  | 'not-pending'
-  | 'untrusted'
-  | 'not-found'
-  | 'no-owner';
+export type PendingNotificationOutcome = 'notified' | 'already-notified' | 'not-pending' | 'untrusted' | 'not-found' | 'no-owner';
 
 /** What {@link PendingConnectionNotifier} works with. */
 export interface PendingConnectionNotifierOptions {
@@ -138,88 +118,48 @@ export class PendingConnectionNotifier {
   }
 
   /** Handles one (validated) announcement; throws when AWS, the catalog, the database or the notification fails. */
-  async handle(
-    event: PendingConnectionEvent,
-  ): Promise<PendingNotificationOutcome> {
+  async handle(event: PendingConnectionEvent): Promise<PendingNotificationOutcome> {
     const { logger } = this.#o;
     const credentials = await this.#o.auth.getOwnServiceCredentials();
-    const target: ServiceChangedEvent = {
-      accountId: event.accountId,
-      region: event.region,
-      serviceId: event.serviceId,
-    };
+    const target: ServiceChangedEvent = { accountId: event.accountId, region: event.region, serviceId: event.serviceId };
     let service: TrustedService;
     try {
-      service = await findTrustedService({
-        catalog: this.#o.catalog,
-        config: this.#o.config,
-        target,
-        credentials,
-      });
+      service = await findTrustedService({ catalog: this.#o.catalog, config: this.#o.config, target, credentials });
     } catch (e) {
       const name = (e as Error).name;
       if (name === 'NotFoundError') return 'not-found';
       if (name === 'NotAllowedError') {
-        logger.warn(
-          'Not notifying of a pending connection to a service PrivateLink does not manage',
-          { ...event, error: (e as Error).message },
-        );
+        logger.warn('Not notifying of a pending connection to a service PrivateLink does not manage', { ...event, error: (e as Error).message });
         return 'untrusted';
       }
       throw e;
     }
 
-    const connection = await this.#readConnection(
-      service.target,
-      event.endpointId,
-    );
+    const connection = await this.#readConnection(service.target, event.endpointId);
     if (connection?.state !== 'pendingAcceptance') {
-      logger.info(
-        'Not notifying of a connection that does not await acceptance in AWS',
-        {
-          ...event,
-          state: connection?.state ?? 'no such connection',
-        },
-      );
+      logger.info('Not notifying of a connection that does not await acceptance in AWS', {
+        ...event,
+        state: connection?.state ?? 'no such connection',
+      });
       return 'not-pending';
     }
     const owner = toFullEntityRef(service.entity.spec?.owner, 'group');
     if (!owner) {
-      logger.warn(
-        'Not notifying of a pending connection: the service names no owner',
-        { ...event, serviceRef: service.ref },
-      );
+      logger.warn('Not notifying of a pending connection: the service names no owner', { ...event, serviceRef: service.ref });
       return 'no-owner';
     }
 
     const key = { ...target, endpointId: event.endpointId };
-    const claimed = await this.#o.store.claim({
-      ...key,
-      serviceRef: service.ref,
-      consumerAccountId: connection.ownerAccountId,
-    });
+    const claimed = await this.#o.store.claim({ ...key, serviceRef: service.ref, consumerAccountId: connection.ownerAccountId });
     if (!claimed) return 'already-notified';
     try {
-      const consumerOwner = await this.#consumerOwner(
-        event.endpointId,
-        connection.ownerAccountId,
-        credentials,
-      );
+      const consumerOwner = await this.#consumerOwner(event.endpointId, connection.ownerAccountId, credentials);
       await this.#o.notifications.send({
         recipients: { type: 'entity', entityRef: owner },
         payload: {
-          title: `New connection to ${
-            service.entity.metadata.title ?? service.entity.metadata.name
-          } awaits acceptance`,
-          description: describeConsumer(
-            this.#o.config,
-            event.endpointId,
-            connection.ownerAccountId,
-            consumerOwner,
-          ),
-          link: this.#o.entityLink
-            ? `${this.#o.entityLink(service.ref)}/privatelink`
-            : undefined,
+          title: `New connection to ${service.entity.metadata.title ?? service.entity.metadata.name} awaits acceptance`,
+          description: describeConsumer(this.#o.config, event.endpointId, connection.ownerAccountId, consumerOwner),
+          link: this.#o.entityLink ? `${this.#o.entityLink(service.ref)}/privatelink` : undefined,
           topic: 'privatelink',
           // One notification per connection, also if it is ever sent twice.
           scope: `${PRIVATELINK_CONNECTION_PENDING_TOPIC}:${key.accountId}/${key.region}/${key.serviceId}/${key.endpointId}`,
@@ -231,11 +171,7 @@ export class PendingConnectionNotifier {
       await this.#o.store.release(key);
       throw e;
     }
-    logger.info('Notified the owners of a pending connection', {
-      ...key,
-      serviceRef: service.ref,
-      owner,
-    });
+    logger.info('Notified the owners of a pending connection', { ...key, serviceRef: service.ref, owner });
     return 'notified';
   }
 
@@ -252,15 +188,8 @@ export class PendingConnectionNotifier {
         }),
       );
       // The filters are checked again here: an emulator may ignore some of them.
-      const c = out.VpcEndpointConnections?.find(
-        x => x.VpcEndpointId === endpointId && x.ServiceId === target.serviceId,
-      );
-      return (
-        c && {
-          state: normalizeEndpointState(c.VpcEndpointState),
-          ownerAccountId: c.VpcEndpointOwner,
-        }
-      );
+      const c = out.VpcEndpointConnections?.find(x => x.VpcEndpointId === endpointId && x.ServiceId === target.serviceId);
+      return c && { state: normalizeEndpointState(c.VpcEndpointState), ownerAccountId: c.VpcEndpointOwner };
     } finally {
       ec2.destroy();
     }
@@ -271,14 +200,8 @@ export class PendingConnectionNotifier {
    * consumer's account is configured (the sync then read the endpoint's owner tag in that account), else the
    * account's configured owner. Undefined for an account PrivateLink does not know.
    */
-  async #consumerOwner(
-    endpointId: string,
-    accountId: string | undefined,
-    credentials: BackstageCredentials,
-  ): Promise<string | undefined> {
-    const account = accountId
-      ? configuredAccount(this.#o.config, accountId)
-      : undefined;
+  async #consumerOwner(endpointId: string, accountId: string | undefined, credentials: BackstageCredentials): Promise<string | undefined> {
+    const account = accountId ? configuredAccount(this.#o.config, accountId) : undefined;
     if (!account) return undefined;
     try {
       const { items } = await this.#o.catalog.getEntities(
@@ -287,45 +210,25 @@ export class PendingConnectionNotifier {
             kind: 'Resource',
             'spec.type': VPC_ENDPOINT_TYPE,
             [`metadata.annotations.${ANNOTATIONS.endpointId}`]: endpointId,
-            [`metadata.annotations.${ANNOTATIONS.accountId}`]:
-              account.accountId,
+            [`metadata.annotations.${ANNOTATIONS.accountId}`]: account.accountId,
           },
         },
         { credentials },
       );
-      const owners = new Set(
-        items
-          .filter(isSyncedEntity)
-          .map(e => toFullEntityRef(e.spec?.owner, 'group'))
-          .filter(Boolean),
-      );
+      const owners = new Set(items.filter(isSyncedEntity).map(e => toFullEntityRef(e.spec?.owner, 'group')).filter(Boolean));
       if (owners.size === 1) return [...owners][0];
     } catch (e) {
-      this.#o.logger.debug(
-        'Could not read the consumer endpoint from the catalog',
-        { endpointId, error: (e as Error).message },
-      );
+      this.#o.logger.debug('Could not read the consumer endpoint from the catalog', { endpointId, error: (e as Error).message });
     }
     // Not in the catalog yet (the sync's mutation is processed after the announcement): the account's owner.
     return toFullEntityRef(account.owner, 'group');
   }
 }
 
-function describeConsumer(
-  config: Pick<PrivateLinkConfig, 'accounts'>,
-  endpointId: string,
-  accountId: string | undefined,
-  owner: string | undefined,
-) {
-  const name = accountId
-    ? configuredAccount(config, accountId)?.name
-    : undefined;
-  const who = accountId
-    ? `Account ${accountId}${name ? ` (${name})` : ''}`
-    : 'An account EC2 did not name';
-  return `${who}${
-    owner ? `, owned by ${owner},` : ''
-  } asks to connect through VPC endpoint ${endpointId}. Accept or reject the connection on the service's PrivateLink tab.`;
+function describeConsumer(config: Pick<PrivateLinkConfig, 'accounts'>, endpointId: string, accountId: string | undefined, owner: string | undefined) {
+  const name = accountId ? configuredAccount(config, accountId)?.name : undefined;
+  const who = accountId ? `Account ${accountId}${name ? ` (${name})` : ''}` : 'An account EC2 did not name';
+  return `${who}${owner ? `, owned by ${owner},` : ''} asks to connect through VPC endpoint ${endpointId}. Accept or reject the connection on the service's PrivateLink tab.`;
 }
 
 /** How long after a failed or premature attempt the next ones are made (then the announcement is dropped). */
@@ -334,10 +237,7 @@ export const PENDING_NOTIFICATION_RETRY_DELAYS_MS = [15_000, 60_000, 300_000];
 const MAX_RETRYING = 1000;
 
 /** Runs `fn` after `delayMs` (it settles once the attempt it makes has ended); returns what cancels it. */
-export type RetryScheduler = (
-  fn: () => Promise<void>,
-  delayMs: number,
-) => () => void;
+export type RetryScheduler = (fn: () => Promise<void>, delayMs: number) => () => void;
 
 const timers: RetryScheduler = (fn, delayMs) => {
   const timer = setTimeout(() => void fn(), delayMs);
@@ -365,37 +265,23 @@ export async function subscribePendingConnectionNotifications(options: {
   const waiting = new Map<string, () => void>();
   let stopped = false;
 
-  const attempt = async (
-    event: PendingConnectionEvent,
-    tries: number,
-  ): Promise<void> => {
+  const attempt = async (event: PendingConnectionEvent, tries: number): Promise<void> => {
     let outcome: PendingNotificationOutcome | 'failed';
     try {
       outcome = await notifier.handle(event);
     } catch (e) {
-      logger.warn('Could not notify the owners of a pending connection', {
-        ...event,
-        attempt: tries + 1,
-        error: (e as Error).message,
-      });
+      logger.warn('Could not notify the owners of a pending connection', { ...event, attempt: tries + 1, error: (e as Error).message });
       outcome = 'failed';
     }
     if (outcome !== 'not-found' && outcome !== 'failed') return;
     const key = `${event.accountId}/${event.region}/${event.serviceId}/${event.endpointId}`;
     if (stopped || waiting.has(key)) return;
     if (tries >= delays.length) {
-      logger.warn('Gave up notifying the owners of a pending connection', {
-        ...event,
-        outcome,
-        attempts: tries + 1,
-      });
+      logger.warn('Gave up notifying the owners of a pending connection', { ...event, outcome, attempts: tries + 1 });
       return;
     }
     if (waiting.size >= MAX_RETRYING) {
-      logger.warn(
-        'Too many pending connections wait for another attempt; dropping this announcement',
-        { ...event },
-      );
+      logger.warn('Too many pending connections wait for another attempt; dropping this announcement', { ...event });
       return;
     }
     waiting.set(
@@ -411,15 +297,9 @@ export async function subscribePendingConnectionNotifications(options: {
     id: 'privatelink-pending-notifications',
     topics: [PRIVATELINK_CONNECTION_PENDING_TOPIC],
     onEvent: async params => {
-      const parsed = pendingConnectionEventSchema.safeParse(
-        params.eventPayload,
-      );
+      const parsed = pendingConnectionEventSchema.safeParse(params.eventPayload);
       if (!parsed.success) {
-        logger.warn(
-          `Ignoring a malformed ${PRIVATELINK_CONNECTION_PENDING_TOPIC} event: ${describeIssues(
-            parsed.error,
-          )}`,
-        );
+        logger.warn(`Ignoring a malformed ${PRIVATELINK_CONNECTION_PENDING_TOPIC} event: ${describeIssues(parsed.error)}`);
         return;
       }
       await attempt(parsed.data, 0);

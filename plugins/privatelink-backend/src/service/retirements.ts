@@ -1,10 +1,5 @@
 import { ServiceChangedEvent } from '@privatelink-backstage/plugin-privatelink-common';
-import {
-  configuredAccount,
-  Ec2ClientFactory,
-  PrivateLinkConfig,
-  readServiceConfiguration,
-} from '@privatelink-backstage/plugin-privatelink-node';
+import { configuredAccount, Ec2ClientFactory, PrivateLinkConfig, readServiceConfiguration } from '@privatelink-backstage/plugin-privatelink-node';
 
 /**
  * Whether AWS no longer has an endpoint service, read with the plugin's role in its account: what a retirement's
@@ -18,14 +13,9 @@ export async function serviceIsGone(options: {
 }): Promise<boolean> {
   const { target } = options;
   if (!configuredAccount(options.config, target.accountId)) return false;
-  const client = await options.ec2({
-    accountId: target.accountId,
-    region: target.region,
-  });
+  const client = await options.ec2({ accountId: target.accountId, region: target.region });
   try {
-    return (
-      (await readServiceConfiguration(client, target.serviceId)) === undefined
-    );
+    return (await readServiceConfiguration(client, target.serviceId)) === undefined;
   } finally {
     client.destroy();
   }

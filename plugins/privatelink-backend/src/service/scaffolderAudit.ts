@@ -1,25 +1,12 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  AuditAttempt,
-  AuditOutcome,
-} from '@privatelink-backstage/plugin-privatelink-node';
+import { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuditAttempt, AuditOutcome } from '@privatelink-backstage/plugin-privatelink-node';
 import { PrivateLinkStore } from './store';
 
 /** The plugin whose on-behalf-of tokens may write audit rows over HTTP: the scaffolder, for its actions. */
 export const AUDIT_WRITER_PLUGIN = 'plugin:scaffolder';
 
-type AttemptBody = Omit<AuditAttempt, 'actor' | 'via'> & {
-  result: 'started' | 'refused';
-  message?: string;
-};
+type AttemptBody = Omit<AuditAttempt, 'actor' | 'via'> & { result: 'started' | 'refused'; message?: string };
 
 /**
  * Writes the audit rows of the scaffolder actions, which run in another plugin. The caller must be a user whose
@@ -30,9 +17,7 @@ export function scaffolderAuditWriter(store: PrivateLinkStore) {
   return {
     actorOf(credentials: BackstageCredentials<BackstageUserPrincipal>): string {
       if (credentials.principal.actor?.subject !== AUDIT_WRITER_PLUGIN) {
-        throw new NotAllowedError(
-          'Only the PrivateLink scaffolder actions write audit rows, with a token the scaffolder issued',
-        );
+        throw new NotAllowedError('Only the PrivateLink scaffolder actions write audit rows, with a token the scaffolder issued');
       }
       return credentials.principal.userEntityRef;
     },
@@ -45,16 +30,10 @@ export function scaffolderAuditWriter(store: PrivateLinkStore) {
       }
       return store.start(row);
     },
-    async complete(
-      actor: string,
-      id: number,
-      outcome: AuditOutcome,
-    ): Promise<void> {
+    async complete(actor: string, id: number, outcome: AuditOutcome): Promise<void> {
       const row = await store.getAudit(id);
-      if (!row || row.via !== 'scaffolder' || row.actor !== actor)
-        throw new NotFoundError(`No audit row ${id} of yours`);
-      if (row.result !== 'started')
-        throw new ConflictError(`Audit row ${id} is complete already`);
+      if (!row || row.via !== 'scaffolder' || row.actor !== actor) throw new NotFoundError(`No audit row ${id} of yours`);
+      if (row.result !== 'started') throw new ConflictError(`Audit row ${id} is complete already`);
       await store.complete(id, outcome);
     },
   };

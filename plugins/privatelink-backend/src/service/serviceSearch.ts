@@ -1,10 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  ANNOTATION_LOCATION,
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, Entity, RELATION_DEPENDENCY_OF, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -49,10 +44,7 @@ export interface ServiceSearchRequest {
 /** Searches the synced endpoint services a page at a time; see {@link createServiceSearch}. */
 export interface ServiceSearch {
   /** One page of the search, read with the caller's credentials; an `InputError` for a cursor that is not ours. */
-  search(
-    request: ServiceSearchRequest,
-    credentials: BackstageCredentials,
-  ): Promise<EndpointServiceSearchPage>;
+  search(request: ServiceSearchRequest, credentials: BackstageCredentials): Promise<EndpointServiceSearchPage>;
 }
 
 /** The entity fields a search item is made of (and {@link AccessResolver} reads). */
@@ -75,11 +67,7 @@ const FIELDS = [
 const SYNCED_LOCATION_PREFIX = 'privatelink:aws/';
 
 /** Fields the free text is looked for in. */
-const TEXT_FIELDS = [
-  'metadata.name',
-  'metadata.title',
-  `metadata.annotations.${ANNOTATIONS.serviceName}`,
-];
+const TEXT_FIELDS = ['metadata.name', 'metadata.title', `metadata.annotations.${ANNOTATIONS.serviceName}`];
 
 /**
  * With `connectable`: services per catalog read (at least the largest `limit`), and how many reads one answer may
@@ -90,10 +78,7 @@ const CONNECTABLE_READ_SIZE = 100;
 const MAX_CONNECTABLE_READS = 5;
 
 /** The search's own fields, which a cursor carries when it must repeat the first read. */
-type SearchFields = Pick<
-  ServiceSearchRequest,
-  'text' | 'owner' | 'system' | 'accountId' | 'region'
->;
+type SearchFields = Pick<ServiceSearchRequest, 'text' | 'owner' | 'system' | 'accountId' | 'region'>;
 
 /**
  * Our cursor wraps the catalog's (`c`) and carries what the catalog does not know: the `connectable` filter, and,
@@ -104,13 +89,7 @@ const cursorSchema = z
   .object({
     c: z.string().min(1).optional(),
     s: z
-      .object({
-        text: z.string(),
-        owner: z.string(),
-        system: z.string(),
-        accountId: z.string(),
-        region: z.string(),
-      })
+      .object({ text: z.string(), owner: z.string(), system: z.string(), accountId: z.string(), region: z.string() })
       .partial()
       .strict()
       .optional(),
@@ -119,40 +98,27 @@ const cursorSchema = z
   })
   .strict()
   .refine(c => Boolean(c.c) !== Boolean(c.s), 'one of c and s')
-  .refine(
-    c => c.connectable || (c.c && !c.skip),
-    'a skip only with connectable',
-  );
+  .refine(c => c.connectable || (c.c && !c.skip), 'a skip only with connectable');
 type Cursor = z.infer<typeof cursorSchema>;
 
-const encodeCursor = (cursor: Cursor) =>
-  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 
 function decodeCursor(value: string): Cursor {
   try {
-    return cursorSchema.parse(
-      JSON.parse(Buffer.from(value, 'base64url').toString('utf8')),
-    );
+    return cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
   } catch {
-    throw new InputError(
-      'Invalid cursor: pass the nextCursor of a previous page unchanged',
-    );
+    throw new InputError('Invalid cursor: pass the nextCursor of a previous page unchanged');
   }
 }
 
-const canConnect = (access: YourAccess | undefined) =>
-  access === 'connected' || access === 'allowed';
+const canConnect = (access: YourAccess | undefined) => access === 'connected' || access === 'allowed';
 
 function toItem(entity: Entity, access: YourAccess): EndpointServiceSearchItem {
   const a = entity.metadata.annotations ?? {};
   const acceptance = a[ANNOTATIONS.acceptanceRequired];
   const consumers = new Set(
     (entity.relations ?? [])
-      .filter(
-        r =>
-          r.type === RELATION_DEPENDENCY_OF &&
-          r.targetRef.startsWith('resource:'),
-      )
+      .filter(r => r.type === RELATION_DEPENDENCY_OF && r.targetRef.startsWith('resource:'))
       .map(r => r.targetRef),
   );
   return {
@@ -163,11 +129,8 @@ function toItem(entity: Entity, access: YourAccess): EndpointServiceSearchItem {
     system: entity.spec?.system as string | undefined,
     serviceName: a[ANNOTATIONS.serviceName],
     privateDnsName: a[ANNOTATIONS.privateDnsName],
-    privateDnsState: a[ANNOTATIONS.privateDnsName]
-      ? a[ANNOTATIONS.privateDnsState]
-      : undefined,
-    acceptanceRequired:
-      acceptance === undefined ? undefined : acceptance === 'true',
+    privateDnsState: a[ANNOTATIONS.privateDnsName] ? a[ANNOTATIONS.privateDnsState] : undefined,
+    acceptanceRequired: acceptance === undefined ? undefined : acceptance === 'true',
     accountId: a[ANNOTATIONS.accountId],
     region: a[ANNOTATIONS.region],
     consumers: consumers.size,
@@ -186,62 +149,35 @@ function toItem(entity: Entity, access: YourAccess): EndpointServiceSearchItem {
  * reads that catalog page again and skips what was taken), so that no service is lost or listed twice. A page can
  * therefore be short, or empty, with a `nextCursor`.
  */
-export function createServiceSearch(options: {
-  catalog: CatalogService;
-  access: AccessResolver;
-}): ServiceSearch {
+export function createServiceSearch(options: { catalog: CatalogService; access: AccessResolver }): ServiceSearch {
   const { catalog, access } = options;
 
-  async function read(
-    query: NonNullable<Parameters<CatalogService['queryEntities']>[0]>,
-    credentials: BackstageCredentials,
-  ) {
+  async function read(query: NonNullable<Parameters<CatalogService['queryEntities']>[0]>, credentials: BackstageCredentials) {
     try {
       return await catalog.queryEntities(query, { credentials });
     } catch (error) {
       // A cursor that decodes but that the catalog refuses (tampered with, or from another search backend).
-      const status = isError(error)
-        ? (error as { response?: { status?: number } }).response?.status
-        : undefined;
-      if (
-        'cursor' in query &&
-        isError(error) &&
-        (error.name === 'InputError' || status === 400)
-      ) {
-        throw new InputError(
-          'Invalid cursor: pass the nextCursor of a previous page unchanged',
-        );
+      const status = isError(error) ? (error as { response?: { status?: number } }).response?.status : undefined;
+      if ('cursor' in query && isError(error) && (error.name === 'InputError' || status === 400)) {
+        throw new InputError('Invalid cursor: pass the nextCursor of a previous page unchanged');
       }
       throw error;
     }
   }
 
   function firstQuery(search: SearchFields, limit: number) {
-    const filter: Record<string, string> = {
-      kind: 'Resource',
-      'spec.type': VPC_ENDPOINT_SERVICE_TYPE,
-    };
+    const filter: Record<string, string> = { kind: 'Resource', 'spec.type': VPC_ENDPOINT_SERVICE_TYPE };
     // Refs as the sync writes them (in full), so that `payments` finds `group:default/payments`'s services.
-    const owner =
-      search.owner && (toFullEntityRef(search.owner, 'group') ?? search.owner);
-    const system =
-      search.system &&
-      (toFullEntityRef(search.system, 'system') ?? search.system);
+    const owner = search.owner && (toFullEntityRef(search.owner, 'group') ?? search.owner);
+    const system = search.system && (toFullEntityRef(search.system, 'system') ?? search.system);
     if (owner) filter['spec.owner'] = owner;
     if (system) filter['spec.system'] = system;
-    if (search.accountId)
-      filter[`metadata.annotations.${ANNOTATIONS.accountId}`] =
-        search.accountId;
-    if (search.region)
-      filter[`metadata.annotations.${ANNOTATIONS.region}`] = search.region;
+    if (search.accountId) filter[`metadata.annotations.${ANNOTATIONS.accountId}`] = search.accountId;
+    if (search.region) filter[`metadata.annotations.${ANNOTATIONS.region}`] = search.region;
     const text = search.text?.trim();
     return {
       filter,
-      query: {
-        [`metadata.annotations.${ANNOTATION_LOCATION}`]: {
-          $hasPrefix: SYNCED_LOCATION_PREFIX,
-        },
-      },
+      query: { [`metadata.annotations.${ANNOTATION_LOCATION}`]: { $hasPrefix: SYNCED_LOCATION_PREFIX } },
       limit,
       fields: FIELDS,
       orderFields: [{ field: 'metadata.name', order: 'asc' as const }],
@@ -250,36 +186,17 @@ export function createServiceSearch(options: {
   }
 
   /** One catalog read: the first (of `search`) or the one at `cursor`; only the sync's own services, with access. */
-  async function readServices(
-    from: { cursor?: string; search: SearchFields },
-    limit: number,
-    credentials: BackstageCredentials,
-  ) {
-    const page = await read(
-      from.cursor
-        ? { cursor: from.cursor, limit, fields: FIELDS }
-        : firstQuery(from.search, limit),
-      credentials,
-    );
+  async function readServices(from: { cursor?: string; search: SearchFields }, limit: number, credentials: BackstageCredentials) {
+    const page = await read(from.cursor ? { cursor: from.cursor, limit, fields: FIELDS } : firstQuery(from.search, limit), credentials);
     // Only the sync's own entities: a registered file with the same annotations is no service of ours.
     const services = page.items.filter(isSyncedEntity);
     const standing = await access.accessTo(services, credentials);
-    return {
-      page,
-      services: services.map(s => ({
-        entity: s,
-        access: standing.get(stringifyEntityRef(s)) ?? 'none',
-      })),
-    };
+    return { page, services: services.map(s => ({ entity: s, access: standing.get(stringifyEntityRef(s)) ?? 'none' })) };
   }
 
   const fieldsOf = (request: ServiceSearchRequest): SearchFields => {
     const { text, owner, system, accountId, region } = request;
-    return Object.fromEntries(
-      Object.entries({ text, owner, system, accountId, region }).filter(
-        ([, v]) => v,
-      ),
-    ) as SearchFields;
+    return Object.fromEntries(Object.entries({ text, owner, system, accountId, region }).filter(([, v]) => v)) as SearchFields;
   };
 
   return {
@@ -287,36 +204,17 @@ export function createServiceSearch(options: {
       const state = request.cursor ? decodeCursor(request.cursor) : undefined;
       const search = state ? state.s ?? {} : fieldsOf(request);
       if (!(state ? state.connectable : request.connectable)) {
-        const { page, services } = await readServices(
-          { cursor: state?.c, search },
-          request.limit,
-          credentials,
-        );
+        const { page, services } = await readServices({ cursor: state?.c, search }, request.limit, credentials);
         const next = page.pageInfo.nextCursor;
-        return {
-          items: services.map(s => toItem(s.entity, s.access)),
-          totalItems: page.totalItems,
-          ...(next ? { nextCursor: encodeCursor({ c: next }) } : {}),
-        };
+        return { items: services.map(s => toItem(s.entity, s.access)), totalItems: page.totalItems, ...(next ? { nextCursor: encodeCursor({ c: next }) } : {}) };
       }
 
       const items: EndpointServiceSearchItem[] = [];
-      let at: { cursor?: string; skip: number } | undefined = {
-        cursor: state?.c,
-        skip: state?.skip ?? 0,
-      };
+      let at: { cursor?: string; skip: number } | undefined = { cursor: state?.c, skip: state?.skip ?? 0 };
       let totalItems = 0;
       let scanned = 0;
-      for (
-        let reads = 0;
-        at && items.length < request.limit && reads < MAX_CONNECTABLE_READS;
-        reads += 1
-      ) {
-        const { page, services } = await readServices(
-          { cursor: at.cursor, search },
-          CONNECTABLE_READ_SIZE,
-          credentials,
-        );
+      for (let reads = 0; at && items.length < request.limit && reads < MAX_CONNECTABLE_READS; reads += 1) {
+        const { page, services } = await readServices({ cursor: at.cursor, search }, CONNECTABLE_READ_SIZE, credentials);
         totalItems = page.totalItems;
         // Positions in the catalog's page (a copy the sync did not write takes one too, and is skipped like any).
         const position = new Map(page.items.map((e, i) => [e, i]));
@@ -338,18 +236,9 @@ export function createServiceSearch(options: {
       let nextCursor: string | undefined;
       if (at) {
         const where = at.cursor ? { c: at.cursor } : { s: search };
-        nextCursor = encodeCursor({
-          ...where,
-          ...(at.skip ? { skip: at.skip } : {}),
-          connectable: true,
-        });
+        nextCursor = encodeCursor({ ...where, ...(at.skip ? { skip: at.skip } : {}), connectable: true });
       }
-      return {
-        items,
-        totalItems,
-        ...(nextCursor ? { nextCursor } : {}),
-        scanned,
-      };
+      return { items, totalItems, ...(nextCursor ? { nextCursor } : {}), scanned };
     },
   };
 }
