@@ -375,6 +375,11 @@ async function main() {
     say(await closedLoop('consumer card (/v1/consumers)', consumerCard, browser, pid, { concurrency: 1, seconds: 5, warmupSeconds: 1 }));
     say(await closedLoop('consumer card (/v1/consumers)', consumerCard, browser, pid, loop));
     if (!flag('no-uncached')) {
+      const consumersUncached = `${base}/api/privatelink-bench/v1/consumers-uncached?entityRef=${encodeURIComponent(CONSUMER_REF)}`;
+      say(await closedLoop('consumer card, no cache', consumersUncached, browser, pid, { concurrency: 1, seconds: 5, warmupSeconds: 1 }));
+      say(await closedLoop('consumer card, no cache', consumersUncached, browser, pid, loop));
+    }
+    if (!flag('no-uncached')) {
       const uncached = `${base}/api/privatelink-bench/v1/uncached?${q}`;
       say(await closedLoop('no cache (catalog read per request)', uncached, browser, pid, { concurrency: 1, seconds: 5, warmupSeconds: 1 }));
       say(await closedLoop('no cache (catalog read per request)', uncached, browser, pid, { ...loop, seconds: Math.max(SECONDS, 15) }));
@@ -413,7 +418,7 @@ async function main() {
     console.log('\n== ratios of p99 to the product (cached) at the same concurrency');
     printTable(
       ['variant', `p99 at 1`, 'ratio', `p99 at ${CONCURRENCY}`, 'ratio'],
-      ['product (cached)', 'consumer card', 'no cache', 'asking moto'].flatMap(prefix => {
+      ['product (cached)', 'consumer card (', 'consumer card, no cache', 'no cache', 'asking moto'].flatMap(prefix => {
         const [one, many] = [p99(prefix, 1), p99(prefix, CONCURRENCY)];
         if (!Number.isFinite(many)) return [];
         const [base1, baseN] = [p99('product (cached)', 1), cached];

@@ -7,6 +7,9 @@
 //
 //   GET /api/privatelink-bench/v1/uncached?entityRef=  the product's catalog reader on every request, with the
 //                                                      caller's credentials (what every cache miss costs)
+//   GET /api/privatelink-bench/v1/consumers-uncached?entityRef=  the consumer card's catalog reads on every
+//                                                      request (its three queries; without the caller's
+//                                                      access requests, which the product reads per request)
 //   GET /api/privatelink-bench/v1/live?entityRef=      asks AWS (moto) on every request: the service's
 //                                                      configuration and permissions in its account, and the
 //                                                      endpoints to it in every configured account
@@ -22,6 +25,7 @@ import Router from 'express-promise-router';
 import { DescribeVpcEndpointServiceConfigurationsCommand } from '@aws-sdk/client-ec2';
 import { readEndpointsTo, readPermissions } from '../../plugins/catalog-backend-module-privatelink/src/aws/inventory.ts';
 import { createServiceDetailsReader } from '../../plugins/privatelink-backend/src/service/serviceDetails.ts';
+import { createConsumerDetailsReader } from '../../plugins/privatelink-backend/src/service/consumerDetails.ts';
 
 const benchPlugin = createBackendPlugin({
   pluginId: 'privatelink-bench',
@@ -44,6 +48,13 @@ const benchPlugin = createBackendPlugin({
         router.get('/v1/uncached', async (req, res) => {
           const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
           res.json(await reader.getDetails(refOf(req.query), credentials));
+        });
+
+        const consumers = createConsumerDetailsReader(catalog);
+        router.get('/v1/consumers-uncached', async (req, res) => {
+          const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+          const { consumer, endpoints } = await consumers.getEndpoints(refOf(req.query), credentials);
+          res.json({ entityRef: `${consumer.kind}:${consumer.metadata.namespace}/${consumer.metadata.name}`, endpoints, requests: [] });
         });
 
         router.get('/v1/live', async (req, res) => {

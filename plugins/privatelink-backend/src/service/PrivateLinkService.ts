@@ -284,8 +284,7 @@ export class PrivateLinkService {
     const owners = consumer.kind.toLocaleLowerCase('en-US') === 'group' ? [consumerRef] : [consumer.spec?.owner as string | undefined];
     const owning = owners.some(o => o && ownershipEntityRefs.includes(o));
     const me = credentials.principal.userEntityRef;
-    const rows = await this.#o.store.listRequests({ consumerRef, ...(owning ? {} : { requestedBy: me }) }, { limit: 200 });
-    const requests = rows.filter(r => r.status === 'pending' || r.status === 'denied').slice(0, 50);
+    const requests = await this.#o.store.listRequests({ consumerRef, ...(owning ? {} : { requestedBy: me }), status: ['pending', 'denied'] }, { limit: 50 });
     return { entityRef: consumerRef, endpoints, requests };
   }
 

@@ -148,6 +148,8 @@ describe('createPrivateLinkStore', () => {
       expect(await ids_({ serviceRef: SERVICE, requestedBy: CARL })).toEqual([first.id]);
       expect(await ids_({ status: 'pending' })).toEqual([third.id, second.id, first.id]);
       expect(await ids_({ status: 'approved' })).toEqual([]);
+      expect(await ids_({ status: ['approved', 'pending'] })).toEqual([third.id, second.id, first.id]);
+      expect(await ids_({ status: ['approved', 'denied'] })).toEqual([]);
       expect((await store.getRequest(first.id))!.requestedAt).toBe('2026-11-01T10:00:00.000Z');
     });
 

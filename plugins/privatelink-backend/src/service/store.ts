@@ -80,9 +80,12 @@ export interface PrivateLinkStore extends PrivateLinkAuditLog {
   /** Open (pending) requests of one user on one service. */
   countOpen(filter: { serviceRef: string; requestedBy: string }): Promise<number>;
   getRequest(id: string): Promise<AccessRequest | undefined>;
-  /** Requests newest first; a page of `limit` (default 500) older than the `before` request when given. */
+  /**
+   * Requests newest first; a page of `limit` (default 500) older than the `before` request when given. `status`:
+   * one or several (`pending` includes those being approved).
+   */
   listRequests(
-    filter: { serviceRef?: string; consumerRef?: string; requestedBy?: string; status?: AccessRequestStatus },
+    filter: { serviceRef?: string; consumerRef?: string; requestedBy?: string; status?: AccessRequestStatus | AccessRequestStatus[] },
     page?: { limit?: number; before?: { requestedAt: string; id: string } },
   ): Promise<AccessRequest[]>;
   /**
@@ -178,8 +181,11 @@ export async function createPrivateLinkStore(database: DatabaseService | { getCl
       if (filter.serviceRef) q = q.where('service_ref', filter.serviceRef);
       if (filter.requestedBy) q = q.where('requested_by', filter.requestedBy);
       if (filter.consumerRef) q = q.where('consumer_ref', filter.consumerRef);
-      if (filter.status === 'pending') q = q.whereIn('status', ['pending', 'approving']);
-      else if (filter.status) q = q.where('status', filter.status);
+      if (filter.status) {
+        const statuses: string[] = [filter.status].flat();
+        if (statuses.includes('pending')) statuses.push('approving');
+        q = q.whereIn('status', statuses);
+      }
       const rows = await q.orderBy([{ column: 'requested_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit ?? 500);
       return rows.map(toRequest);
     },
