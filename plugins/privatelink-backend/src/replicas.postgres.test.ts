@@ -10,7 +10,7 @@ import { ANNOTATIONS, decodeAnnotationList, encodeAnnotationList } from '@privat
 import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
-import { ALLOWED, catalogEntities, PROVIDER, SERVICE_REF } from './__testUtils__/entities';
+import { ALLOWED, catalogEntities, EP_AVAILABLE, PROVIDER, SERVICE_REF } from './__testUtils__/entities';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -100,6 +100,14 @@ const principalsShown = async (server: Parameters<typeof request>[0]) => {
   return res.body.allowedPrincipals as string[];
 };
 
+const PAYMENTS_API = 'component:default/payments-api';
+const NEW_ENDPOINT = 'vpce-0aaaaaaaaaaaa0009';
+const endpointsShown = async (server: Parameters<typeof request>[0]) => {
+  const res = await request(server).get(`/api/privatelink/v1/consumers?entityRef=${PAYMENTS_API}`).set('Authorization', OWNER);
+  expect(res.status).toBe(200);
+  return (res.body.endpoints as Array<{ endpointId: string }>).map(e => e.endpointId);
+};
+
 describe('two replicas on one PostgreSQL', () => {
   let first: PluginDatabases;
   let second: PluginDatabases;
@@ -118,7 +126,7 @@ describe('two replicas on one PostgreSQL', () => {
     ec2.restore();
   });
 
-  it("drops the other replica's cached card data when a change is made through one", async () => {
+  it("drops the other replica's cached card data (service and consumer cards) when a change is made through one", async () => {
     entities = catalogEntities();
     let allowed = [...ALLOWED];
     ec2.on(DescribeVpcEndpointServicePermissionsCommand).callsFake(() => ({ AllowedPrincipals: allowed.map(Principal => ({ Principal })) }));
@@ -140,6 +148,7 @@ describe('two replicas on one PostgreSQL', () => {
     );
 
     expect(await principalsShown(b.server)).toEqual([...ALLOWED].sort());
+    expect(await endpointsShown(b.server)).toEqual([EP_AVAILABLE]);
     // The catalog takes in the change (the catalog module's targeted refresh, in production); replica B still
     // answers from its cache, as it should until it hears of a change.
     const change = () => {
@@ -157,15 +166,24 @@ describe('two replicas on one PostgreSQL', () => {
             }
           : e,
       );
+      // And a new endpoint of payments-api to the service, as the sync emits it.
+      const existing = entities.find(e => e.metadata.annotations?.[ANNOTATIONS.endpointId] === EP_AVAILABLE)!;
+      entities = [
+        ...entities,
+        { ...existing, metadata: { ...existing.metadata, name: NEW_ENDPOINT, annotations: { ...existing.metadata.annotations, [ANNOTATIONS.endpointId]: NEW_ENDPOINT } } },
+      ];
     };
     change();
     expect(await principalsShown(b.server)).not.toContain(NEW_PRINCIPAL);
+    expect(await endpointsShown(b.server)).not.toContain(NEW_ENDPOINT);
 
     // The owner allows the principal through replica A: its announcement crosses to replica B over the bus.
     const res = await request(a.server).post('/api/privatelink/v1/principals/allow').set('Authorization', OWNER).send({ serviceRef: SERVICE_REF, principals: [NEW_PRINCIPAL] });
     expect(res.status).toBe(200);
     expect(allowed).toContain(NEW_PRINCIPAL);
     await until("the change on replica B's card", () => principalsShown(b.server), shown => shown.includes(NEW_PRINCIPAL), 15_000);
+    // Every consumer card's entry went with it: the new endpoint shows on B's consumer card too.
+    await until("the new endpoint on replica B's consumer card", () => endpointsShown(b.server), shown => shown.includes(NEW_ENDPOINT), 15_000);
     expect(await principalsShown(a.server)).toContain(NEW_PRINCIPAL);
   });
 });
