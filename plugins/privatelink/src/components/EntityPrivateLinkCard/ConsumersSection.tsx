@@ -1,4 +1,5 @@
 import { ReactNode, memo, useMemo } from 'react';
+import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   PrivateLinkConsumer,
@@ -13,6 +14,8 @@ import { StateChip } from '../StateChip';
 import { Code } from '../TruncatedText';
 
 const useStyles = makeStyles(theme => ({
+  // The account under the owner: a column of its own does not fit the card next to the endpoint and its state.
+  account: { display: 'block' },
   counts: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -47,16 +50,37 @@ export function OwnerLink(props: { owner?: string }) {
   return <EntityLink entityRef={props.owner} defaultKind="group" />;
 }
 
+/** The team that owns a consumer endpoint, and the account the endpoint is in. */
+function OwnerCell(props: { consumer: PrivateLinkConsumer }) {
+  const classes = useStyles();
+  return (
+    <>
+      <OwnerLink owner={props.consumer.owner} />
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        className={classes.account}
+      >
+        <Code>{props.consumer.accountId ?? '—'}</Code>
+      </Typography>
+    </>
+  );
+}
+
 /** The columns of the card's consumers table. */
 const columns: CompactColumn<PrivateLinkConsumer>[] = [
-  { title: 'Owner', render: c => <OwnerLink owner={c.owner} /> },
-  { title: 'Account', render: c => <Code>{c.accountId ?? '—'}</Code> },
+  {
+    title: 'Owner, account',
+    render: c => <OwnerCell consumer={c} />,
+    hint: c => (c.accountId ? `Account ${c.accountId}` : undefined),
+  },
   { title: 'Endpoint', render: c => <Code>{c.endpointId}</Code> },
   { title: 'State', render: c => <StateChip state={c.state} /> },
   {
     title: 'Since',
     render: c => formatDate(c.createdAt) || '—',
     hint: c => c.createdAt,
+    nowrap: true,
   },
 ];
 
@@ -84,7 +108,10 @@ function Consumers(props: {
   const withActions = useMemo(
     () =>
       actions
-        ? [...columns, { title: 'Actions', hidden: true, render: actions }]
+        ? [
+            ...columns,
+            { title: 'Actions', hidden: true, render: actions, nowrap: true },
+          ]
         : columns,
     [actions],
   );

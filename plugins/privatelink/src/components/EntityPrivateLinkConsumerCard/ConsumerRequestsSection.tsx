@@ -77,6 +77,7 @@ function RequestsSection(props: {
             r.requestedBy,
             'user',
           )}`,
+        nowrap: true,
       },
       { title: 'Reason', render: r => <ReasonCell request={r} /> },
     ];

@@ -8,6 +8,7 @@ import { useAuditLog } from '../../hooks/data';
 import { formatDateTime, humanizeRef } from '../../lib/format';
 import { ShowOlder } from '../ShowOlder';
 import {
+  fitColumns,
   EmptyTableText,
   pagedTableOptions,
   tableTitle,
@@ -49,14 +50,14 @@ function toRow(e: AuditEntry): Row {
   };
 }
 
-const columns: TableColumn<Row>[] = [
+const columns: TableColumn<Row>[] = fitColumns<Row>([
   { title: 'Time', field: 'time', defaultSort: 'desc' },
   { title: 'Actor', field: 'actor' },
   { title: 'Through', field: 'via' },
   { title: 'Action', field: 'action' },
   { title: 'Result', field: 'result' },
   { title: 'Details', field: 'details', sorting: false },
-];
+]);
 
 /**
  * For owners: who changed what on the service, and how it ended. Newest first, a page at a time: "Show older"

@@ -7,6 +7,7 @@ import { EntityLink } from '../EntityLink';
 import { OwnerLink } from '../EntityPrivateLinkCard/ConsumersSection';
 import { StateChip } from '../StateChip';
 import {
+  fitColumns,
   EmptyTableText,
   pagedTableOptions,
   tableTitle,
@@ -107,7 +108,7 @@ export function ConnectionsTable(props: {
   return (
     <Table<Row>
       title={tableTitle(`Connections (${props.consumers.length})`)}
-      columns={columns}
+      columns={fitColumns(columns)}
       data={props.consumers.map(toRow)}
       options={pagedTableOptions}
       emptyContent={

@@ -3,6 +3,7 @@ import Box from '@material-ui/core/Box';
 import { PrivateLinkServiceDetails } from '@privatelink-backstage/plugin-privatelink-common';
 import { AllowPrincipals, RevokePrincipal } from '../actions/PrincipalActions';
 import {
+  fitColumns,
   EmptyTableText,
   pagedTableOptions,
   tableTitle,
@@ -83,7 +84,7 @@ export function PrincipalsTable(props: {
       )}
       <Table<Row>
         title={tableTitle(`Allowed principals (${principals.length})`)}
-        columns={shown}
+        columns={fitColumns(shown)}
         data={principals.map(toRow)}
         options={pagedTableOptions}
         emptyContent={

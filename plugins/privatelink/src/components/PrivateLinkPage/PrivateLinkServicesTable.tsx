@@ -32,7 +32,7 @@ import { ENDPOINT_SERVICE_FILTER, privateDnsStateLabel } from '../../lib/model';
 import { CursorPager } from '../Pager';
 import { RetryButton } from '../RetryButton';
 import { AccessChip } from '../StateChip';
-import { EmptyTableText } from '../tableDefaults';
+import { fitColumns, EmptyTableText } from '../tableDefaults';
 import { TruncatedText } from '../TruncatedText';
 
 /** Services per page. */
@@ -110,7 +110,7 @@ function summaryOf(page: EndpointServiceSearchPage, at: PageRef): string {
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
-  return [
+  return fitColumns<EndpointServiceSearchItem>([
     {
       title: 'Service',
       field: 'title',
@@ -196,7 +196,7 @@ function useColumns(): TableColumn<EndpointServiceSearchItem>[] {
       cellStyle: NOWRAP,
       render: row => <AccessChip access={row.access} />,
     },
-  ];
+  ]);
 }
 
 /** A filter of the toolbar: one value of a catalog facet, or any. */

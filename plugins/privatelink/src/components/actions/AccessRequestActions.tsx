@@ -13,7 +13,7 @@ export function AccessRequestActions(props: {
   const api = useApi(privatelinkApiRef);
   const who = `${request.consumerRef} (account ${request.accountId})`;
   return (
-    <Box display="flex" gridGap={8}>
+    <Box display="flex" flexWrap="wrap" gridGap={8}>
       <ConfirmAction
         label="Approve"
         ariaLabel={`Approve access request of ${who}`}

@@ -182,6 +182,8 @@ export function ConfirmAction(props: ConfirmActionProps) {
         color={props.color ?? 'primary'}
         aria-label={props.ariaLabel}
         onClick={() => setOpen(true)}
+        // A label on one line, whatever the cell's room: rows of buttons wrap between buttons, not inside one.
+        style={{ whiteSpace: 'nowrap', flexShrink: 0 }}
       >
         {props.label}
       </Button>

@@ -31,7 +31,7 @@ export function ConnectionActions(props: {
     onDone();
   };
   return (
-    <Box display="flex" gridGap={8}>
+    <Box display="flex" flexWrap="wrap" gridGap={8}>
       <ConfirmAction
         label="Accept"
         ariaLabel={`Accept connection ${consumer.endpointId}`}

@@ -77,7 +77,7 @@ export function EndpointActions(props: {
 }) {
   const { consumer, canReview, onDone } = props;
   return (
-    <Box display="flex" gridGap={8}>
+    <Box display="flex" flexWrap="wrap" gridGap={8}>
       {canReview && consumer.state === 'pendingAcceptance' && (
         <ConnectionActions
           serviceRef={props.serviceRef}

@@ -34,6 +34,7 @@ function RequestsTable(props: {
       title: 'Requested',
       render: r => formatDate(r.requestedAt),
       hint: r => r.reason,
+      nowrap: true,
     },
   ];
   if (review) {
@@ -41,6 +42,7 @@ function RequestsTable(props: {
       title: 'Actions',
       hidden: true,
       render: r => <AccessRequestActions request={r} onDone={review} />,
+      nowrap: true,
     });
   }
   return (

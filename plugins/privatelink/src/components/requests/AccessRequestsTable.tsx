@@ -12,6 +12,7 @@ import { EntityLink } from '../EntityLink';
 import { ShowOlder } from '../ShowOlder';
 import { RequestStatusChip } from '../StateChip';
 import {
+  fitColumns,
   EmptyTableText,
   pagedTableOptions,
   tableTitle,
@@ -135,7 +136,7 @@ export function AccessRequestsTable(props: {
       {props.header?.(retry)}
       <Table<Row>
         title={tableTitle(props.title ?? 'Access requests')}
-        columns={columns}
+        columns={fitColumns(columns)}
         data={(value ?? []).map(r => toRow(r, props.canReview === true))}
         isLoading={loading && !value}
         options={pagedTableOptions}
