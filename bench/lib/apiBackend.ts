@@ -15,7 +15,7 @@
 //                                                      endpoints to it in every configured account
 import { createBackend } from '@backstage/backend-defaults';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createAwsClientFactory } from '@privatelink-backstage/plugin-catalog-backend-module-privatelink/internal';
@@ -54,7 +54,7 @@ const benchPlugin = createBackendPlugin({
         router.get('/v1/consumers-uncached', async (req, res) => {
           const credentials = await httpAuth.credentials(req, { allow: ['user'] });
           const { consumer, endpoints } = await consumers.getEndpoints(refOf(req.query), credentials);
-          res.json({ entityRef: `${consumer.kind}:${consumer.metadata.namespace}/${consumer.metadata.name}`, endpoints, requests: [] });
+          res.json({ entityRef: stringifyEntityRef(consumer), endpoints, requests: [] });
         });
 
         router.get('/v1/live', async (req, res) => {

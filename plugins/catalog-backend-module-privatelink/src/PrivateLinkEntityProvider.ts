@@ -131,6 +131,16 @@ export type ServiceChange = ServiceChangedEvent;
 
 const keyOf = (t: AccountRegion) => `${t.accountId}/${t.region}`;
 
+/** The report line of an account × region that was not read (a failure, or an aborted run). */
+const notRead = (target: AccountRegion, error: string): SyncReport['targets'][number] => ({
+  ...target,
+  ok: false,
+  services: 0,
+  endpoints: 0,
+  error,
+  warnings: [],
+});
+
 /** An entity read back from the catalog, with only what the sync emits (no relations, status, uid or etag). */
 function asEmitted(e: Entity): Entity {
   const { name, namespace, title, description, labels, tags, annotations } =
@@ -357,14 +367,7 @@ export class PrivateLinkEntityProvider implements EntityProvider {
       targets.map(target =>
         limit(async () => {
           if (signal?.aborted) {
-            report.targets.push({
-              ...target,
-              ok: false,
-              services: 0,
-              endpoints: 0,
-              error: 'AbortError: not read, the sync was aborted',
-              warnings: [],
-            });
+            report.targets.push(notRead(target, 'AbortError: not read, the sync was aborted'));
             return;
           }
           try {
@@ -401,28 +404,14 @@ export class PrivateLinkEntityProvider implements EntityProvider {
             const error = `${(e as Error).name}: ${(e as Error).message}`;
             if (signal?.aborted) {
               // Not a failure of the account: its last state stays as it is, in the catalog and here.
-              report.targets.push({
-                ...target,
-                ok: false,
-                services: 0,
-                endpoints: 0,
-                error,
-                warnings: [],
-              });
+              report.targets.push(notRead(target, error));
               return;
             }
             logger.warn(
               'Could not read PrivateLink resources; keeping the last good state, marked stale',
               { ...target, error },
             );
-            report.targets.push({
-              ...target,
-              ok: false,
-              services: 0,
-              endpoints: 0,
-              error,
-              warnings: [],
-            });
+            report.targets.push(notRead(target, error));
             const previous = this.#snapshots.get(keyOf(target));
             if (previous) {
               this.#snapshots.set(keyOf(target), {

@@ -129,17 +129,18 @@ export const privatelinkPlugin = createBackendPlugin({
           permissions,
           auth,
           ttlMs: privatelinkConfig.detailsCache.ttlSeconds * 1000,
-          // The consumer cards' entries are small; the service cards' take most of the bound.
-          maxBytes: privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024,
         };
+        // One bound for both caches: the consumer cards' entries are small, the service cards' take most of it.
+        const maxBytes = privatelinkConfig.detailsCache.maxMegabytes * 1024 * 1024;
         const details = new ServiceDetailsCache({
           ...cacheOptions,
+          maxBytes: Math.ceil(maxBytes * 0.75),
           load: (ref, credentials) => reader.getDetails(ref, credentials),
         });
         const consumerReader = createConsumerDetailsReader(catalog);
         const consumerEndpoints = new ConsumerEndpointsCache({
           ...cacheOptions,
-          maxBytes: Math.max(1, cacheOptions.maxBytes / 4),
+          maxBytes: Math.floor(maxBytes * 0.25),
           load: (ref, credentials) =>
             consumerReader.getEndpoints(ref, credentials),
         });

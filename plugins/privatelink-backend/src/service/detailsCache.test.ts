@@ -57,6 +57,20 @@ const who = (c: BackstageCredentials) => {
   return p.userEntityRef ?? p.subject ?? p.type;
 };
 
+/**
+ * The permission framework's catalog read decision for each caller (conditional for `restricted`, an
+ * unconditional ALLOW for everyone else) and the plugin's own credentials.
+ */
+function readDecisions() {
+  const permissions = mockServices.permissions.mock({
+    authorizeConditional: (async (_requests: unknown[], { credentials }: { credentials: BackstageCredentials }) => [
+      { result: who(credentials) === 'user:default/restricted' ? AuthorizeResult.CONDITIONAL : AuthorizeResult.ALLOW },
+    ]) as any,
+  });
+  const auth = mockServices.auth.mock({ getOwnServiceCredentials: async () => OWN });
+  return { permissions, auth };
+}
+
 /** A cache over a fake catalog: every load is recorded with the identity it ran as; `version` is what it answers. */
 function setup(
   options: { ttlMs?: number; maxBytes?: number; consumers?: number } = {},
@@ -75,22 +89,7 @@ function setup(
       return details(ref, answer, options.consumers);
     },
   );
-  const permissions = mockServices.permissions.mock({
-    authorizeConditional: (async (
-      _requests: unknown[],
-      { credentials }: { credentials: BackstageCredentials },
-    ) => [
-      {
-        result:
-          who(credentials) === 'user:default/restricted'
-            ? AuthorizeResult.CONDITIONAL
-            : AuthorizeResult.ALLOW,
-      },
-    ]) as any,
-  });
-  const auth = mockServices.auth.mock({
-    getOwnServiceCredentials: async () => OWN,
-  });
+  const { permissions, auth } = readDecisions();
   const cache = new ServiceDetailsCache({
     load,
     permissions,
@@ -334,22 +333,7 @@ describe('ConsumerEndpointsCache', () => {
         };
       },
     );
-    const permissions = mockServices.permissions.mock({
-      authorizeConditional: (async (
-        _requests: unknown[],
-        { credentials }: { credentials: BackstageCredentials },
-      ) => [
-        {
-          result:
-            who(credentials) === 'user:default/restricted'
-              ? AuthorizeResult.CONDITIONAL
-              : AuthorizeResult.ALLOW,
-        },
-      ]) as any,
-    });
-    const auth = mockServices.auth.mock({
-      getOwnServiceCredentials: async () => OWN,
-    });
+    const { permissions, auth } = readDecisions();
     const cache = new ConsumerEndpointsCache({
       load,
       permissions,
