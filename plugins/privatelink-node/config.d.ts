@@ -154,14 +154,17 @@ export interface Config {
       gracePeriod?: HumanDuration | string;
     };
     /**
-     * The entity card's data (`GET /api/privatelink/v1/services`) is served from the synced catalog; this keeps
-     * each answer, serialised and compressed, for a few seconds. Callers whose catalog read decision is an
+     * The cards' data (`GET /api/privatelink/v1/services` and `/v1/consumers`) is served from the synced catalog;
+     * this keeps each answer for a few seconds (the service card's serialised and compressed). Callers whose catalog read decision is an
      * unconditional allow share one answer per service; others get their own, read with their credentials.
      */
     detailsCache?: {
       /** How long an answer and a caller's read decision are reused. 0 turns the cache off. Default: 5. */
       ttlSeconds?: number;
-      /** Bound on the memory the answers take, least recently used dropped first. Default: 64. */
+      /**
+       * Bound on the memory the answers take, least recently used dropped first: 3/4 for the service cards', 1/4
+       * for the consumer cards'. Default: 64.
+       */
       maxMegabytes?: number;
     };
     /** The scheduled sync of endpoint services, permissions and connections into the catalog. */
